@@ -1,0 +1,93 @@
+/* arch.h - the architecture layer: ABIs, syscall numbers, registers.
+ *
+ * One implementation per architecture (arch-x86_64.c); everything else is
+ * architecture-neutral.  Tracee words are uint64_t whatever the ABI; 32-bit
+ * ABIs zero-extend. */
+#ifndef SYMTRACE_ARCH_H
+#define SYMTRACE_ARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum abi {
+	ABI_X86_64 = 0,
+	ABI_I386,
+	ABI_X32,
+	ABI_UNKNOWN,
+	ABI_COUNT = ABI_UNKNOWN,
+};
+
+/* The syscalls symtrace knows about, architecture-neutral. */
+enum sysc {
+	SC_NONE = 0,
+	SC_SYMLINK,
+	SC_SYMLINKAT,
+	/* side doors, traced only when a rule can deny */
+	SC_CLONE,
+	SC_CLONE3,
+	SC_IO_URING_SETUP,
+	SC_SECCOMP,
+	SC_RENAME,
+	SC_RENAMEAT,
+	SC_RENAMEAT2,
+	SC_LINK,
+	SC_LINKAT,
+	SC_COUNT,
+};
+
+const char *abi_name(enum abi abi);   /* "x86_64", "i386", "x32", "?" */
+const char *sysc_name(enum sysc sc);  /* "symlinkat", ... */
+
+/* Description of one ABI for the seccomp filter generator. */
+struct arch_abi_desc {
+	enum abi abi;
+	uint32_t audit_arch;  /* seccomp_data.arch value */
+	uint32_t nr_bit;      /* bit that must be set in nr (x32), else 0 */
+	uint32_t nr_mask_bit; /* bit that must be clear in nr (x86_64: the
+	                       * x32 bit), else 0 */
+	int64_t nr[SC_COUNT]; /* syscall numbers (without nr_bit); -1 = none */
+};
+
+/* The ABIs this architecture's kernel can run, native first. */
+extern const struct arch_abi_desc arch_abis[];
+extern const size_t arch_nabis;
+
+/* Map an (abi, raw nr) pair to a known syscall, SC_NONE otherwise. */
+enum sysc arch_classify(enum abi abi, uint64_t nr);
+
+/* The state of a tracee at a syscall stop. */
+enum sc_op {
+	SCOP_NONE = 0, /* not a syscall stop */
+	SCOP_ENTRY,
+	SCOP_EXIT,
+	SCOP_SECCOMP, /* entry via SECCOMP_RET_TRACE */
+};
+
+struct syscall_state {
+	enum sc_op op;
+	enum abi abi;
+	uint64_t nr;
+	uint64_t args[6];
+	int64_t rval; /* at exit */
+	uint64_t ip;
+};
+
+/* Read the syscall state of a stopped tracee.  use_info: try
+ * PTRACE_GET_SYSCALL_INFO first (the register fallback is used when it is
+ * unavailable or use_info is false; then op is SCOP_NONE and the caller
+ * knows entry/exit from its own bookkeeping).  Returns 0 or -errno. */
+int arch_get_syscall(pid_t tid, bool use_info, struct syscall_state *st);
+
+/* At syscall entry: make the kernel skip the call and return retval
+ * (e.g. -EPERM).  Returns 0 or -errno. */
+int arch_skip_syscall(pid_t tid, int64_t retval);
+/* At syscall exit: overwrite the return value.  0 or -errno. */
+int arch_set_return(pid_t tid, int64_t retval);
+/* At syscall exit: read the return value. 0 or -errno. */
+int arch_get_return(pid_t tid, int64_t *retval);
+/* At syscall entry: replace argument i (0-based) of the current ABI. */
+int arch_set_arg(pid_t tid, enum abi abi, int i, uint64_t value);
+
+#endif

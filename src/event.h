@@ -1,0 +1,92 @@
+/* event.h - one observed call of the symlink family, as reported.
+ *
+ * An event is filled at syscall entry (arguments, strings, resolved paths,
+ * credentials, policy verdict) and completed at syscall exit (return value,
+ * second read of the strings, what the kernel really created).  It is
+ * reported exactly once: at exit, or when the tracee vanished before its
+ * exit (finished == false, printed "= ?"). */
+#ifndef SYMTRACE_EVENT_H
+#define SYMTRACE_EVENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "arch.h"
+
+/* A NUL-terminated string read from tracee memory. */
+enum tstr_status {
+	TSTR_UNSET = 0, /* not read (argument absent) */
+	TSTR_OK,        /* buf holds len bytes + NUL */
+	TSTR_NULL,      /* the pointer was 0; printed NULL */
+	TSTR_FAULT,     /* unreadable before a NUL was found; printed as hex */
+	TSTR_TOOLONG,   /* no NUL within PATH_MAX bytes; buf holds the
+	                 * PATH_MAX bytes read, printed with "..." after */
+};
+
+struct tstr {
+	uint64_t addr;
+	enum tstr_status status;
+	size_t len;
+	char *buf; /* malloc'd, NUL-terminated; NULL unless OK/TOOLONG */
+	bool shared; /* lies in a shared writable mapping (TOCTOU) */
+};
+
+/* What the policy decided. */
+enum action {
+	ACT_NONE = 0, /* no policy in force / no rule matched: allowed */
+	ACT_ALLOW,    /* a rule allowed it explicitly */
+	ACT_DENY,     /* never ran; returned -errno */
+	ACT_KILL,     /* never ran; the process was killed */
+	ACT_AUDIT,    /* allowed, marked */
+};
+
+/* Tags on an event (bit set). */
+enum {
+	TAG_TOCTOU = 1u << 0, /* a string changed between reads, or the link
+	                       * on disk differs from what was read */
+	TAG_SHARED = 1u << 1, /* a string lies in a shared writable mapping */
+	TAG_UNVERIFIED = 1u << 2, /* the created link could not be read back */
+};
+
+struct event {
+	struct timespec time; /* CLOCK_REALTIME at entry */
+	pid_t tid, pid, ppid; /* pid = thread group id */
+	uid_t ruid, euid, fsuid;
+	gid_t rgid, egid;
+	char comm[17];
+	char *exe; /* /proc/PID/exe, NULL if unknown */
+
+	enum abi abi;
+	enum sysc sc;       /* SC_SYMLINK or SC_SYMLINKAT */
+	uint64_t nr;        /* raw syscall number (x32 bit included) */
+
+	struct tstr target;   /* entry read */
+	struct tstr linkpath; /* entry read */
+	bool has_dirfd;       /* symlinkat: newdirfd argument present */
+	int dirfd;            /* -100 = AT_FDCWD */
+	char *dir;   /* directory newdirfd (or the cwd) names; NULL unknown */
+	char *path;  /* absolute path the link lands at; NULL unknown */
+	char *target_resolved; /* target resolved lexically against the
+	                        * link's directory; NULL unknown */
+
+	bool finished; /* the exit was seen: ret is valid */
+	int64_t ret;   /* 0 or -errno */
+
+	enum action action;
+	int rule;      /* 1-based number of the deciding rule; 0 = none */
+	int deny_errno;
+
+	unsigned tags;
+	/* Second reads (at exit) and the link on disk, for TOCTOU reports;
+	 * status TSTR_UNSET when not taken. */
+	struct tstr target_exit;
+	struct tstr linkpath_exit;
+	char *disk_target; /* readlink of the created link; NULL if not read */
+};
+
+void tstr_free(struct tstr *s);
+void event_free(struct event *ev); /* frees members, not ev itself */
+
+#endif

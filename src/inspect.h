@@ -1,0 +1,37 @@
+/* inspect.h - fill an event from a stopped tracee: its memory (tmem) and
+ * /proc (credentials, comm, exe, cwd, fds, the link's real directory). */
+#ifndef SYMTRACE_INSPECT_H
+#define SYMTRACE_INSPECT_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "arch.h"
+#include "event.h"
+
+struct proc_info {
+	pid_t tgid, ppid;
+	uid_t ruid, euid, fsuid;
+	gid_t rgid, egid;
+};
+
+/* Parse /proc/TID/status.  0 or -errno. */
+int inspect_status(pid_t tid, struct proc_info *pi);
+
+/* At syscall entry of symlink/symlinkat (ev->sc, ev->abi set): read both
+ * strings, the caller's identity and the paths.  args: the syscall's
+ * arguments. */
+void inspect_entry(struct event *ev, const uint64_t args[6], bool want_exe);
+
+/* The caller's identity only: pid, ppid, ids, comm (and exe). */
+void inspect_ident(struct event *ev, bool want_exe);
+
+/* At syscall exit (ev->ret set): second read of the strings and, when the
+ * call succeeded, readlink of what the kernel created; sets TAG_TOCTOU /
+ * TAG_UNVERIFIED.  Returns true when a difference was seen. */
+bool inspect_exit(struct event *ev);
+
+/* readlink() into a malloc'd string, NULL on failure (errno set). */
+char *xreadlink(const char *path);
+
+#endif

@@ -1,0 +1,219 @@
+/* main.c - options -> struct config; the only place that exits. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "errnoname.h"
+#include "policy.h"
+#include "supervisor.h"
+#include "util.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: %s [OPTIONS] [--] COMMAND [ARG...]\n"
+"Run COMMAND and report every symlink(2)/symlinkat(2) call made by it and\n"
+"by every process and thread it starts; optionally deny them by rules.\n"
+"\n"
+"Output:\n"
+"  -o, --output=FILE     write the report to FILE (default: stderr)\n"
+"  -A, --append          append to FILE instead of truncating it\n"
+"  -j, --json            one JSON object per line instead of text\n"
+"  -t                    prefix lines with the time of day; -tt adds\n"
+"                        microseconds, -ttt prints seconds since the epoch\n"
+"  -v, --verbose         also print '+++ exited with N +++' lines\n"
+"\n"
+"Rules (first match wins; a call no rule matches is allowed):\n"
+"  -r, --rule=RULE       add a rule: ACTION [KEY=VALUE...], see symtrace(1)\n"
+"      --rules=FILE      add the rules in FILE, one a line\n"
+"      --deny[=ERRNO]    add a final rule denying every other call\n"
+"                        (default errno EPERM)\n"
+"\n"
+"Tracing:\n"
+"      --no-seccomp      stop at every syscall instead of using the\n"
+"                        seccomp-bpf prefilter (slower; same report)\n"
+"      --no-syscall-info do not use PTRACE_GET_SYSCALL_INFO (use the\n"
+"                        register fallback, for testing)\n"
+"\n"
+"  -h, --help            show this help and exit\n"
+"  -V, --version         show the version and exit\n"
+"\n"
+"Exit status: COMMAND's exit status, or 128+N if it was killed by signal\n"
+"N; 125 if symtrace itself failed (bad option or rule, cannot trace),\n"
+"126 if COMMAND cannot be executed, 127 if it was not found.\n",
+		progname);
+}
+
+enum {
+	OPT_RULES = 256,
+	OPT_DENY,
+	OPT_NO_SECCOMP,
+	OPT_NO_SYSCALL_INFO,
+};
+
+static const struct option long_options[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "append", no_argument, NULL, 'A' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "rule", required_argument, NULL, 'r' },
+	{ "rules", required_argument, NULL, OPT_RULES },
+	{ "deny", optional_argument, NULL, OPT_DENY },
+	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
+	{ "no-syscall-info", no_argument, NULL, OPT_NO_SYSCALL_INFO },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "%s: ", progname);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n",
+		progname);
+	exit(EXIT_SYMTRACE_FAILURE);
+}
+
+static void rule_error(const char *origin, const char *text,
+		       const struct policy_error *err)
+{
+	die(EXIT_SYMTRACE_FAILURE, "bad rule %s: '%s': at column %zu: %s",
+	    origin, text, err->pos + 1, err->msg);
+}
+
+static char *read_file(const char *path)
+{
+	struct sbuf sb = SBUF_INIT;
+	char buf[4096];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		die_errno(EXIT_SYMTRACE_FAILURE, "cannot open rules file '%s'",
+			  path);
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			die_errno(EXIT_SYMTRACE_FAILURE,
+				  "cannot read rules file '%s'", path);
+		}
+		sbuf_add(&sb, buf, (size_t)n);
+	}
+	close(fd);
+	sbuf_addc(&sb, '\0');
+	return sb.buf;
+}
+
+static int parse_errno_arg(const char *s)
+{
+	long long v;
+	int e = errno_parse(s);
+
+	if (e > 0)
+		return e;
+	if (parse_ll(s, 1, 4095, &v) == 0)
+		return (int)v;
+	usage_error("--deny: unknown errno '%s' (a name like EACCES or a "
+		    "number from 1 to 4095)", s);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct config cfg = { .out_fd = STDERR_FILENO };
+	struct policy *pol = policy_new();
+	const char *outfile = NULL;
+	bool append = false;
+	int deny_errno = 0, nrules = 0, opt;
+
+	while ((opt = getopt_long(argc, argv, "+o:Ajtvr:hV", long_options,
+				  NULL)) != -1) {
+		struct policy_error err;
+
+		switch (opt) {
+		case 'o':
+			outfile = optarg;
+			break;
+		case 'A':
+			append = true;
+			break;
+		case 'j':
+			cfg.json = true;
+			break;
+		case 't':
+			if (cfg.oo.ts < TS_EPOCH)
+				cfg.oo.ts++;
+			break;
+		case 'v':
+			cfg.verbose++;
+			break;
+		case 'r':
+			nrules++;
+			if (policy_add(pol, optarg, &err) < 0) {
+				char origin[64];
+
+				snprintf(origin, sizeof(origin),
+					 "(-r number %d)", nrules);
+				rule_error(origin, optarg, &err);
+			}
+			break;
+		case OPT_RULES: {
+			_cleanup_free_ char *text = read_file(optarg);
+			size_t lineno = 0;
+
+			if (policy_add_text(pol, text, &lineno, &err) < 0)
+				die(EXIT_SYMTRACE_FAILURE,
+				    "bad rule in %s, line %zu, column %zu: %s",
+				    optarg, lineno, err.pos + 1, err.msg);
+			break;
+		}
+		case OPT_DENY:
+			deny_errno = optarg ? parse_errno_arg(optarg) : EPERM;
+			break;
+		case OPT_NO_SECCOMP:
+			cfg.no_seccomp = true;
+			break;
+		case OPT_NO_SYSCALL_INFO:
+			cfg.no_syscall_info = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+			return 0;
+		default:
+			fprintf(stderr, "Try '%s --help' for more "
+				"information.\n", progname);
+			return EXIT_SYMTRACE_FAILURE;
+		}
+	}
+	if (append && !outfile)
+		usage_error("%s-A needs -o FILE", "");
+	if (optind >= argc)
+		usage_error("%sno COMMAND given", "");
+	cfg.argv = argv + optind;
+	if (deny_errno)
+		policy_add_deny_all(pol, deny_errno);
+	cfg.policy = pol;
+
+	if (outfile) {
+		int flags = O_WRONLY | O_CREAT | O_CLOEXEC |
+			    (append ? O_APPEND : O_TRUNC);
+
+		cfg.out_fd = open(outfile, flags, 0644);
+		if (cfg.out_fd < 0)
+			die_errno(EXIT_SYMTRACE_FAILURE,
+				  "cannot open output file '%s'", outfile);
+	}
+	return supervise(&cfg);
+}

@@ -1,0 +1,701 @@
+/* output.c - text and JSON-lines writers for events; pure (no ptrace).
+ *
+ * Text lines follow strace: strings are quoted and escaped exactly as
+ * strace 6 prints them, so tools that parse strace output can parse ours.
+ *
+ * JSON lines are always valid RFC 8259 text (and valid UTF-8), whatever
+ * bytes the tracee used.  A tracee string that is valid UTF-8 is printed as
+ * a JSON string holding exactly its bytes.  One that is not is printed with
+ * U+FFFD for each byte that does not start a valid UTF-8 sequence, and an
+ * extra member KEY_b64 (standard base64 with padding, RFC 4648) right after
+ * it carries the exact bytes.  So the exact bytes are always recoverable:
+ * from the string when there is no KEY_b64, from KEY_b64 otherwise. */
+#include "output.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "arch.h"
+#include "errnoname.h"
+
+/* ---- text ---- */
+
+/* "\NNN" as strace prints it: no leading zeros, unless the next byte is an
+ * octal digit, where a short escape would swallow it (\0 then '1' must not
+ * read as \01), so then always three digits. */
+static void add_octal(struct sbuf *sb, unsigned char c, bool three)
+{
+	char t[4];
+	size_t n = 0;
+
+	t[n++] = '\\';
+	if (three || (c >> 6))
+		t[n++] = (char)('0' + (c >> 6));
+	if (three || (c >> 3))
+		t[n++] = (char)('0' + ((c >> 3) & 7));
+	t[n++] = (char)('0' + (c & 7));
+	sbuf_add(sb, t, n);
+}
+
+static bool next_is_octal_digit(const unsigned char *u, size_t i, size_t len)
+{
+	return i + 1 < len && u[i + 1] >= '0' && u[i + 1] <= '7';
+}
+
+void escape_str(struct sbuf *sb, const char *s, size_t len, bool truncated)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	sbuf_grow(sb, len + 2);
+	sbuf_addc(sb, '"');
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = u[i];
+
+		switch (c) {
+		case '"':
+			sbuf_add(sb, "\\\"", 2);
+			break;
+		case '\\':
+			sbuf_add(sb, "\\\\", 2);
+			break;
+		case '\t':
+			sbuf_add(sb, "\\t", 2);
+			break;
+		case '\n':
+			sbuf_add(sb, "\\n", 2);
+			break;
+		case '\v':
+			sbuf_add(sb, "\\v", 2);
+			break;
+		case '\f':
+			sbuf_add(sb, "\\f", 2);
+			break;
+		case '\r':
+			sbuf_add(sb, "\\r", 2);
+			break;
+		default:
+			if (c >= 0x20 && c <= 0x7e)
+				sbuf_addc(sb, (char)c);
+			else
+				add_octal(sb, c,
+					  next_is_octal_digit(u, i, len));
+			break;
+		}
+	}
+	sbuf_addc(sb, '"');
+	if (truncated)
+		sbuf_adds(sb, "...");
+}
+
+/* A path shown in <...> after an fd or a linkpath (like strace -y): raw
+ * bytes, so UTF-8 names stay readable, but control bytes, DEL, '>' and '\\'
+ * are escaped (octal, "\\\\") so that the line stays one line and the
+ * closing '>' is unambiguous. */
+static void escape_path(struct sbuf *sb, const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t len = strlen(s);
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = u[i];
+
+		if (c == '\\')
+			sbuf_add(sb, "\\\\", 2);
+		else if (c < 0x20 || c == 0x7f || c == '>')
+			add_octal(sb, c, next_is_octal_digit(u, i, len));
+		else
+			sbuf_addc(sb, (char)c);
+	}
+}
+
+void format_tstr(struct sbuf *sb, const struct tstr *s)
+{
+	switch (s->status) {
+	case TSTR_OK:
+		escape_str(sb, s->buf, s->len, false);
+		break;
+	case TSTR_TOOLONG:
+		escape_str(sb, s->buf, s->len, true);
+		break;
+	case TSTR_NULL:
+		sbuf_adds(sb, "NULL");
+		break;
+	case TSTR_FAULT:
+		sbuf_addf(sb, "0x%llx", (unsigned long long)s->addr);
+		break;
+	case TSTR_UNSET:
+	default:
+		sbuf_addc(sb, '?');
+		break;
+	}
+}
+
+void format_dirfd(struct sbuf *sb, int dirfd, const char *dir)
+{
+	if (dirfd == AT_FDCWD)
+		sbuf_adds(sb, "AT_FDCWD");
+	else
+		sbuf_addf(sb, "%d", dirfd);
+	if (dir) {
+		sbuf_addc(sb, '<');
+		escape_path(sb, dir);
+		sbuf_addc(sb, '>');
+	}
+}
+
+static long usec_of(const struct timespec *ts)
+{
+	/* Clamped so a bogus tv_nsec cannot widen the field. */
+	if (ts->tv_nsec < 0)
+		return 0;
+	if (ts->tv_nsec > 999999999)
+		return 999999;
+	return ts->tv_nsec / 1000;
+}
+
+static void format_time(struct sbuf *sb, const struct timespec *ts,
+			enum ts_mode mode, bool utc)
+{
+	time_t t = ts->tv_sec;
+	struct tm tm;
+	struct tm *ok;
+
+	switch (mode) {
+	case TS_EPOCH:
+		sbuf_addf(sb, "%lld.%06ld ", (long long)t, usec_of(ts));
+		break;
+	case TS_TIME:
+	case TS_USEC:
+		ok = utc ? gmtime_r(&t, &tm) : localtime_r(&t, &tm);
+		if (!ok)
+			memset(&tm, 0, sizeof(tm));
+		sbuf_addf(sb, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min,
+			  tm.tm_sec);
+		if (mode == TS_USEC)
+			sbuf_addf(sb, ".%06ld", usec_of(ts));
+		sbuf_addc(sb, ' ');
+		break;
+	case TS_NONE:
+	default:
+		break;
+	}
+}
+
+static const char *err_text(int64_t err)
+{
+	return err > 0 && err <= INT_MAX ? strerror((int)err) :
+					   "Unknown error";
+}
+
+/* " = 0", " = -1 EPERM (Operation not permitted)", " = ?".  An errno
+ * without a name prints as strace does: " = -1 ERRNO_531 (Unknown error
+ * 531)". */
+static void format_ret(struct sbuf *sb, const struct event *ev)
+{
+	if (!ev->finished) {
+		sbuf_adds(sb, " = ?");
+		return;
+	}
+	if (ev->ret >= 0) {
+		sbuf_addf(sb, " = %lld", (long long)ev->ret);
+		return;
+	}
+
+	int64_t err = -ev->ret;
+	const char *name = err <= INT_MAX ? errno_name((int)err) : NULL;
+
+	if (name)
+		sbuf_addf(sb, " = -1 %s (%s)", name, err_text(err));
+	else
+		sbuf_addf(sb, " = -1 ERRNO_%lld (%s)", (long long)err,
+			  err_text(err));
+}
+
+static bool tstr_has_bytes(const struct tstr *s)
+{
+	return s->status == TSTR_OK || s->status == TSTR_TOOLONG;
+}
+
+/* Whether two reads of one argument disagree (status or bytes). */
+static bool tstr_differs(const struct tstr *a, const struct tstr *b)
+{
+	if (a->status != b->status)
+		return true;
+	if (!tstr_has_bytes(a))
+		return false;
+	return a->len != b->len || memcmp(a->buf, b->buf, a->len) != 0;
+}
+
+static bool exit_differs(const struct tstr *entry, const struct tstr *ex)
+{
+	return ex->status != TSTR_UNSET && tstr_differs(entry, ex);
+}
+
+/* The link on disk differs from the target read at entry. */
+static bool disk_differs(const struct event *ev)
+{
+	const char *d = ev->disk_target;
+
+	if (!d)
+		return false;
+	if (ev->target.status != TSTR_OK)
+		return true;
+	return strlen(d) != ev->target.len ||
+	       memcmp(d, ev->target.buf, ev->target.len) != 0;
+}
+
+/* " <TOCTOU target exit=... disk=... linkpath exit=...>", each value only
+ * when it was read and differs from the entry read. */
+static void format_toctou(struct sbuf *sb, const struct event *ev)
+{
+	bool te = exit_differs(&ev->target, &ev->target_exit);
+	bool dk = disk_differs(ev);
+	bool le = exit_differs(&ev->linkpath, &ev->linkpath_exit);
+
+	sbuf_adds(sb, " <TOCTOU");
+	if (te || dk)
+		sbuf_adds(sb, " target");
+	if (te) {
+		sbuf_adds(sb, " exit=");
+		format_tstr(sb, &ev->target_exit);
+	}
+	if (dk) {
+		sbuf_adds(sb, " disk=");
+		escape_str(sb, ev->disk_target, strlen(ev->disk_target),
+			   false);
+	}
+	if (le) {
+		sbuf_adds(sb, " linkpath exit=");
+		format_tstr(sb, &ev->linkpath_exit);
+	}
+	sbuf_addc(sb, '>');
+}
+
+static void format_action(struct sbuf *sb, const struct event *ev)
+{
+	const char *word;
+
+	switch (ev->action) {
+	case ACT_DENY:
+		word = "denied";
+		break;
+	case ACT_KILL:
+		word = "killed";
+		break;
+	case ACT_AUDIT:
+		word = "audit";
+		break;
+	case ACT_NONE:
+	case ACT_ALLOW:
+	default:
+		return;
+	}
+	if (ev->rule)
+		sbuf_addf(sb, " <%s rule %d>", word, ev->rule);
+	else
+		sbuf_addf(sb, " <%s>", word);
+}
+
+static void format_call(struct sbuf *sb, const struct event *ev)
+{
+	const struct tstr *lp = &ev->linkpath;
+	bool first = true;
+
+	switch (ev->sc) {
+	case SC_SYMLINKAT:
+		sbuf_adds(sb, "symlinkat(");
+		format_tstr(sb, &ev->target);
+		sbuf_adds(sb, ", ");
+		format_dirfd(sb, ev->dirfd, ev->dir);
+		sbuf_adds(sb, ", ");
+		format_tstr(sb, lp);
+		sbuf_addc(sb, ')');
+		break;
+	case SC_SYMLINK:
+		sbuf_adds(sb, "symlink(");
+		format_tstr(sb, &ev->target);
+		sbuf_adds(sb, ", ");
+		format_tstr(sb, lp);
+		/* A relative linkpath gets the absolute path it lands at. */
+		if (lp->status == TSTR_OK && lp->buf[0] != '/' && ev->path) {
+			sbuf_addc(sb, '<');
+			escape_path(sb, ev->path);
+			sbuf_addc(sb, '>');
+		}
+		sbuf_addc(sb, ')');
+		break;
+	default:
+		/* Side doors: just the strings we have. */
+		sbuf_addf(sb, "%s(", sysc_name(ev->sc));
+		if (ev->target.status != TSTR_UNSET) {
+			format_tstr(sb, &ev->target);
+			first = false;
+		}
+		if (lp->status != TSTR_UNSET) {
+			if (!first)
+				sbuf_adds(sb, ", ");
+			format_tstr(sb, lp);
+		}
+		sbuf_addc(sb, ')');
+		break;
+	}
+}
+
+void format_text(struct sbuf *sb, const struct event *ev,
+		 const struct output_opts *o)
+{
+	static const struct output_opts defaults;
+
+	if (!o)
+		o = &defaults;
+	if (o->show_pid)
+		sbuf_addf(sb, "[pid %d] ", (int)ev->tid);
+	format_time(sb, &ev->time, o->ts, o->utc);
+	format_call(sb, ev);
+	format_ret(sb, ev);
+
+	if (ev->abi != ABI_X86_64)
+		sbuf_addf(sb, " <%s>", abi_name(ev->abi));
+	format_action(sb, ev);
+	if (ev->tags & TAG_TOCTOU)
+		format_toctou(sb, ev);
+	if (ev->tags & TAG_SHARED)
+		sbuf_adds(sb, " <SHARED>");
+	if (ev->tags & TAG_UNVERIFIED)
+		sbuf_adds(sb, " <unverified>");
+	sbuf_addc(sb, '\n');
+}
+
+/* ---- JSON ---- */
+
+/* Length of the well-formed UTF-8 sequence at s (1..4), or 0 if s does not
+ * start one (Unicode 15, table 3-7): no overlongs (C0, C1, E0 80..9F,
+ * F0 80..8F), no surrogates (ED A0..BF), nothing above U+10FFFF (F4 90..,
+ * F5..FF), no lone or missing continuation bytes. */
+static size_t utf8_seq(const unsigned char *s, size_t len)
+{
+	unsigned char c = s[0];
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n;
+
+	if (c < 0x80)
+		return 1;
+	if (c < 0xc2)
+		return 0;
+	if (c < 0xe0) {
+		n = 2;
+	} else if (c < 0xf0) {
+		n = 3;
+		if (c == 0xe0)
+			lo = 0xa0;
+		else if (c == 0xed)
+			hi = 0x9f;
+	} else if (c < 0xf5) {
+		n = 4;
+		if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f;
+	} else {
+		return 0;
+	}
+	if (len < n || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+static bool utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < len) {
+		size_t n = utf8_seq(u + i, len - i);
+
+		if (!n)
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+/* Valid UTF-8 verbatim, except '"', '\\', C0 controls and DEL, which are
+ * escaped; each byte that does not start a well-formed sequence becomes
+ * \ufffd (callers add KEY_b64 for those strings). */
+void json_str(struct sbuf *sb, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+
+	sbuf_grow(sb, len + 2);
+	sbuf_addc(sb, '"');
+	while (i < len) {
+		unsigned char c = u[i];
+
+		if (c >= 0x80) {
+			size_t n = utf8_seq(u + i, len - i);
+
+			if (n) {
+				sbuf_add(sb, u + i, n);
+				i += n;
+			} else {
+				sbuf_adds(sb, "\\ufffd");
+				i++;
+			}
+			continue;
+		}
+		switch (c) {
+		case '"':
+			sbuf_add(sb, "\\\"", 2);
+			break;
+		case '\\':
+			sbuf_add(sb, "\\\\", 2);
+			break;
+		case '\b':
+			sbuf_add(sb, "\\b", 2);
+			break;
+		case '\f':
+			sbuf_add(sb, "\\f", 2);
+			break;
+		case '\n':
+			sbuf_add(sb, "\\n", 2);
+			break;
+		case '\r':
+			sbuf_add(sb, "\\r", 2);
+			break;
+		case '\t':
+			sbuf_add(sb, "\\t", 2);
+			break;
+		default:
+			if (c < 0x20 || c == 0x7f)
+				sbuf_addf(sb, "\\u%04x", c);
+			else
+				sbuf_addc(sb, (char)c);
+			break;
+		}
+		i++;
+	}
+	sbuf_addc(sb, '"');
+}
+
+/* RFC 4648 base64 with padding, as a JSON string. */
+static void json_base64(struct sbuf *sb, const char *s, size_t len)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				  "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i;
+
+	sbuf_grow(sb, (len + 2) / 3 * 4 + 2);
+	sbuf_addc(sb, '"');
+	for (i = 0; i + 3 <= len; i += 3) {
+		unsigned long v = (unsigned long)u[i] << 16 |
+				  (unsigned long)u[i + 1] << 8 | u[i + 2];
+		char q[4] = { tab[v >> 18], tab[(v >> 12) & 63],
+			      tab[(v >> 6) & 63], tab[v & 63] };
+
+		sbuf_add(sb, q, 4);
+	}
+	if (len - i == 1) {
+		unsigned long v = (unsigned long)u[i] << 16;
+		char q[4] = { tab[v >> 18], tab[(v >> 12) & 63], '=', '=' };
+
+		sbuf_add(sb, q, 4);
+	} else if (len - i == 2) {
+		unsigned long v = (unsigned long)u[i] << 16 |
+				  (unsigned long)u[i + 1] << 8;
+		char q[4] = { tab[v >> 18], tab[(v >> 12) & 63],
+			      tab[(v >> 6) & 63], '=' };
+
+		sbuf_add(sb, q, 4);
+	}
+	sbuf_addc(sb, '"');
+}
+
+/* ,"KEYSUFFIX":  (keys are our own ASCII constants) */
+static void json_key(struct sbuf *sb, const char *key, const char *suffix)
+{
+	sbuf_addf(sb, ",\"%s%s\":", key, suffix);
+}
+
+/* KEY: bytes as a string, plus KEY_b64 when they are not valid UTF-8. */
+static void json_bytes_member(struct sbuf *sb, const char *key,
+			      const char *s, size_t len)
+{
+	json_key(sb, key, "");
+	json_str(sb, s, len);
+	if (!utf8_valid(s, len)) {
+		json_key(sb, key, "_b64");
+		json_base64(sb, s, len);
+	}
+}
+
+static void json_cstr_member(struct sbuf *sb, const char *key, const char *s)
+{
+	if (s) {
+		json_bytes_member(sb, key, s, strlen(s));
+	} else {
+		json_key(sb, key, "");
+		sbuf_adds(sb, "null");
+	}
+}
+
+/* KEY for a tracee string: OK -> string [KEY_b64]; TOOLONG -> string
+ * [KEY_b64] KEY_truncated:true; FAULT -> null KEY_addr:"0x..."; NULL and
+ * UNSET -> null. */
+static void json_tstr_member(struct sbuf *sb, const char *key,
+			     const struct tstr *t)
+{
+	switch (t->status) {
+	case TSTR_OK:
+		json_bytes_member(sb, key, t->buf, t->len);
+		break;
+	case TSTR_TOOLONG:
+		json_bytes_member(sb, key, t->buf, t->len);
+		json_key(sb, key, "_truncated");
+		sbuf_adds(sb, "true");
+		break;
+	case TSTR_FAULT:
+		json_key(sb, key, "");
+		sbuf_adds(sb, "null");
+		json_key(sb, key, "_addr");
+		sbuf_addf(sb, "\"0x%llx\"", (unsigned long long)t->addr);
+		break;
+	case TSTR_NULL:
+	case TSTR_UNSET:
+	default:
+		json_key(sb, key, "");
+		sbuf_adds(sb, "null");
+		break;
+	}
+}
+
+static const char *action_name(enum action a)
+{
+	switch (a) {
+	case ACT_DENY:
+		return "deny";
+	case ACT_KILL:
+		return "kill";
+	case ACT_AUDIT:
+		return "audit";
+	case ACT_NONE:
+	case ACT_ALLOW:
+	default:
+		return "allow";
+	}
+}
+
+void format_json(struct sbuf *sb, const struct event *ev)
+{
+	time_t t = ev->time.tv_sec;
+	struct tm tm;
+	const char *sep = "";
+
+	if (!gmtime_r(&t, &tm))
+		memset(&tm, 0, sizeof(tm));
+	sbuf_addf(sb, "{\"time\":\"%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ\"",
+		  tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		  tm.tm_min, tm.tm_sec, usec_of(&ev->time));
+	sbuf_addf(sb, ",\"pid\":%d,\"tid\":%d,\"ppid\":%d", (int)ev->pid,
+		  (int)ev->tid, (int)ev->ppid);
+	sbuf_addf(sb, ",\"uid\":%u,\"euid\":%u,\"gid\":%u,\"egid\":%u",
+		  (unsigned)ev->ruid, (unsigned)ev->euid, (unsigned)ev->rgid,
+		  (unsigned)ev->egid);
+	json_bytes_member(sb, "comm", ev->comm,
+			  strnlen(ev->comm, sizeof(ev->comm)));
+	json_cstr_member(sb, "exe", ev->exe);
+
+	json_key(sb, "abi", "");
+	json_str(sb, abi_name(ev->abi), strlen(abi_name(ev->abi)));
+	json_key(sb, "syscall", "");
+	json_str(sb, sysc_name(ev->sc), strlen(sysc_name(ev->sc)));
+
+	json_tstr_member(sb, "target", &ev->target);
+	json_key(sb, "newdirfd", "");
+	if (ev->sc == SC_SYMLINKAT || ev->has_dirfd)
+		sbuf_addf(sb, "%d", ev->dirfd);
+	else
+		sbuf_adds(sb, "null");
+	json_cstr_member(sb, "dir", ev->dir);
+	json_tstr_member(sb, "linkpath", &ev->linkpath);
+	json_cstr_member(sb, "path", ev->path);
+	json_cstr_member(sb, "target_resolved", ev->target_resolved);
+
+	json_key(sb, "ret", "");
+	if (ev->finished)
+		sbuf_addf(sb, "%lld", (long long)ev->ret);
+	else
+		sbuf_adds(sb, "null");
+	json_key(sb, "errno", "");
+	if (ev->finished && ev->ret < 0) {
+		int64_t err = -ev->ret;
+		const char *name = err <= INT_MAX ? errno_name((int)err) :
+						    NULL;
+
+		if (name)
+			sbuf_addf(sb, "\"%s\"", name);
+		else
+			sbuf_addf(sb, "\"ERRNO_%lld\"", (long long)err);
+	} else {
+		sbuf_adds(sb, "null");
+	}
+
+	json_key(sb, "action", "");
+	sbuf_addf(sb, "\"%s\"", action_name(ev->action));
+	json_key(sb, "rule", "");
+	if (ev->rule)
+		sbuf_addf(sb, "%d", ev->rule);
+	else
+		sbuf_adds(sb, "null");
+
+	json_key(sb, "tags", "");
+	sbuf_addc(sb, '[');
+	if (ev->tags & TAG_TOCTOU) {
+		sbuf_addf(sb, "%s\"TOCTOU\"", sep);
+		sep = ",";
+	}
+	if (ev->tags & TAG_SHARED) {
+		sbuf_addf(sb, "%s\"SHARED\"", sep);
+		sep = ",";
+	}
+	if (ev->tags & TAG_UNVERIFIED)
+		sbuf_addf(sb, "%s\"UNVERIFIED\"", sep);
+	sbuf_addc(sb, ']');
+
+	if (ev->target_exit.status != TSTR_UNSET)
+		json_tstr_member(sb, "target_exit", &ev->target_exit);
+	if (ev->linkpath_exit.status != TSTR_UNSET)
+		json_tstr_member(sb, "linkpath_exit", &ev->linkpath_exit);
+	if (ev->disk_target)
+		json_cstr_member(sb, "disk_target", ev->disk_target);
+	sbuf_adds(sb, "}\n");
+}
+
+int output_write(int fd, const struct sbuf *sb)
+{
+	const char *p = sb->buf;
+	size_t left = sb->len;
+
+	while (left > 0) {
+		ssize_t n = write(fd, p, left);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return -EIO; /* no progress: do not spin */
+		p += n;
+		left -= (size_t)n;
+	}
+	return 0;
+}

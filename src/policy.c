@@ -1,0 +1,895 @@
+/* policy.c - rules: parse, match; pure (no ptrace, no /proc).
+ *
+ * A rule is compiled once when it is added: globs become a small token
+ * program run by a Thompson-style NFA simulation (time O(pattern * string)
+ * at worst, O(string) for plain paths; no backtracking, so adversarial
+ * patterns cannot blow up), ranges become [lo, hi] pairs.  Matching only
+ * allocates the NFA state sets.
+ */
+#include "policy.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errnoname.h"
+#include "util.h"
+
+/* Largest errno a deny rule may return (the kernel's -MAX_ERRNO). */
+#define POLICY_ERRNO_MAX 4095
+/* Largest id in a range: 4294967295 is (uid_t)-1, "no id". */
+#define POLICY_ID_MAX 4294967294u
+/* At most this many bytes of (escaped) user text in an error message. */
+#define SHOW_MAX 64
+
+/* ---- globs -------------------------------------------------------------- */
+
+enum gtok_type {
+	G_LIT,   /* one given byte */
+	G_ANY,   /* '?': one byte, not '/' */
+	G_CLASS, /* '[...]': one byte of a set ('/' never in it) */
+	G_STAR,  /* '*': any run without '/' */
+	G_DSTAR, /* '**': any run */
+};
+
+struct gtok {
+	unsigned char type; /* enum gtok_type */
+	unsigned char c;    /* G_LIT */
+	/* G_DSTAR right after a '/' (or at the start) and before a '/': may
+	 * skip itself and that following '/', so the pattern a/ ** /b (without
+	 * the blanks) matches "a/b". */
+	bool skip;
+	/* G_LIT '/' just before a final '**': may jump to the end, so the
+	 * pattern /etc/ + '**' matches "/etc". */
+	bool tail;
+	size_t cls; /* G_CLASS: index into glob.cls */
+};
+
+struct gclass {
+	unsigned char bits[32];
+};
+
+struct glob {
+	struct gtok *tok;
+	size_t ntok;
+	struct gclass *cls;
+	size_t ncls;
+};
+
+static void glob_free(struct glob *g)
+{
+	if (!g)
+		return;
+	free(g->tok);
+	free(g->cls);
+	free(g);
+}
+
+static void cls_set(struct gclass *c, unsigned char b)
+{
+	c->bits[b >> 3] |= (unsigned char)(1u << (b & 7));
+}
+
+static bool cls_has(const struct gclass *c, unsigned char b)
+{
+	return c->bits[b >> 3] & (1u << (b & 7));
+}
+
+/* Parse a bracket expression at p[i] == '['.  Returns the index after the
+ * closing ']', or 0 if there is none (the '[' is then a literal). */
+static size_t parse_class(const char *p, size_t n, size_t i,
+			  struct gclass *out)
+{
+	struct gclass c;
+	bool neg = false, first = true;
+	size_t j = i + 1;
+
+	memset(&c, 0, sizeof(c));
+	if (j < n && (p[j] == '!' || p[j] == '^')) {
+		neg = true;
+		j++;
+	}
+	while (j < n) {
+		unsigned char lo, hi;
+
+		if (p[j] == ']' && !first)
+			break;
+		first = false;
+		if (p[j] == '\\' && j + 1 < n) {
+			lo = (unsigned char)p[j + 1];
+			j += 2;
+		} else {
+			lo = (unsigned char)p[j++];
+		}
+		hi = lo;
+		if (j + 1 < n && p[j] == '-' && p[j + 1] != ']') {
+			if (p[j + 1] == '\\' && j + 2 < n) {
+				hi = (unsigned char)p[j + 2];
+				j += 3;
+			} else {
+				hi = (unsigned char)p[j + 1];
+				j += 2;
+			}
+		}
+		/* A reversed range ("z-a") is empty. */
+		for (unsigned b = lo; b <= hi; b++)
+			cls_set(&c, (unsigned char)b);
+	}
+	if (j >= n)
+		return 0;
+	if (neg)
+		for (size_t k = 0; k < sizeof(c.bits); k++)
+			c.bits[k] = (unsigned char)~c.bits[k];
+	/* A class is one path-component byte: never '/'. */
+	c.bits['/' >> 3] &= (unsigned char)~(1u << ('/' & 7));
+	*out = c;
+	return j + 1;
+}
+
+static bool is_lit(const struct gtok *t, unsigned char c)
+{
+	return t->type == G_LIT && t->c == c;
+}
+
+static struct glob *glob_compile(const char *p, size_t n)
+{
+	struct glob *g = xcalloc(1, sizeof(*g));
+	size_t i = 0, m;
+
+	/* At most one token per pattern byte; one class per '['. */
+	g->tok = xcalloc(n + 1, sizeof(*g->tok));
+	while (i < n) {
+		struct gtok *t = &g->tok[g->ntok++];
+		size_t end;
+
+		switch (p[i]) {
+		case '\\':
+			t->type = G_LIT;
+			if (i + 1 < n) {
+				t->c = (unsigned char)p[i + 1];
+				i += 2;
+			} else {
+				t->c = '\\'; /* a trailing '\' is itself */
+				i++;
+			}
+			break;
+		case '?':
+			t->type = G_ANY;
+			i++;
+			break;
+		case '*':
+			end = i;
+			while (end < n && p[end] == '*')
+				end++;
+			t->type = end - i == 1 ? G_STAR : G_DSTAR;
+			i = end;
+			break;
+		case '[': {
+			struct gclass c;
+
+			end = parse_class(p, n, i, &c);
+			if (!end) {
+				t->type = G_LIT;
+				t->c = '[';
+				i++;
+				break;
+			}
+			g->cls = xrealloc(g->cls,
+					  (g->ncls + 1) * sizeof(*g->cls));
+			g->cls[g->ncls] = c;
+			t->type = G_CLASS;
+			t->cls = g->ncls++;
+			i = end;
+			break;
+		}
+		default:
+			t->type = G_LIT;
+			t->c = (unsigned char)p[i++];
+			break;
+		}
+	}
+
+	m = g->ntok;
+	for (size_t k = 0; k < m; k++) {
+		struct gtok *t = &g->tok[k];
+
+		if (t->type != G_DSTAR)
+			continue;
+		if ((k == 0 || is_lit(&g->tok[k - 1], '/')) && k + 1 < m &&
+		    is_lit(&g->tok[k + 1], '/'))
+			t->skip = true;
+		/* X + '/' + '**' (X not empty) also matches "X"; not
+		 * '/' + '**' alone, which would otherwise match "". */
+		if (k == m - 1 && k >= 2 && is_lit(&g->tok[k - 1], '/'))
+			g->tok[k - 1].tail = true;
+	}
+	return g;
+}
+
+/* A set of NFA states 0..ntok ("the first i tokens have matched"), kept
+ * as a list of the active states so that a step costs O(active), not
+ * O(pattern).  bits[i] says how state i was reached: S_FRESH by entering
+ * it, S_LOOP by a '*' or '**' consuming a byte and staying.  Only a fresh
+ * '**' may skip the '/' after it: otherwise "a/" '**' "/b" would match
+ * "a/xb".  A state is listed at most once per bit, so list holds
+ * 2 * (ntok + 1) entries. */
+enum { S_FRESH = 1, S_LOOP = 2 };
+
+struct nset {
+	unsigned char *bits;
+	size_t *list;
+	size_t n;
+};
+
+static void nset_add(struct nset *st, size_t i, unsigned char bit)
+{
+	if (st->bits[i] & bit)
+		return;
+	st->bits[i] |= bit;
+	st->list[st->n++] = i;
+}
+
+/* Add every state reachable from st without consuming a byte.  The list
+ * grows while it is scanned, so the scan is a complete worklist. */
+static void glob_closure(const struct glob *g, struct nset *st)
+{
+	size_t m = g->ntok;
+
+	for (size_t k = 0; k < st->n; k++) {
+		size_t i = st->list[k];
+		const struct gtok *t;
+
+		if (i == m)
+			continue;
+		t = &g->tok[i];
+		if (t->type == G_STAR || t->type == G_DSTAR)
+			nset_add(st, i + 1, S_FRESH);
+		if (t->skip && (st->bits[i] & S_FRESH))
+			nset_add(st, i + 2, S_FRESH); /* i + 1 < m is '/' */
+		if (t->tail)
+			nset_add(st, m, S_FRESH);
+	}
+}
+
+static bool glob_run(const struct glob *g, const char *s)
+{
+	size_t m = g->ntok;
+	struct nset a, b, *cur = &a, *nxt = &b, *tmp;
+	bool ok;
+
+	a.bits = xcalloc(2 * (m + 1), 1);
+	b.bits = a.bits + m + 1;
+	a.list = xmalloc(4 * (m + 1) * sizeof(*a.list));
+	b.list = a.list + 2 * (m + 1);
+	a.n = b.n = 0;
+
+	nset_add(cur, 0, S_FRESH);
+	glob_closure(g, cur);
+	for (; *s && cur->n; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		for (size_t k = 0; k < cur->n; k++) {
+			size_t i = cur->list[k];
+			const struct gtok *t;
+
+			if (i == m)
+				continue;
+			t = &g->tok[i];
+			switch ((enum gtok_type)t->type) {
+			case G_LIT:
+				if (c == t->c)
+					nset_add(nxt, i + 1, S_FRESH);
+				break;
+			case G_ANY:
+				if (c != '/')
+					nset_add(nxt, i + 1, S_FRESH);
+				break;
+			case G_CLASS:
+				if (cls_has(&g->cls[t->cls], c))
+					nset_add(nxt, i + 1, S_FRESH);
+				break;
+			case G_STAR:
+				if (c != '/')
+					nset_add(nxt, i, S_LOOP);
+				break;
+			case G_DSTAR:
+				nset_add(nxt, i, S_LOOP);
+				break;
+			default:
+				break;
+			}
+		}
+		glob_closure(g, nxt);
+		/* Clear cur in O(active) and swap. */
+		for (size_t k = 0; k < cur->n; k++)
+			cur->bits[cur->list[k]] = 0;
+		cur->n = 0;
+		tmp = cur;
+		cur = nxt;
+		nxt = tmp;
+	}
+	ok = !*s && cur->bits[m];
+	free(a.bits);
+	free(a.list);
+	return ok;
+}
+
+bool glob_match(const char *pattern, const char *s)
+{
+	struct glob *g;
+	bool ok;
+
+	if (!pattern || !s)
+		return false;
+	g = glob_compile(pattern, strlen(pattern));
+	ok = glob_run(g, s);
+	glob_free(g);
+	return ok;
+}
+
+/* ---- rules -------------------------------------------------------------- */
+
+/* Order = order in the "expected ..." message. */
+enum key {
+	K_TARGET,
+	K_LINK,
+	K_UID,
+	K_RUID,
+	K_GID,
+	K_COMM,
+	K_EXE,
+	K_NKEYS,
+};
+
+static const char *const key_names[K_NKEYS] = {
+	[K_TARGET] = "target", [K_LINK] = "link", [K_UID] = "uid",
+	[K_RUID] = "ruid",     [K_GID] = "gid",   [K_COMM] = "comm",
+	[K_EXE] = "exe",
+};
+
+static bool key_is_range(enum key k)
+{
+	return k == K_UID || k == K_RUID || k == K_GID;
+}
+
+struct rule {
+	enum action action;
+	int err;
+	bool has[K_NKEYS];
+	struct glob *glob[K_NKEYS]; /* GLOB keys */
+	uint32_t lo[K_NKEYS], hi[K_NKEYS]; /* RANGE keys, inclusive */
+};
+
+struct policy {
+	struct rule *rules;
+	size_t n, cap;
+};
+
+struct policy *policy_new(void)
+{
+	return xcalloc(1, sizeof(struct policy));
+}
+
+static void rule_clear(struct rule *r)
+{
+	for (int k = 0; k < K_NKEYS; k++)
+		glob_free(r->glob[k]);
+	memset(r, 0, sizeof(*r));
+}
+
+void policy_free(struct policy *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n; i++)
+		rule_clear(&p->rules[i]);
+	free(p->rules);
+	free(p);
+}
+
+static void policy_push(struct policy *p, const struct rule *r)
+{
+	if (p->n == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 8;
+		p->rules = xrealloc(p->rules, p->cap * sizeof(*p->rules));
+	}
+	p->rules[p->n++] = *r;
+}
+
+/* ---- parser ------------------------------------------------------------- */
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+	       c == '\f';
+}
+
+/* Quote user text for a message: at most SHOW_MAX output bytes, bytes
+ * outside printable ASCII as \xHH, "..." when cut.  out holds SHOW_BUF. */
+static const char *show(char *out, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0, i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		bool plain = c >= 0x20 && c < 0x7f;
+
+		if (o + (plain ? 1 : 4) > SHOW_MAX)
+			break;
+		if (plain) {
+			out[o++] = (char)c;
+		} else {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+		}
+	}
+	if (i < n) {
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+#define SHOW_BUF (SHOW_MAX + 4)
+
+static int perr(struct policy_error *err, size_t pos, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int perr(struct policy_error *err, size_t pos, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	err->pos = pos;
+	return -1;
+}
+
+/* Parse a decimal id: digits only, 0..POLICY_ID_MAX.  0 on success, -1 on
+ * a syntax error, -2 when the number is too large. */
+static int parse_id(const char *s, size_t n, uint32_t *out)
+{
+	uint64_t v = 0;
+
+	if (n == 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+		if (v > POLICY_ID_MAX)
+			v = (uint64_t)POLICY_ID_MAX + 1; /* sticky, no wrap */
+	}
+	if (v > POLICY_ID_MAX)
+		return -2;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* RANGE: N, N-M, N- or -M. 0, -1 (syntax) or -2 (number too large). */
+static int parse_range(const char *s, size_t n, uint32_t *lo, uint32_t *hi)
+{
+	const char *dash = memchr(s, '-', n);
+	size_t l, r;
+	int ret;
+
+	if (!dash) {
+		ret = parse_id(s, n, lo);
+		*hi = *lo;
+		return ret;
+	}
+	l = (size_t)(dash - s);
+	r = n - l - 1;
+	if (l == 0 && r == 0)
+		return -1;
+	*lo = 0;
+	*hi = POLICY_ID_MAX;
+	if (l && (ret = parse_id(s, l, lo)) < 0)
+		return ret;
+	if (r && (ret = parse_id(dash + 1, r, hi)) < 0)
+		return ret;
+	return *lo <= *hi ? 0 : -1;
+}
+
+static int parse_action(const char *s, size_t n, size_t pos, struct rule *r,
+			struct policy_error *err)
+{
+	char b1[SHOW_BUF];
+
+	r->err = 0;
+	if (n == 5 && !memcmp(s, "allow", 5)) {
+		r->action = ACT_ALLOW;
+	} else if (n == 4 && !memcmp(s, "kill", 4)) {
+		r->action = ACT_KILL;
+	} else if (n == 5 && !memcmp(s, "audit", 5)) {
+		r->action = ACT_AUDIT;
+	} else if (n == 4 && !memcmp(s, "deny", 4)) {
+		r->action = ACT_DENY;
+		r->err = EPERM;
+	} else if (n >= 5 && !memcmp(s, "deny:", 5)) {
+		const char *e = s + 5;
+		size_t en = n - 5, i;
+		uint32_t v;
+		char name[64];
+
+		r->action = ACT_DENY;
+		if (en == 0)
+			return perr(err, pos,
+				    "missing errno after 'deny:' (expected "
+				    "a name like EACCES or a number 1-%d)",
+				    POLICY_ERRNO_MAX);
+		for (i = 0; i < en && e[i] >= '0' && e[i] <= '9'; i++)
+			;
+		if (i == en) {
+			if (parse_id(e, en, &v) < 0 || v < 1 ||
+			    v > POLICY_ERRNO_MAX)
+				return perr(err, pos,
+					    "errno '%s' out of range "
+					    "(expected 1-%d)",
+					    show(b1, e, en), POLICY_ERRNO_MAX);
+			r->err = (int)v;
+			return 0;
+		}
+		if (en < sizeof(name)) {
+			memcpy(name, e, en);
+			name[en] = '\0';
+			r->err = errno_parse(name);
+		} else {
+			r->err = -1;
+		}
+		if (r->err <= 0 || r->err > POLICY_ERRNO_MAX)
+			return perr(err, pos,
+				    "unknown errno '%s' (expected a name "
+				    "like EACCES or a number 1-%d)",
+				    show(b1, e, en), POLICY_ERRNO_MAX);
+	} else {
+		return perr(err, pos,
+			    "unknown action '%s' (expected allow, deny, "
+			    "deny:ERRNO, kill or audit)",
+			    show(b1, s, n));
+	}
+	return 0;
+}
+
+/* Parse one KEY=VALUE at s[*ip] (not a blank, not '#').  On success *ip
+ * is past the token. */
+static int parse_key(const char *s, size_t len, size_t *ip, struct rule *r,
+		     struct policy_error *err)
+{
+	size_t start = *ip, i = *ip, vs, vn;
+	char b1[SHOW_BUF];
+	const char *name;
+	int k;
+
+	while (i < len && s[i] != '=' && !is_blank(s[i]))
+		i++;
+	if (i == len || s[i] != '=' || i == start) {
+		size_t e = i;
+
+		while (e < len && !is_blank(s[e]))
+			e++;
+		return perr(err, start, "expected KEY=VALUE, got '%s'",
+			    show(b1, s + start, e - start));
+	}
+	for (k = 0; k < K_NKEYS; k++)
+		if (strlen(key_names[k]) == i - start &&
+		    !memcmp(key_names[k], s + start, i - start))
+			break;
+	if (k == K_NKEYS)
+		return perr(err, start,
+			    "unknown key '%s' (expected target, link, uid, "
+			    "ruid, gid, comm or exe)",
+			    show(b1, s + start, i - start));
+	name = key_names[k];
+	i++; /* '=' */
+
+	/* The value: quoted, or up to the next blank.  A backslash always
+	 * takes the next byte along (both stay in the value, for the glob to
+	 * interpret), so "\ " and "\"" never end a value. */
+	if (i < len && (s[i] == '"' || s[i] == '\'')) {
+		char q = s[i];
+		size_t qpos = i++;
+
+		vs = i;
+		while (i < len && s[i] != q)
+			i += (s[i] == '\\' && i + 1 < len) ? 2 : 1;
+		if (i >= len)
+			return perr(err, qpos, "unterminated quote");
+		vn = i - vs;
+		i++;
+		if (i < len && !is_blank(s[i]))
+			return perr(err, i,
+				    "expected blank after closing quote");
+	} else {
+		vs = i;
+		while (i < len && !is_blank(s[i]))
+			i += (s[i] == '\\' && i + 1 < len) ? 2 : 1;
+		vn = i - vs;
+	}
+
+	if (vn == 0)
+		return perr(err, start, "empty value for '%s'", name);
+	if (r->has[k])
+		return perr(err, start, "duplicate key '%s'", name);
+	if (key_is_range((enum key)k)) {
+		int ret = parse_range(s + vs, vn, &r->lo[k], &r->hi[k]);
+
+		if (ret == -2)
+			return perr(err, start,
+				    "bad range '%s' for '%s' (numbers must be "
+				    "0 to %u)",
+				    show(b1, s + vs, vn), name, POLICY_ID_MAX);
+		if (ret < 0)
+			return perr(err, start,
+				    "bad range '%s' for '%s' (expected N, "
+				    "N-M, N- or -M)",
+				    show(b1, s + vs, vn), name);
+	} else {
+		r->glob[k] = glob_compile(s + vs, vn);
+	}
+	r->has[k] = true;
+	*ip = i;
+	return 0;
+}
+
+/* Parse s[0..len) into *r.  1 on success, 0 for an empty rule (only
+ * blanks and a comment; *r untouched), -1 on error (*r cleared). */
+static int parse_rule(const char *s, size_t len, struct rule *r,
+		      struct policy_error *err)
+{
+	size_t i = 0, start;
+
+	memset(r, 0, sizeof(*r));
+	while (i < len && is_blank(s[i]))
+		i++;
+	if (i == len || s[i] == '#')
+		return 0;
+	start = i;
+	while (i < len && !is_blank(s[i]))
+		i++;
+	if (parse_action(s + start, i - start, start, r, err) < 0)
+		return -1;
+	for (;;) {
+		while (i < len && is_blank(s[i]))
+			i++;
+		if (i == len || s[i] == '#')
+			break;
+		if (parse_key(s, len, &i, r, err) < 0) {
+			rule_clear(r);
+			return -1;
+		}
+	}
+	return 1;
+}
+
+int policy_add(struct policy *p, const char *text, struct policy_error *err)
+{
+	struct rule r;
+	int ret;
+
+	ret = parse_rule(text, strlen(text), &r, err);
+	if (ret < 0)
+		return -1;
+	if (ret == 0)
+		return perr(err, 0, "empty rule");
+	policy_push(p, &r);
+	return 0;
+}
+
+int policy_add_text(struct policy *p, const char *text, size_t *line,
+		    struct policy_error *err)
+{
+	size_t old = p->n, lineno = 0;
+	const char *s = text;
+
+	while (*s) {
+		const char *nl = strchr(s, '\n');
+		size_t n = nl ? (size_t)(nl - s) : strlen(s);
+		struct rule r;
+		int ret;
+
+		lineno++;
+		ret = parse_rule(s, n, &r, err);
+		if (ret < 0) {
+			/* All or nothing: drop what this call added. */
+			while (p->n > old)
+				rule_clear(&p->rules[--p->n]);
+			if (line)
+				*line = lineno;
+			return -1;
+		}
+		if (ret > 0)
+			policy_push(p, &r);
+		s += n;
+		if (*s == '\n')
+			s++;
+	}
+	return 0;
+}
+
+void policy_add_deny_all(struct policy *p, int err)
+{
+	struct rule r;
+
+	memset(&r, 0, sizeof(r));
+	r.action = ACT_DENY;
+	/* Fail closed: an impossible errno still denies, with EPERM. */
+	r.err = err >= 1 && err <= POLICY_ERRNO_MAX ? err : EPERM;
+	policy_push(p, &r);
+}
+
+size_t policy_count(const struct policy *p)
+{
+	return p->n;
+}
+
+bool policy_can_deny(const struct policy *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->rules[i].action == ACT_DENY ||
+		    p->rules[i].action == ACT_KILL)
+			return true;
+	return false;
+}
+
+static bool policy_has_key(const struct policy *p, enum key k)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->rules[i].has[k])
+			return true;
+	return false;
+}
+
+bool policy_uses_link(const struct policy *p)
+{
+	return policy_has_key(p, K_LINK);
+}
+
+bool policy_needs_exe(const struct policy *p)
+{
+	return policy_has_key(p, K_EXE);
+}
+
+/* ---- matching ----------------------------------------------------------- */
+
+static bool match_glob(const struct glob *g, const char *s)
+{
+	return s && glob_run(g, s);
+}
+
+static bool match_range(const struct rule *r, enum key k, uint32_t v)
+{
+	return v >= r->lo[k] && v <= r->hi[k];
+}
+
+static bool rule_matches(const struct rule *r, const struct policy_input *in)
+{
+	/* target: the resolved path, or the verbatim target when that is
+	 * absolute already (a rule on /etc catches "/etc/../etc/passwd" by
+	 * its resolved form, and a rule on "/x/.." by its spelling). */
+	if (r->has[K_TARGET] &&
+	    !match_glob(r->glob[K_TARGET], in->target_resolved) &&
+	    !(in->target && in->target[0] == '/' &&
+	      match_glob(r->glob[K_TARGET], in->target)))
+		return false;
+	if (r->has[K_LINK] && !match_glob(r->glob[K_LINK], in->link))
+		return false;
+	if (r->has[K_COMM] && !match_glob(r->glob[K_COMM], in->comm))
+		return false;
+	if (r->has[K_EXE] && !match_glob(r->glob[K_EXE], in->exe))
+		return false;
+	if (r->has[K_UID] && !match_range(r, K_UID, (uint32_t)in->euid))
+		return false;
+	if (r->has[K_RUID] && !match_range(r, K_RUID, (uint32_t)in->ruid))
+		return false;
+	if (r->has[K_GID] && !match_range(r, K_GID, (uint32_t)in->egid))
+		return false;
+	return true;
+}
+
+struct verdict policy_match(const struct policy *p,
+			    const struct policy_input *in)
+{
+	struct verdict v = { .action = ACT_NONE, .err = 0, .rule = 0 };
+
+	if (!p)
+		return v;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct rule *r = &p->rules[i];
+
+		if (!rule_matches(r, in))
+			continue;
+		v.action = r->action;
+		v.err = r->action == ACT_DENY ? r->err : 0;
+		v.rule = i < INT32_MAX ? (int)(i + 1) : INT32_MAX;
+		return v;
+	}
+	return v;
+}
+
+/* ---- paths -------------------------------------------------------------- */
+
+/* Append the components of path to out (len *o), applying "." and "..";
+ * out is "" for "/" and never ends in '/'. */
+static void resolve_into(char *out, size_t *o, const char *path)
+{
+	const char *s = path;
+
+	while (*s) {
+		const char *c;
+		size_t n;
+
+		while (*s == '/')
+			s++;
+		c = s;
+		while (*s && *s != '/')
+			s++;
+		n = (size_t)(s - c);
+		if (n == 0 || (n == 1 && c[0] == '.'))
+			continue;
+		if (n == 2 && c[0] == '.' && c[1] == '.') {
+			/* ".." at "/" stays at "/". */
+			while (*o > 0 && out[*o - 1] != '/')
+				(*o)--;
+			if (*o > 0)
+				(*o)--;
+			continue;
+		}
+		out[(*o)++] = '/';
+		memcpy(out + *o, c, n);
+		*o += n;
+	}
+	out[*o] = '\0';
+}
+
+char *path_resolve_lexical(const char *base, const char *path)
+{
+	size_t o = 0, need;
+	char *out;
+
+	if (!path)
+		return NULL;
+	if (path[0] != '/' && (!base || base[0] != '/'))
+		return NULL;
+	/* Each component gains at most one '/': the result is never longer
+	 * than base + '/' + path. */
+	need = strlen(path) + 2 + (path[0] != '/' ? strlen(base) : 0);
+	out = xmalloc(need);
+	out[0] = '\0';
+	if (path[0] != '/')
+		resolve_into(out, &o, base);
+	resolve_into(out, &o, path);
+	if (o == 0) {
+		out[0] = '/';
+		out[1] = '\0';
+	}
+	return out;
+}
+
+char *path_dirname(const char *path)
+{
+	size_t n;
+
+	if (!path)
+		return NULL;
+	n = strlen(path);
+	while (n > 1 && path[n - 1] == '/') /* "/a/b/" -> "/a/b" */
+		n--;
+	while (n > 0 && path[n - 1] != '/') /* drop the last component */
+		n--;
+	if (n == 0)
+		return xstrdup("."); /* relative, no '/': the cwd */
+	while (n > 1 && path[n - 1] == '/') /* "/a//b" -> "/a" */
+		n--;
+	return xstrndup(path, n);
+}

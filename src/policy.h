@@ -1,0 +1,82 @@
+/* policy.h - rules: parse, match; pure (no ptrace, no /proc).
+ *
+ * RULE = ACTION [KEY=VALUE ...]; all keys of a rule must match; the first
+ * matching rule decides; no match = allowed (ACT_NONE).
+ *   ACTION: allow | deny | deny:ERRNO (name or number) | kill | audit
+ *   KEY:    target=GLOB link=GLOB comm=GLOB exe=GLOB
+ *           uid=RANGE ruid=RANGE gid=RANGE   (N, N-M, N-, -M)
+ * GLOB: '*', '?', '[...]' (with '!' or '^' negation and ranges) do not
+ * match '/'; '**' matches any run including '/'; a pattern ending in
+ * slash + '**' also matches the directory itself (the pattern /etc/ + '**'
+ * matches "/etc");
+ * '\\' escapes the next character.
+ * Values may be quoted with "..." or '...' to contain spaces. */
+#ifndef SYMTRACE_POLICY_H
+#define SYMTRACE_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "event.h"
+
+struct policy;
+
+struct policy_error {
+	char msg[256]; /* "expected KEY=VALUE" ... without rule text */
+	size_t pos;    /* 0-based byte offset in the rule text */
+};
+
+struct policy *policy_new(void);
+void policy_free(struct policy *p);
+
+/* Parse and append one rule.  0 on success; -1 and *err filled on error.
+ * An empty rule (only blanks / comment) is an error here. */
+int policy_add(struct policy *p, const char *text, struct policy_error *err);
+
+/* Parse a rules file's contents: one rule a line, '#' comments, blank lines
+ * ignored.  On error returns -1, *line = 1-based line number, *err filled. */
+int policy_add_text(struct policy *p, const char *text, size_t *line,
+		    struct policy_error *err);
+
+/* Append the catch-all "deny:ERRNO" rule (--deny). */
+void policy_add_deny_all(struct policy *p, int err);
+
+size_t policy_count(const struct policy *p);
+bool policy_can_deny(const struct policy *p); /* any deny or kill rule */
+bool policy_uses_link(const struct policy *p); /* any rule has link= */
+bool policy_needs_exe(const struct policy *p); /* any rule has exe= */
+
+/* What a rule is matched against. NULL strings never match a GLOB key. */
+struct policy_input {
+	const char *target;          /* verbatim */
+	const char *target_resolved; /* lexically resolved, absolute */
+	const char *link;            /* absolute link path */
+	const char *comm;
+	const char *exe;
+	uid_t euid, ruid;
+	gid_t egid;
+};
+
+struct verdict {
+	enum action action; /* ACT_NONE when no rule matched */
+	int err;            /* errno for ACT_DENY */
+	int rule;           /* 1-based rule number, 0 if none */
+};
+
+struct verdict policy_match(const struct policy *p,
+			    const struct policy_input *in);
+
+/* Glob match as described above (whole string). */
+bool glob_match(const char *pattern, const char *s);
+
+/* Resolve path lexically: if relative, against base (absolute); collapse
+ * "//", ".", ".." (".." at "/" stays "/"); no trailing '/' except for "/".
+ * Returns a malloc'd string; NULL if path is relative and base is NULL. */
+char *path_resolve_lexical(const char *base, const char *path);
+
+/* The directory part of an absolute path ("/a/b" -> "/a", "/a" -> "/"),
+ * malloc'd. */
+char *path_dirname(const char *path);
+
+#endif

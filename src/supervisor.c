@@ -1,0 +1,620 @@
+/* supervisor.c - spawn the command under ptrace, the wait loop, stop
+ * classification, signal re-injection, exit status.
+ *
+ * Stops seen by waitpid(-1, __WALL) are classified as:
+ *   - syscall-stops (SIGTRAP|0x80, PTRACE_O_TRACESYSGOOD) and seccomp-stops
+ *     (PTRACE_EVENT_SECCOMP): the symlink family is decoded here;
+ *   - PTRACE_EVENT_{FORK,VFORK,CLONE}: a new tracee (auto-attached by the
+ *     kernel; it may report before its parent's event, so unknown tids are
+ *     always accepted);
+ *   - PTRACE_EVENT_EXEC: a non-leader thread's execve takes over the
+ *     leader's tid (PTRACE_GETEVENTMSG gives the old one);
+ *   - PTRACE_EVENT_STOP: the first stop of an auto-attached tracee, a
+ *     PTRACE_INTERRUPT stop, or a group-stop (with a stop signal), which is
+ *     left in place with PTRACE_LISTEN so job control works;
+ *   - anything else is a signal-delivery-stop: the signal is re-injected.
+ * With the seccomp prefilter, non-family calls never stop; a family call
+ * stops at its seccomp-stop (entry) and is resumed with PTRACE_SYSCALL so
+ * that its exit stops too; everything else resumes with PTRACE_CONT. */
+#include "supervisor.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/sched.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "arch.h"
+#include "event.h"
+#include "inspect.h"
+#include "output.h"
+#include "policy.h"
+#include "seccomp.h"
+#include "tracee.h"
+#include "util.h"
+
+#ifndef CLONE_UNTRACED
+#define CLONE_UNTRACED 0x00800000
+#endif
+#ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
+#define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
+#endif
+
+static const struct config *cfg;
+static bool enforcing;   /* some rule can deny: side doors are closed */
+static bool use_info;    /* try PTRACE_GET_SYSCALL_INFO */
+static pid_t main_pid;   /* run mode: the command */
+static int main_status = -1;
+static bool output_failed;
+static struct sbuf line = SBUF_INIT;
+
+/* Signal dispositions symtrace found at start; the child gets them back. */
+static const int passed_signals[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP,
+				      SIGTSTP, SIGTTIN, SIGTTOU, SIGPIPE };
+static struct sigaction saved_sa[sizeof(passed_signals) /
+				 sizeof(passed_signals[0])];
+
+static volatile sig_atomic_t forward_pid;
+
+/* ---- output ---------------------------------------------------------- */
+
+static void emit_line(void)
+{
+	int r = output_write(cfg->out_fd, &line);
+
+	if (r < 0 && !output_failed) {
+		output_failed = true;
+		errno = -r;
+		warn_errno("cannot write the trace output");
+	}
+}
+
+static void emit(const struct event *ev)
+{
+	struct output_opts oo = cfg->oo;
+
+	oo.show_pid = oo.show_pid || tracee_seen() > 1;
+	sbuf_reset(&line);
+	if (cfg->json)
+		format_json(&line, ev);
+	else
+		format_text(&line, ev, &oo);
+	emit_line();
+}
+
+static void notice_exit(pid_t tid, int status)
+{
+	if (cfg->verbose <= 0 || cfg->json)
+		return;
+	sbuf_reset(&line);
+	if (cfg->oo.show_pid || tracee_seen() > 1)
+		sbuf_addf(&line, "[pid %d] ", (int)tid);
+	if (WIFEXITED(status))
+		sbuf_addf(&line, "+++ exited with %d +++\n",
+			  WEXITSTATUS(status));
+	else
+		sbuf_addf(&line, "+++ killed by SIG%s%s +++\n",
+			  sigabbrev_np(WTERMSIG(status)) ?: "?",
+			  WCOREDUMP(status) ? " (core dumped)" : "");
+	emit_line();
+}
+
+static void finish_and_free(struct tracee *t)
+{
+	if (!t->ev)
+		return;
+	emit(t->ev);
+	event_free(t->ev);
+	free(t->ev);
+	t->ev = NULL;
+}
+
+/* ---- resuming -------------------------------------------------------- */
+
+static void resume(struct tracee *t, int sig)
+{
+	int req = (cfg->no_seccomp || t->ev) ? PTRACE_SYSCALL : PTRACE_CONT;
+
+	if (ptrace(req, t->tid, 0, sig) < 0 && errno != ESRCH)
+		warn_errno("cannot resume %d", (int)t->tid);
+	/* ESRCH: killed meanwhile; its exit is reported by waitpid. */
+}
+
+/* ---- syscalls ------------------------------------------------------- */
+
+static struct event *new_event(struct tracee *t, const struct syscall_state *st,
+			       enum sysc sc)
+{
+	struct event *ev = xcalloc(1, sizeof(*ev));
+
+	clock_gettime(CLOCK_REALTIME, &ev->time);
+	ev->tid = t->tid;
+	ev->pid = t->tid;
+	ev->abi = st->abi;
+	ev->sc = sc;
+	ev->nr = st->nr;
+	return ev;
+}
+
+/* Apply the decision at entry.  A denied or killed call never runs: the
+ * syscall number is set to -1 before the kernel looks at it again. */
+static void enforce(struct tracee *t, struct event *ev)
+{
+	int r;
+
+	if (ev->action == ACT_DENY) {
+		r = arch_skip_syscall(t->tid, -(int64_t)ev->deny_errno);
+	} else if (ev->action == ACT_KILL) {
+		r = arch_skip_syscall(t->tid, -(int64_t)EPERM);
+		/* SIGKILL is acted on before the tracee returns to user
+		 * space; the skipped call has no effect meanwhile. */
+		kill(ev->pid, SIGKILL);
+	} else {
+		return;
+	}
+	if (r < 0 && r != -ESRCH) {
+		/* Cannot skip: never let the call run. */
+		errno = -r;
+		warn_errno("cannot skip a denied call of %d, killing it",
+			   (int)t->tid);
+		kill(ev->pid, SIGKILL);
+	}
+}
+
+static void decide(struct event *ev)
+{
+	struct policy_input in;
+	struct verdict v;
+
+	if (!cfg->policy || policy_count(cfg->policy) == 0)
+		return;
+	if (enforcing && (ev->target.status != TSTR_OK ||
+			  ev->linkpath.status != TSTR_OK)) {
+		/* Fail closed: what we cannot read we cannot judge (the
+		 * kernel would fail these with EFAULT/ENAMETOOLONG, but a
+		 * racing thread could make them readable meanwhile). */
+		ev->action = ACT_DENY;
+		ev->deny_errno = EPERM;
+		return;
+	}
+	in = (struct policy_input){
+		.target = ev->target.buf,
+		.target_resolved = ev->target_resolved,
+		.link = ev->path,
+		.comm = ev->comm,
+		.exe = ev->exe,
+		.euid = ev->euid,
+		.ruid = ev->ruid,
+		.egid = ev->egid,
+	};
+	v = policy_match(cfg->policy, &in);
+	ev->action = v.action;
+	ev->rule = v.rule;
+	ev->deny_errno = v.err;
+}
+
+/* A side door (traced only while enforcing): refuse it and report. */
+static void side_door(struct tracee *t, const struct syscall_state *st,
+		      enum sysc sc)
+{
+	struct event *ev;
+	int err;
+
+	switch (sc) {
+	case SC_CLONE:
+		if (!(st->args[0] & CLONE_UNTRACED))
+			return;
+		err = EPERM;
+		break;
+	case SC_CLONE3:
+		/* Refused silently, libc falls back to clone (whose flags
+		 * we can see in a register, race-free). */
+		arch_skip_syscall(t->tid, -(int64_t)ENOSYS);
+		return;
+	case SC_IO_URING_SETUP:
+		err = ENOSYS;
+		break;
+	case SC_SECCOMP:
+		if (st->args[0] != SECCOMP_SET_MODE_FILTER ||
+		    !(st->args[1] & SECCOMP_FILTER_FLAG_NEW_LISTENER))
+			return;
+		err = EPERM;
+		break;
+	default:
+		return;
+	}
+	ev = new_event(t, st, sc);
+	inspect_ident(ev, cfg->json);
+	ev->action = ACT_DENY;
+	ev->deny_errno = err;
+	enforce(t, ev);
+	t->ev = ev;
+}
+
+static void on_entry(struct tracee *t, const struct syscall_state *st)
+{
+	enum sysc sc = arch_classify(st->abi, st->nr);
+	struct event *ev;
+
+	if (sc == SC_SYMLINK || sc == SC_SYMLINKAT) {
+		ev = new_event(t, st, sc);
+		inspect_entry(ev, st->args,
+			      cfg->json || (cfg->policy &&
+					    policy_needs_exe(cfg->policy)));
+		decide(ev);
+		enforce(t, ev);
+		if (ev->action == ACT_KILL) {
+			/* No exit stop will come: report now. */
+			emit(ev);
+			event_free(ev);
+			free(ev);
+			return;
+		}
+		t->ev = ev;
+	} else if (st->abi == ABI_UNKNOWN && enforcing) {
+		/* Fail closed on an ABI we cannot decode. */
+		arch_skip_syscall(t->tid, -(int64_t)ENOSYS);
+	} else if (enforcing && sc != SC_NONE) {
+		side_door(t, st, sc);
+	}
+}
+
+static void on_exit_stop(struct tracee *t, const struct syscall_state *st)
+{
+	struct event *ev = t->ev;
+	int64_t ret = st->rval;
+
+	if (!ev)
+		return;
+	if (st->op != SCOP_EXIT && arch_get_return(t->tid, &ret) < 0)
+		return; /* gone; reported with "= ?" when reaped */
+	ev->finished = true;
+	ev->ret = ret;
+	if (ev->action == ACT_DENY && ret != -(int64_t)ev->deny_errno) {
+		/* The kernel ran the call after all (or another return
+		 * value was set): say so loudly, and restore the errno. */
+		warn("denied call of %d returned %lld, not -%d: the kernel "
+		     "did not skip it", (int)t->tid, (long long)ret,
+		     ev->deny_errno);
+		arch_set_return(t->tid, -(int64_t)ev->deny_errno);
+		ev->tags |= TAG_TOCTOU;
+	}
+	if (ev->sc == SC_SYMLINK || ev->sc == SC_SYMLINKAT)
+		inspect_exit(ev);
+	finish_and_free(t);
+}
+
+static void on_syscall_stop(struct tracee *t, bool seccomp_stop)
+{
+	struct syscall_state st;
+	enum sc_op op;
+
+	if (arch_get_syscall(t->tid, use_info, &st) < 0)
+		return; /* vanished */
+	op = st.op;
+	if (op == SCOP_NONE) {
+		if (seccomp_stop)
+			op = SCOP_SECCOMP;
+		else
+			op = (t->flags & TF_IN_SYSCALL) ? SCOP_EXIT
+							: SCOP_ENTRY;
+	}
+	if (op == SCOP_EXIT) {
+		t->flags &= ~TF_IN_SYSCALL;
+		on_exit_stop(t, &st);
+	} else {
+		if (op == SCOP_ENTRY)
+			t->flags |= TF_IN_SYSCALL;
+		on_entry(t, &st);
+		/* From a seccomp-stop, PTRACE_SYSCALL leads to the exit. */
+		if (op == SCOP_SECCOMP && t->ev)
+			t->flags |= TF_IN_SYSCALL;
+	}
+	resume(t, 0);
+}
+
+/* ---- tracee lifecycle ----------------------------------------------- */
+
+static void gone(struct tracee *t, int status)
+{
+	/* A call in progress when the task died: reported with "= ?". */
+	finish_and_free(t);
+	if (t->tid == main_pid)
+		main_status = status;
+	notice_exit(t->tid, status);
+	tracee_del(t);
+}
+
+static void on_exec(struct tracee *t)
+{
+	unsigned long former = 0;
+	struct tracee *old;
+
+	if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &former) < 0)
+		former = (unsigned long)t->tid;
+	if ((pid_t)former != t->tid) {
+		/* A non-leader thread exec'd and now has the leader's tid;
+		 * the old leader vanished without an exit report. */
+		old = tracee_find((pid_t)former);
+		finish_and_free(t);
+		if (old) {
+			t->flags = old->flags;
+			finish_and_free(old);
+			tracee_del(old);
+		}
+	}
+	t->flags |= TF_STARTED;
+	resume(t, 0);
+}
+
+static bool is_stop_signal(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
+	       sig == SIGTTOU;
+}
+
+/* Interactive job control: when the command stops on a terminal stop
+ * signal and symtrace is the terminal's foreground job, stop symtrace
+ * too, so the shell sees the job stopped; its SIGCONT (sent to the whole
+ * process group) then resumes both. */
+static void follow_job_stop(struct tracee *t, int sig)
+{
+	pid_t fg;
+
+	if (t->tid != main_pid || sig == SIGSTOP)
+		return;
+	fg = tcgetpgrp(STDIN_FILENO);
+	if (fg < 0 || fg != getpgrp())
+		return;
+	raise(SIGSTOP);
+}
+
+static void on_stop(struct tracee *t, int status, bool created)
+{
+	int sig = WSTOPSIG(status);
+	unsigned event = (unsigned)status >> 16;
+
+	if (sig == (SIGTRAP | 0x80)) {
+		t->flags |= TF_STARTED;
+		on_syscall_stop(t, false);
+		return;
+	}
+	switch (event) {
+	case PTRACE_EVENT_SECCOMP:
+		t->flags |= TF_STARTED;
+		on_syscall_stop(t, true);
+		return;
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+	case PTRACE_EVENT_CLONE: {
+		unsigned long child;
+		bool c;
+
+		if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &child) == 0)
+			tracee_get((pid_t)child, &c);
+		resume(t, 0);
+		return;
+	}
+	case PTRACE_EVENT_EXEC:
+		on_exec(t);
+		return;
+	case PTRACE_EVENT_STOP:
+		if (created || !(t->flags & TF_STARTED)) {
+			/* First stop of an auto-attached tracee. */
+			t->flags |= TF_STARTED;
+			resume(t, 0);
+		} else if (is_stop_signal(sig)) {
+			/* Group-stop: stay stopped, but let us see SIGCONT
+			 * and other events. */
+			t->flags |= TF_GROUP_STOP;
+			if (ptrace(PTRACE_LISTEN, t->tid, 0, 0) < 0 &&
+			    errno != ESRCH)
+				warn_errno("PTRACE_LISTEN %d", (int)t->tid);
+			follow_job_stop(t, sig);
+		} else {
+			t->flags &= ~TF_GROUP_STOP;
+			resume(t, 0);
+		}
+		return;
+	default:
+		break;
+	}
+	/* Signal-delivery-stop: deliver the signal as if we were not here. */
+	t->flags |= TF_STARTED;
+	resume(t, sig);
+}
+
+/* ---- spawning ------------------------------------------------------- */
+
+static void on_forward_signal(int sig)
+{
+	if (forward_pid > 0)
+		kill(forward_pid, sig);
+}
+
+static void setup_signals(void)
+{
+	struct sigaction sa;
+
+	for (size_t i = 0; i < sizeof(passed_signals) / sizeof(int); i++)
+		sigaction(passed_signals[i], NULL, &saved_sa[i]);
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	/* The terminal sends SIGINT/SIGQUIT/SIGTSTP to the whole foreground
+	 * process group, the command included: symtrace ignores them and
+	 * lets the command decide.  SIGTERM/SIGHUP sent to symtrace alone
+	 * are passed on to the command, like a service supervisor. */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	sigaction(SIGTSTP, &sa, NULL);
+	sigaction(SIGTTIN, &sa, NULL);
+	sigaction(SIGTTOU, &sa, NULL);
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = on_forward_signal;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static void restore_signals(void)
+{
+	for (size_t i = 0; i < sizeof(passed_signals) / sizeof(int); i++)
+		sigaction(passed_signals[i], &saved_sa[i], NULL);
+}
+
+static struct filter_spec filter_spec(void)
+{
+	struct filter_spec spec = {
+		.trace_mask = (1u << SC_SYMLINK) | (1u << SC_SYMLINKAT),
+	};
+
+	if (enforcing) {
+		spec.trace_mask |= (1u << SC_CLONE) |
+				   (1u << SC_IO_URING_SETUP) |
+				   (1u << SC_SECCOMP);
+		spec.enosys_mask |= 1u << SC_CLONE3;
+	}
+	return spec;
+}
+
+static void child_exec(int go_fd, const struct sock_filter *prog, int len)
+{
+	char c;
+	int r;
+
+	/* Wait until the parent has seized us: nothing we run from here on
+	 * (the filter, the exec) escapes the tracer. */
+	while (read(go_fd, &c, 1) < 0 && errno == EINTR)
+		;
+	close(go_fd);
+	restore_signals();
+	if (prog) {
+		/* As root, no PR_SET_NO_NEW_PRIVS: setuid programs in the
+		 * command keep working; the filter stays on them (and only
+		 * makes them stop for the tracer). */
+		r = seccomp_install(prog, len, geteuid() != 0);
+		if (r < 0) {
+			fprintf(stderr, "%s: cannot install the seccomp "
+				"filter: %s (try --no-seccomp)\n", progname,
+				strerror(-r));
+			_exit(EXIT_SYMTRACE_FAILURE);
+		}
+	}
+	execvp(cfg->argv[0], cfg->argv);
+	r = errno;
+	fprintf(stderr, "%s: cannot run '%s': %s\n", progname, cfg->argv[0],
+		strerror(r));
+	_exit(r == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
+}
+
+static unsigned long ptrace_options(void)
+{
+	unsigned long o = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK |
+			  PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
+			  PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP;
+
+	/* Fail closed: if symtrace dies, what it guards dies too. */
+	if (enforcing)
+		o |= PTRACE_O_EXITKILL;
+	return o;
+}
+
+static void spawn(void)
+{
+	struct sock_filter prog[SECCOMP_FILTER_MAX];
+	struct filter_spec spec = filter_spec();
+	int len = 0, go[2];
+	pid_t pid;
+	bool c;
+
+	if (!cfg->no_seccomp) {
+		len = seccomp_build(&spec, prog);
+		if (len < 0)
+			die(EXIT_SYMTRACE_FAILURE, "seccomp filter too long");
+	}
+	if (pipe2(go, O_CLOEXEC) < 0)
+		die_errno(EXIT_SYMTRACE_FAILURE, "pipe");
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		die_errno(EXIT_SYMTRACE_FAILURE, "fork");
+	if (pid == 0) {
+		close(go[1]);
+		child_exec(go[0], cfg->no_seccomp ? NULL : prog, len);
+	}
+	close(go[0]);
+	if (ptrace(PTRACE_SEIZE, pid, 0, ptrace_options()) < 0) {
+		int e = errno;
+
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		errno = e;
+		die_errno(EXIT_SYMTRACE_FAILURE, "cannot trace the command "
+			  "(ptrace PTRACE_SEIZE of %d)%s", (int)pid,
+			  e == EPERM ? " - is ptrace forbidden here "
+				       "(container, kernel.yama.ptrace_scope)?"
+				     : "");
+	}
+	main_pid = pid;
+	forward_pid = pid;
+	tracee_get(pid, &c)->flags |= TF_STARTED;
+	if (write(go[1], "x", 1) != 1)
+		die_errno(EXIT_SYMTRACE_FAILURE, "pipe write");
+	close(go[1]);
+}
+
+/* ---- the loop ------------------------------------------------------- */
+
+static int exit_code(void)
+{
+	if (main_status < 0)
+		return EXIT_SYMTRACE_FAILURE;
+	if (WIFEXITED(main_status))
+		return WEXITSTATUS(main_status);
+	if (WIFSIGNALED(main_status))
+		return 128 + WTERMSIG(main_status);
+	return EXIT_SYMTRACE_FAILURE;
+}
+
+int supervise(const struct config *c)
+{
+	cfg = c;
+	enforcing = cfg->policy && policy_can_deny(cfg->policy);
+	use_info = !cfg->no_syscall_info;
+	setup_signals();
+	spawn();
+
+	for (;;) {
+		int status;
+		bool created;
+		struct tracee *t;
+		pid_t pid = waitpid(-1, &status, __WALL);
+
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ECHILD)
+				break;
+			die_errno(EXIT_SYMTRACE_FAILURE, "waitpid");
+		}
+		t = tracee_get(pid, &created);
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			gone(t, status);
+			continue;
+		}
+		if (WIFSTOPPED(status))
+			on_stop(t, status, created);
+	}
+	sbuf_free(&line);
+	return exit_code();
+}

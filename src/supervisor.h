@@ -1,0 +1,31 @@
+/* supervisor.h - spawn or attach, the wait loop, stop classification. */
+#ifndef SYMTRACE_SUPERVISOR_H
+#define SYMTRACE_SUPERVISOR_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "output.h"
+#include "policy.h"
+
+struct config {
+	char **argv;        /* COMMAND [ARG...] (run mode), or NULL */
+	pid_t *pids;        /* -p PIDs (attach mode) */
+	size_t npids;
+	bool no_seccomp;    /* stop at every syscall */
+	bool no_syscall_info; /* force the register fallback */
+	int verbose;        /* -v: +++ exited +++ lines */
+	bool quiet;         /* -q: no attach/detach notices */
+	bool json;          /* --json */
+	struct output_opts oo;
+	int out_fd;         /* where events go */
+	struct policy *policy; /* NULL or empty: trace only */
+};
+
+/* Run the whole session; returns symtrace's exit status (the command's
+ * status in run mode).  Errors that prevent tracing exit from here via
+ * die() with EXIT_SYMTRACE_FAILURE. */
+int supervise(const struct config *cfg);
+
+#endif

@@ -1,0 +1,147 @@
+/* tmem.c - bounded reads of tracee memory.
+ *
+ * process_vm_readv first: one call reads a whole path, with one remote iovec
+ * per page, so that a string whose NUL lies on a readable page is found even
+ * when the following page is unmapped (transfers stop at the first iovec
+ * that faults).  PTRACE_PEEKDATA word by word is the fallback when
+ * process_vm_readv is missing or refused (ENOSYS, EPERM). */
+#include "tmem.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "util.h"
+
+static int use_peek;
+
+void tmem_force_peek(int on)
+{
+	use_peek = on;
+}
+
+static size_t page_size(void)
+{
+	static size_t ps;
+
+	if (!ps)
+		ps = (size_t)sysconf(_SC_PAGESIZE);
+	return ps;
+}
+
+/* Word-by-word fallback: returns bytes read (< len on a fault), or -errno
+ * when nothing could be read. */
+static ssize_t peek_read(pid_t tid, uint64_t addr, char *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		uint64_t a = addr + done;
+		uint64_t aligned = a & ~(uint64_t)7;
+		size_t skip = (size_t)(a - aligned);
+		size_t n = 8 - skip;
+		long word;
+
+		errno = 0;
+		word = ptrace(PTRACE_PEEKDATA, tid, aligned, 0);
+		if (errno)
+			return done ? (ssize_t)done : -errno;
+		if (n > len - done)
+			n = len - done;
+		memcpy(buf + done, (char *)&word + skip, n);
+		done += n;
+	}
+	return (ssize_t)done;
+}
+
+/* Read up to len bytes, page-granular; returns bytes read (may be short
+ * at a fault), or -errno when the first page is unreadable. */
+static ssize_t read_upto(pid_t tid, uint64_t addr, char *buf, size_t len)
+{
+	struct iovec local, remote[3];
+	size_t ps = page_size();
+	size_t n = 0, off = 0;
+	ssize_t r;
+
+	if (use_peek)
+		return peek_read(tid, addr, buf, len);
+	while (off < len && n < 3) {
+		uint64_t a = addr + off;
+		size_t chunk = ps - (size_t)(a % ps);
+
+		if (chunk > len - off)
+			chunk = len - off;
+		remote[n].iov_base = (void *)(uintptr_t)a;
+		remote[n].iov_len = chunk;
+		n++;
+		off += chunk;
+	}
+	local.iov_base = buf;
+	local.iov_len = off;
+	r = process_vm_readv(tid, &local, 1, remote, n, 0);
+	if (r < 0 && (errno == ENOSYS || errno == EPERM)) {
+		use_peek = 1;
+		return peek_read(tid, addr, buf, len);
+	}
+	if (r < 0)
+		return -errno;
+	return r;
+}
+
+int tmem_read(pid_t tid, uint64_t addr, void *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t r = read_upto(tid, addr + done, (char *)buf + done,
+				      len - done);
+		if (r < 0)
+			return (int)r;
+		if (r == 0)
+			return -EFAULT;
+		done += (size_t)r;
+	}
+	return 0;
+}
+
+void tmem_read_path(pid_t tid, uint64_t addr, struct tstr *out)
+{
+	char *buf;
+	ssize_t r;
+	char *nul;
+
+	memset(out, 0, sizeof(*out));
+	out->addr = addr;
+	if (addr == 0) {
+		out->status = TSTR_NULL;
+		return;
+	}
+	/* PATH_MAX bytes span at most two pages: one call. */
+	buf = xmalloc(PATH_MAX + 1);
+	r = read_upto(tid, addr, buf, PATH_MAX);
+	if (r <= 0) {
+		free(buf);
+		out->status = TSTR_FAULT;
+		return;
+	}
+	nul = memchr(buf, '\0', (size_t)r);
+	if (nul) {
+		out->status = TSTR_OK;
+		out->len = (size_t)(nul - buf);
+	} else if (r == PATH_MAX) {
+		/* Like the kernel: no NUL in PATH_MAX bytes, ENAMETOOLONG. */
+		out->status = TSTR_TOOLONG;
+		out->len = PATH_MAX;
+	} else {
+		/* The string runs into an unreadable page. */
+		free(buf);
+		out->status = TSTR_FAULT;
+		return;
+	}
+	buf[out->len] = '\0';
+	out->buf = xrealloc(buf, out->len + 1);
+}

@@ -1,0 +1,23 @@
+/* tmem.h - bounded reads of tracee memory. */
+#ifndef SYMTRACE_TMEM_H
+#define SYMTRACE_TMEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "event.h"
+
+/* Read len bytes at addr.  0, or -EFAULT/-ESRCH/... on failure (a partial
+ * read is a failure). */
+int tmem_read(pid_t tid, uint64_t addr, void *buf, size_t len);
+
+/* Read the NUL-terminated path at addr the way the kernel's
+ * getname() does: at most PATH_MAX bytes including the NUL.
+ * Fills out (status OK, NULL, FAULT or TOOLONG); never fails otherwise. */
+void tmem_read_path(pid_t tid, uint64_t addr, struct tstr *out);
+
+/* Force the PTRACE_PEEKDATA fallback (tests). */
+void tmem_force_peek(int on);
+
+#endif

@@ -1,0 +1,37 @@
+/* tracee.h - the table of traced tasks, by tid.  Knows nothing of ptrace. */
+#ifndef SYMTRACE_TRACEE_H
+#define SYMTRACE_TRACEE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "event.h"
+
+enum {
+	TF_STARTED = 1u << 0,    /* its first stop was seen */
+	TF_IN_SYSCALL = 1u << 1, /* between entry and exit (bookkeeping for
+	                          * the register fallback) */
+	TF_ATTACHED = 1u << 2,   /* attach mode: seized by -p */
+	TF_GROUP_STOP = 1u << 3, /* in a group-stop (PTRACE_LISTEN) */
+};
+
+struct tracee {
+	pid_t tid;
+	unsigned flags;
+	struct event *ev; /* the pending call: entry seen, exit not yet */
+	struct tracee *next; /* hash chain */
+};
+
+struct tracee *tracee_find(pid_t tid);
+/* Find or create. *created is set when the entry is new. */
+struct tracee *tracee_get(pid_t tid, bool *created);
+/* Remove and free (the pending event must have been taken already). */
+void tracee_del(struct tracee *t);
+size_t tracee_count(void);
+/* Number of tids ever added. */
+unsigned long tracee_seen(void);
+/* Call fn for each tracee (fn must not delete other tracees). */
+void tracee_foreach(void (*fn)(struct tracee *t, void *arg), void *arg);
+
+#endif

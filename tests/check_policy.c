@@ -1,0 +1,1040 @@
+/* check_policy.c - unit tests for policy.c: rule parser, globs, matcher,
+ * lexical path resolution. */
+#include <check.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "policy.h"
+#include "util.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* An input that every rule of the "good rules" table matches. */
+static const struct policy_input any_in = {
+	.target = "/etc/passwd",
+	.target_resolved = "/etc/passwd",
+	.link = "/tmp/l",
+	.comm = "sh",
+	.exe = "/bin/sh",
+	.euid = 1000,
+	.ruid = 1000,
+	.egid = 100,
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- parser: good rules ------------------------------------------------- */
+
+static const struct good_case {
+	const char *text;
+	enum action action;
+	int err;
+} good_cases[] = {
+	{ "allow", ACT_ALLOW, 0 },
+	{ "deny", ACT_DENY, EPERM },
+	{ "deny:EACCES", ACT_DENY, EACCES },
+	{ "deny:eacces", ACT_DENY, EACCES },
+	{ "deny:EnOeNt", ACT_DENY, ENOENT },
+	{ "deny:13", ACT_DENY, 13 },
+	{ "deny:1", ACT_DENY, 1 },
+	{ "deny:4095", ACT_DENY, 4095 },
+	{ "deny:0013", ACT_DENY, 13 },
+	{ "kill", ACT_KILL, 0 },
+	{ "audit", ACT_AUDIT, 0 },
+	{ "  deny  \t target=/etc/**  ", ACT_DENY, EPERM },
+	{ "deny\ttarget=/etc/*", ACT_DENY, EPERM },
+	{ "deny target=\"/etc/*\"", ACT_DENY, EPERM },
+	{ "deny target='/etc/pass*'", ACT_DENY, EPERM },
+	{ "deny target=/etc/pass\\wd", ACT_DENY, EPERM },
+	{ "deny target=\"/etc/pass\\wd\"", ACT_DENY, EPERM },
+	{ "audit comm=sh exe=/bin/sh uid=1000 ruid=0-1000 gid=100-",
+	  ACT_AUDIT, 0 },
+	{ "kill uid=-1000 ruid=1000- gid=0-4294967294", ACT_KILL, 0 },
+	{ "deny link=/tmp/* target=/etc/passwd", ACT_DENY, EPERM },
+	{ "deny # a comment", ACT_DENY, EPERM },
+	{ "deny target=/etc/** # tagret=oops", ACT_DENY, EPERM },
+	{ "deny target=/etc/**\t#comment", ACT_DENY, EPERM },
+	{ "allow comm=s[a-h]", ACT_ALLOW, 0 },
+	{ "deny:EPERM target=** link=** comm=** exe=** uid=0- ruid=-4294967294 "
+	  "gid=100",
+	  ACT_DENY, EPERM },
+	{ "deny target=/etc/passwd\n", ACT_DENY, EPERM },
+	{ "deny target=/etc/passwd\r", ACT_DENY, EPERM },
+};
+
+START_TEST(test_good_rules)
+{
+	const struct good_case *c = &good_cases[_i];
+	struct policy *p = policy_new();
+	struct policy_error err = { .msg = "", .pos = 0 };
+	struct verdict v;
+
+	ck_assert_msg(policy_add(p, c->text, &err) == 0,
+		      "rule '%s': %s at %zu", c->text, err.msg, err.pos);
+	ck_assert_uint_eq(policy_count(p), 1);
+	v = policy_match(p, &any_in);
+	ck_assert_int_eq(v.action, c->action);
+	ck_assert_int_eq(v.err, c->err);
+	ck_assert_int_eq(v.rule, 1);
+	ck_assert(policy_can_deny(p) ==
+		  (c->action == ACT_DENY || c->action == ACT_KILL));
+	policy_free(p);
+}
+END_TEST
+
+/* Quoting keeps blanks and the other quote; '#' inside a value is data. */
+START_TEST(test_quoting)
+{
+	static const struct {
+		const char *rule;
+		const char *comm;
+		bool match;
+	} t[] = {
+		{ "deny comm=\"a b\"", "a b", true },
+		{ "deny comm='a\tb'", "a\tb", true },
+		{ "deny comm=\"it's\"", "it's", true },
+		{ "deny comm='say \"hi\"'", "say \"hi\"", true },
+		/* A backslash keeps the next byte in the value; the glob
+		 * then makes it literal. */
+		{ "deny comm=\"a\\\"b\"", "a\"b", true },
+		{ "deny comm='a\\'b'", "a'b", true },
+		{ "deny comm=a\\ b", "a b", true },
+		{ "deny comm=\"a\\*\"", "a*", true },
+		{ "deny comm=\"a\\*\"", "ab", false },
+		{ "deny comm=a#b", "a#b", true },
+		{ "deny comm=#a", "#a", true },
+		{ "deny comm=a\"b", "a\"b", true }, /* quote not at start */
+		{ "deny comm=\"#\" # comment", "#", true },
+		{ "deny comm=\"\xff\x01\"", "\xff\x01", true },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		struct policy *p = policy_new();
+		struct policy_error err;
+		struct policy_input in = { .comm = t[i].comm };
+		struct verdict v;
+
+		ck_assert_msg(policy_add(p, t[i].rule, &err) == 0,
+			      "rule '%s': %s", t[i].rule, err.msg);
+		v = policy_match(p, &in);
+		ck_assert_msg((v.action == ACT_DENY) == t[i].match,
+			      "rule '%s' vs '%s'", t[i].rule, t[i].comm);
+		policy_free(p);
+	}
+}
+END_TEST
+
+START_TEST(test_flags)
+{
+	struct policy *p = policy_new();
+	struct policy_error err;
+
+	ck_assert_uint_eq(policy_count(p), 0);
+	ck_assert(!policy_can_deny(p));
+	ck_assert(!policy_uses_link(p));
+	ck_assert(!policy_needs_exe(p));
+	ck_assert_int_eq(policy_add(p, "audit target=/x", &err), 0);
+	ck_assert(!policy_can_deny(p));
+	ck_assert_int_eq(policy_add(p, "allow link=/y", &err), 0);
+	ck_assert(policy_uses_link(p));
+	ck_assert(!policy_needs_exe(p));
+	ck_assert_int_eq(policy_add(p, "kill exe=/bin/*", &err), 0);
+	ck_assert(policy_needs_exe(p));
+	ck_assert(policy_can_deny(p));
+	ck_assert_uint_eq(policy_count(p), 3);
+	policy_free(p);
+
+	p = policy_new();
+	policy_add_deny_all(p, EACCES);
+	ck_assert(policy_can_deny(p));
+	ck_assert_uint_eq(policy_count(p), 1);
+	policy_free(p);
+	policy_free(NULL);
+}
+END_TEST
+
+START_TEST(test_add_text)
+{
+	static const char text[] =
+		"# symtrace rules\n"
+		"\n"
+		"   \t\n"
+		"allow target=/etc/hosts   # fine\r\n"
+		"deny:EACCES target=/etc/**\n"
+		"  # indented comment\n"
+		"audit";  /* no final newline */
+	struct policy *p = policy_new();
+	struct policy_error err;
+	size_t line = 99;
+	struct policy_input in = any_in;
+	struct verdict v;
+
+	ck_assert_int_eq(policy_add_text(p, text, &line, &err), 0);
+	ck_assert_uint_eq(policy_count(p), 3);
+	v = policy_match(p, &in);
+	ck_assert_int_eq(v.action, ACT_DENY);
+	ck_assert_int_eq(v.err, EACCES);
+	ck_assert_int_eq(v.rule, 2);
+	in.target = in.target_resolved = "/etc/hosts";
+	v = policy_match(p, &in);
+	ck_assert_int_eq(v.action, ACT_ALLOW);
+	ck_assert_int_eq(v.rule, 1);
+	in.target = in.target_resolved = "/home/x";
+	v = policy_match(p, &in);
+	ck_assert_int_eq(v.action, ACT_AUDIT);
+	ck_assert_int_eq(v.rule, 3);
+
+	/* Empty text and comments only: nothing added, no error. */
+	ck_assert_int_eq(policy_add_text(p, "", &line, &err), 0);
+	ck_assert_int_eq(policy_add_text(p, "#x\n\n#y\n", &line, &err), 0);
+	ck_assert_uint_eq(policy_count(p), 3);
+
+	/* An error names the 1-based line, the position within the line,
+	 * and adds none of the text's rules. */
+	ck_assert_int_eq(policy_add_text(p,
+					 "allow\n"
+					 "# comment\n"
+					 "deny target=/x\n"
+					 "deny  tagret=/y\n"
+					 "kill\n",
+					 &line, &err),
+			 -1);
+	ck_assert_uint_eq(line, 4);
+	ck_assert_uint_eq(err.pos, 6);
+	ck_assert_str_eq(err.msg, "unknown key 'tagret' (expected target, "
+				  "link, uid, ruid, gid, comm or exe)");
+	ck_assert_uint_eq(policy_count(p), 3);
+
+	/* A quote does not continue onto the next line. */
+	ck_assert_int_eq(policy_add_text(p, "deny comm=\"a\nb\"\n", &line,
+					 &err),
+			 -1);
+	ck_assert_uint_eq(line, 1);
+	ck_assert_str_eq(err.msg, "unterminated quote");
+	ck_assert_uint_eq(err.pos, 10);
+	ck_assert_uint_eq(policy_count(p), 3);
+	policy_free(p);
+}
+END_TEST
+
+/* ---- parser: errors ----------------------------------------------------- */
+
+#define E_ACTION " (expected allow, deny, deny:ERRNO, kill or audit)"
+#define E_ERRNO " (expected a name like EACCES or a number 1-4095)"
+#define E_KEY " (expected target, link, uid, ruid, gid, comm or exe)"
+#define E_RANGE " (expected N, N-M, N- or -M)"
+#define E_BOUND " (numbers must be 0 to 4294967294)"
+
+static const struct bad_case {
+	const char *text;
+	const char *msg;
+	size_t pos;
+} bad_cases[] = {
+	{ "", "empty rule", 0 },
+	{ "   \t ", "empty rule", 0 },
+	{ "# just a comment", "empty rule", 0 },
+	{ "  #deny", "empty rule", 0 },
+	{ "dney", "unknown action 'dney'" E_ACTION, 0 },
+	{ "  Deny", "unknown action 'Deny'" E_ACTION, 2 },
+	{ "DENY", "unknown action 'DENY'" E_ACTION, 0 },
+	{ "allow:EPERM", "unknown action 'allow:EPERM'" E_ACTION, 0 },
+	{ "kill:9", "unknown action 'kill:9'" E_ACTION, 0 },
+	{ "target=/x", "unknown action 'target=/x'" E_ACTION, 0 },
+	{ "\"deny\"", "unknown action '\"deny\"'" E_ACTION, 0 },
+	{ "de\x01ny", "unknown action 'de\\x01ny'" E_ACTION, 0 },
+	{ "deny:EFOO", "unknown errno 'EFOO'" E_ERRNO, 0 },
+	{ " deny:EFOO target=/x", "unknown errno 'EFOO'" E_ERRNO, 1 },
+	{ "deny:", "missing errno after 'deny:'" E_ERRNO, 0 },
+	{ "deny:-1", "unknown errno '-1'" E_ERRNO, 0 },
+	{ "deny:+1", "unknown errno '+1'" E_ERRNO, 0 },
+	{ "deny:0x10", "unknown errno '0x10'" E_ERRNO, 0 },
+	{ "deny: 1", "missing errno after 'deny:'" E_ERRNO, 0 },
+	{ "deny:0", "errno '0' out of range (expected 1-4095)", 0 },
+	{ "deny:4096", "errno '4096' out of range (expected 1-4095)", 0 },
+	{ "deny:99999999999999999999",
+	  "errno '99999999999999999999' out of range (expected 1-4095)", 0 },
+	{ "deny tagret=/x", "unknown key 'tagret'" E_KEY, 5 },
+	{ "deny TARGET=/x", "unknown key 'TARGET'" E_KEY, 5 },
+	{ "deny\ttarget=/x\tlnk=/y", "unknown key 'lnk'" E_KEY, 15 },
+	{ "deny euid=0", "unknown key 'euid'" E_KEY, 5 },
+	{ "deny target", "expected KEY=VALUE, got 'target'", 5 },
+	{ "deny target =/x", "expected KEY=VALUE, got 'target'", 5 },
+	{ "deny =x", "expected KEY=VALUE, got '=x'", 5 },
+	{ "deny target=/x foo", "expected KEY=VALUE, got 'foo'", 15 },
+	{ "deny \"target=/x\"", "unknown key '\"target'" E_KEY, 5 },
+	{ "deny target=", "empty value for 'target'", 5 },
+	{ "deny target= /x", "empty value for 'target'", 5 },
+	{ "deny link=\"\"", "empty value for 'link'", 5 },
+	{ "deny comm=''", "empty value for 'comm'", 5 },
+	{ "deny uid=", "empty value for 'uid'", 5 },
+	{ "deny uid=10-5", "bad range '10-5' for 'uid'" E_RANGE, 5 },
+	{ "deny uid=-", "bad range '-' for 'uid'" E_RANGE, 5 },
+	{ "deny ruid=1-2-3", "bad range '1-2-3' for 'ruid'" E_RANGE, 5 },
+	{ "deny gid=a", "bad range 'a' for 'gid'" E_RANGE, 5 },
+	{ "deny gid=+1", "bad range '+1' for 'gid'" E_RANGE, 5 },
+	{ "deny gid=0x10", "bad range '0x10' for 'gid'" E_RANGE, 5 },
+	{ "deny uid=--1", "bad range '--1' for 'uid'" E_RANGE, 5 },
+	{ "deny uid=\" 1\"", "bad range ' 1' for 'uid'" E_RANGE, 5 },
+	{ "deny uid=4294967295", "bad range '4294967295' for 'uid'" E_BOUND,
+	  5 },
+	{ "deny ruid=0-4294967295",
+	  "bad range '0-4294967295' for 'ruid'" E_BOUND, 5 },
+	{ "deny gid=99999999999999999999999",
+	  "bad range '99999999999999999999999' for 'gid'" E_BOUND, 5 },
+	{ "deny uid=1 uid=2", "duplicate key 'uid'", 11 },
+	{ "deny target=/a link=/b target=/a", "duplicate key 'target'", 23 },
+	{ "deny target=\"/a b", "unterminated quote", 12 },
+	{ "deny target='/a", "unterminated quote", 12 },
+	{ "deny target=\"/a'", "unterminated quote", 12 },
+	{ "deny target=\"a\\\"", "unterminated quote", 12 },
+	{ "deny target=\"/a\"b", "expected blank after closing quote", 16 },
+	{ "deny target=\"/a\"#c", "expected blank after closing quote", 16 },
+	{ "deny target=/x tagret=/y # c", "unknown key 'tagret'" E_KEY, 15 },
+};
+
+START_TEST(test_bad_rules)
+{
+	const struct bad_case *c = &bad_cases[_i];
+	struct policy *p = policy_new();
+	struct policy_error err = { .msg = "", .pos = 12345 };
+
+	ck_assert_msg(policy_add(p, c->text, &err) == -1,
+		      "rule '%s' accepted", c->text);
+	ck_assert_str_eq(err.msg, c->msg);
+	ck_assert_uint_eq(err.pos, c->pos);
+	ck_assert_uint_eq(policy_count(p), 0);
+	/* A NULL error pointer is allowed. */
+	ck_assert_int_eq(policy_add(p, c->text, NULL), -1);
+	policy_free(p);
+}
+END_TEST
+
+/* ---- globs -------------------------------------------------------------- */
+
+static const struct glob_case {
+	const char *pat;
+	const char *s;
+	bool match;
+} glob_cases[] = {
+	/* literals, whole-string */
+	{ "", "", true },
+	{ "", "a", false },
+	{ "abc", "abc", true },
+	{ "abc", "abcd", false },
+	{ "abc", "ab", false },
+	{ "/etc/passwd", "/etc/passwd", true },
+	{ "/etc/passwd", "/etc/passwd/", false },
+	/* '*' */
+	{ "*", "", true },
+	{ "*", "abc", true },
+	{ "*", "a/b", false },
+	{ "*", "/", false },
+	{ "/etc/*", "/etc/passwd", true },
+	{ "/etc/*", "/etc/", true },
+	{ "/etc/*", "/etc", false },
+	{ "/etc/*", "/etc/a/b", false },
+	{ "*.conf", "x.conf", true },
+	{ "*.conf", ".conf", true },
+	{ "*.conf", "d/x.conf", false },
+	{ "a*b*c", "abc", true },
+	{ "a*b*c", "aXXbYYc", true },
+	{ "a*b*c", "aXXbYY", false },
+	{ "a*b", "abbb", true },
+	{ "*a", "aaa", true },
+	{ "/*/x", "/a/x", true },
+	{ "/*/x", "//x", true },
+	{ "/*/x", "/a/b/x", false },
+	/* '?' */
+	{ "?", "a", true },
+	{ "?", "", false },
+	{ "?", "ab", false },
+	{ "?", "/", false },
+	{ "a?c", "abc", true },
+	{ "a?c", "a/c", false },
+	{ "??", "\xff\x80", true },
+	/* '**' */
+	{ "**", "", true },
+	{ "**", "a/b/c", true },
+	{ "/etc/**", "/etc/passwd", true },
+	{ "/etc/**", "/etc/a/b", true },
+	{ "/etc/**", "/etc/", true },
+	{ "/etc/**", "/etc", true },
+	{ "/etc/**", "/etcx", false },
+	{ "/etc/**", "/et", false },
+	{ "/etc/**", "/", false },
+	{ "/**", "/", true },
+	{ "/**", "/a/b", true },
+	{ "/**", "", false },
+	{ "/**", "a", false },
+	{ "a/**", "a", true },
+	{ "a/**", "a/", true },
+	{ "a/**", "ab", false },
+	{ "/etc/**x", "/etc/a/bx", true },
+	{ "/etc/**x", "/etc", false },
+	{ "a/**/b", "a/b", true },
+	{ "a/**/b", "a/x/b", true },
+	{ "a/**/b", "a/x/y/b", true },
+	{ "a/**/b", "a//b", true },
+	{ "a/**/b", "ab", false },
+	{ "a/**/b", "a/xb", false },
+	{ "a/**/b", "a/x/yb", false },
+	{ "**/b", "b", true },
+	{ "**/b", "/b", true },
+	{ "**/b", "x/y/b", true },
+	{ "**/b", "xb", false },
+	{ "/a/**/**/b", "/a/b", true },
+	{ "/a/**/**/b", "/a/x/b", true },
+	{ "a**b", "a/x/b", true },
+	{ "a**b", "ab", true },
+	{ "a**/b", "a/b", true },
+	{ "a/**b", "a/b", true },
+	{ "a/**b", "ab", false },
+	{ "***", "a/b", true }, /* three or more stars = '**' */
+	{ "/tmp/**/*.so", "/tmp/lib.so", true },
+	{ "/tmp/**/*.so", "/tmp/a/b/lib.so", true },
+	{ "/tmp/**/*.so", "/tmp/a/b/lib.so/x", false },
+	{ "/home/*/.ssh/**", "/home/bob/.ssh", true },
+	{ "/home/*/.ssh/**", "/home/bob/.ssh/authorized_keys", true },
+	{ "/home/*/.ssh/**", "/home/a/b/.ssh/k", false },
+	/* classes */
+	{ "[abc]", "b", true },
+	{ "[abc]", "d", false },
+	{ "[abc]", "", false },
+	{ "[a-c]", "b", true },
+	{ "[a-c]", "d", false },
+	{ "[a-cx-z]", "y", true },
+	{ "[!a]", "b", true },
+	{ "[!a]", "a", false },
+	{ "[^a]", "b", true },
+	{ "[^a]", "a", false },
+	{ "[!a]", "/", false },
+	{ "[/]", "/", false },
+	{ "[!x]", "", false },
+	{ "[]]", "]", true },
+	{ "[]a]", "a", true },
+	{ "[]a]", "]", true },
+	{ "[!]a]", "]", false },
+	{ "[!]a]", "b", true },
+	{ "[]-a]", "^", true }, /* ']' to 'a' */
+	{ "[a-]", "-", true },
+	{ "[-a]", "-", true },
+	{ "[z-a]", "m", false }, /* reversed range is empty */
+	{ "[z-a]", "z", false },
+	{ "[\\]]", "]", true },
+	{ "[\\!a]", "!", true },
+	{ "[a\\-z]", "-", true },
+	{ "[a\\-z]", "m", false },
+	{ "[\x80-\xff]", "\xc3", true },
+	{ "[\x80-\xff]", "a", false },
+	/* unterminated brackets are literals */
+	{ "[]", "[]", true },
+	{ "[", "[", true },
+	{ "[abc", "[abc", true },
+	{ "[abc", "a", false },
+	{ "[!]", "[!]", true },
+	{ "a[", "a[", true },
+	{ "[a-", "[a-", true },
+	/* escapes */
+	{ "\\*", "*", true },
+	{ "\\*", "a", false },
+	{ "\\?", "?", true },
+	{ "\\?", "a", false },
+	{ "\\[a]", "[a]", true },
+	{ "\\[a]", "a", false },
+	{ "\\\\", "\\", true },
+	{ "a\\", "a\\", true }, /* trailing backslash is itself */
+	{ "\\a", "a", true },
+	{ "\\**", "*abc", true },
+	{ "\\**", "abc", false },
+	{ "/etc/\\**", "/etc/*", true },
+	{ "/etc/\\**", "/etc", false },
+	{ "a\\/**", "a", true }, /* an escaped '/' is still a '/' */
+	/* arbitrary bytes */
+	{ "\xff*", "\xff\xfe", true },
+	{ "*\n", "x\n", true },
+};
+
+START_TEST(test_glob)
+{
+	const struct glob_case *c = &glob_cases[_i];
+
+	ck_assert_msg(glob_match(c->pat, c->s) == c->match,
+		      "glob_match(\"%s\", \"%s\") != %d", c->pat, c->s,
+		      c->match);
+}
+END_TEST
+
+START_TEST(test_glob_null)
+{
+	ck_assert(!glob_match(NULL, "a"));
+	ck_assert(!glob_match("*", NULL));
+	ck_assert(!glob_match(NULL, NULL));
+}
+END_TEST
+
+/* ---- lexical resolution ------------------------------------------------- */
+
+static const struct path_case {
+	const char *base;
+	const char *path;
+	const char *want; /* NULL: NULL expected */
+} resolve_cases[] = {
+	{ "/srv/www/a", "../../../etc/passwd", "/etc/passwd" },
+	{ "/srv/www/a", "../../../../../../etc/passwd", "/etc/passwd" },
+	{ "/srv/www/a", "b", "/srv/www/a/b" },
+	{ "/srv/www/a", "../b", "/srv/www/b" },
+	{ "/x", "./a//b/.", "/x/a/b" },
+	{ "/x/", "a", "/x/a" },
+	{ "/x//", "a/", "/x/a" },
+	{ "//x/./y/../", "z", "/x/z" },
+	{ NULL, "/a/../b/", "/b" },
+	{ NULL, "/", "/" },
+	{ NULL, "//", "/" },
+	{ NULL, "/..", "/" },
+	{ NULL, "/../..", "/" },
+	{ NULL, "/a/./b/./", "/a/b" },
+	{ NULL, "/a/b/../../..", "/" },
+	{ NULL, "/...", "/..." },
+	{ NULL, "/a/..b/.c", "/a/..b/.c" },
+	{ "/ignored", "/abs", "/abs" },
+	{ "/", "..", "/" },
+	{ "/", ".", "/" },
+	{ "/", "a", "/a" },
+	{ "/a", "", "/a" },
+	{ "/a/b/", "", "/a/b" },
+	{ "/a", "..", "/" },
+	{ "/a", "../..", "/" },
+	{ "/a/b", "../c/../d", "/a/d" },
+	{ NULL, "rel", NULL },
+	{ NULL, "", NULL },
+	{ NULL, "./x", NULL },
+	{ "relative", "x", NULL },
+	{ "", "x", NULL },
+	{ "relative", "/x", "/x" },
+	{ "/a", NULL, NULL },
+};
+
+START_TEST(test_resolve)
+{
+	const struct path_case *c = &resolve_cases[_i];
+	char *got = path_resolve_lexical(c->base, c->path);
+
+	if (!c->want) {
+		ck_assert_msg(got == NULL, "(%s, %s) -> %s, want NULL",
+			      c->base, c->path, got);
+	} else {
+		ck_assert_msg(got != NULL, "(%s, %s) -> NULL", c->base,
+			      c->path);
+		ck_assert_str_eq(got, c->want);
+	}
+	free(got);
+}
+END_TEST
+
+static const struct dirname_case {
+	const char *path;
+	const char *want;
+} dirname_cases[] = {
+	{ "/a/b", "/a" },
+	{ "/a", "/" },
+	{ "/", "/" },
+	{ "//", "/" },
+	{ "/a/b/c", "/a/b" },
+	{ "/a/b/", "/a" },
+	{ "/a//b", "/a" },
+	{ "//a", "/" },
+	{ "a", "." },
+	{ "a/b", "a" },
+	{ "", "." },
+};
+
+START_TEST(test_dirname)
+{
+	const struct dirname_case *c = &dirname_cases[_i];
+	char *got = path_dirname(c->path);
+
+	ck_assert_str_eq(got, c->want);
+	free(got);
+}
+END_TEST
+
+/* ---- matcher ------------------------------------------------------------ */
+
+static struct policy *mkpolicy(const char *const *rules)
+{
+	struct policy *p = policy_new();
+	struct policy_error err;
+
+	for (; *rules; rules++)
+		ck_assert_msg(policy_add(p, *rules, &err) == 0, "%s: %s",
+			      *rules, err.msg);
+	return p;
+}
+
+static void check_verdict(const struct policy *p,
+			  const struct policy_input *in, enum action action,
+			  int err, int rule)
+{
+	struct verdict v = policy_match(p, in);
+
+	ck_assert_int_eq(v.action, action);
+	ck_assert_int_eq(v.err, err);
+	ck_assert_int_eq(v.rule, rule);
+}
+
+START_TEST(test_first_match)
+{
+	static const char *const rules[] = {
+		"allow target=/etc/hosts",
+		"deny:EACCES target=/etc/**",
+		"audit link=/tmp/**",
+		"kill comm=evil",
+		"deny",
+		NULL,
+	};
+	struct policy *p = mkpolicy(rules);
+	struct policy_input in = any_in;
+
+	in.target = in.target_resolved = "/etc/hosts";
+	check_verdict(p, &in, ACT_ALLOW, 0, 1);
+	in.target = in.target_resolved = "/etc/shadow";
+	check_verdict(p, &in, ACT_DENY, EACCES, 2);
+	in.target = in.target_resolved = "/home/x";
+	check_verdict(p, &in, ACT_AUDIT, 0, 3);
+	in.link = "/home/l";
+	in.comm = "evil";
+	check_verdict(p, &in, ACT_KILL, 0, 4);
+	in.comm = "good";
+	check_verdict(p, &in, ACT_DENY, EPERM, 5);
+	policy_free(p);
+}
+END_TEST
+
+START_TEST(test_no_match)
+{
+	static const char *const rules[] = {
+		"deny target=/etc/**",
+		"deny comm=x uid=0",
+		NULL,
+	};
+	struct policy *p = mkpolicy(rules);
+	struct policy_input in = any_in;
+	struct policy *empty = policy_new();
+
+	in.target = in.target_resolved = "/home/x";
+	check_verdict(p, &in, ACT_NONE, 0, 0);
+	in.comm = "x"; /* uid 1000 != 0: all keys must match */
+	check_verdict(p, &in, ACT_NONE, 0, 0);
+	in.euid = 0;
+	check_verdict(p, &in, ACT_DENY, EPERM, 2);
+	check_verdict(empty, &in, ACT_NONE, 0, 0);
+	policy_free(p);
+	policy_free(empty);
+}
+END_TEST
+
+START_TEST(test_target_literal_vs_resolved)
+{
+	static const char *const rules[] = {
+		"deny:EACCES target=/etc/**",
+		"deny:ENOENT target=/x/..",
+		"deny:EBUSY target=../*",
+		NULL,
+	};
+	struct policy *p = mkpolicy(rules);
+	struct policy_input in = { 0 };
+
+	/* Matched by its resolved form. */
+	in.target = "../../etc/passwd";
+	in.target_resolved = "/etc/passwd";
+	check_verdict(p, &in, ACT_DENY, EACCES, 1);
+	/* Absolute verbatim target matched by its spelling. */
+	in.target = "/x/..";
+	in.target_resolved = "/";
+	check_verdict(p, &in, ACT_DENY, ENOENT, 2);
+	/* A relative verbatim target is never matched as such. */
+	in.target = "../a";
+	in.target_resolved = "/srv/a";
+	check_verdict(p, &in, ACT_NONE, 0, 0);
+	/* Absolute target, resolved unknown: the literal still counts. */
+	in.target = "/etc/../etc/passwd";
+	in.target_resolved = NULL;
+	check_verdict(p, &in, ACT_DENY, EACCES, 1);
+	/* Both NULL: no GLOB key matches. */
+	in.target = NULL;
+	in.target_resolved = NULL;
+	check_verdict(p, &in, ACT_NONE, 0, 0);
+	policy_free(p);
+}
+END_TEST
+
+START_TEST(test_null_strings)
+{
+	static const char *const rules[] = {
+		"deny:EACCES link=**",
+		"deny:ENOENT comm=**",
+		"deny:EBUSY exe=**",
+		"deny:EEXIST target=**",
+		"audit uid=0-",
+		NULL,
+	};
+	struct policy *p = mkpolicy(rules);
+	struct policy_input in = { 0 };
+
+	check_verdict(p, &in, ACT_AUDIT, 0, 5);
+	in.target_resolved = "/";
+	check_verdict(p, &in, ACT_DENY, EEXIST, 4);
+	in.exe = "";
+	check_verdict(p, &in, ACT_DENY, EBUSY, 3);
+	in.comm = "c";
+	check_verdict(p, &in, ACT_DENY, ENOENT, 2);
+	in.link = "/l";
+	check_verdict(p, &in, ACT_DENY, EACCES, 1);
+	policy_free(p);
+}
+END_TEST
+
+static const struct range_case {
+	const char *rule;
+	uid_t euid, ruid;
+	gid_t egid;
+	bool match;
+} range_cases[] = {
+	{ "deny uid=0", 0, 5, 5, true },
+	{ "deny uid=0", 1, 0, 0, false },
+	{ "deny uid=00", 0, 5, 5, true },
+	{ "deny uid=10-20", 10, 0, 0, true },
+	{ "deny uid=10-20", 20, 0, 0, true },
+	{ "deny uid=10-20", 9, 0, 0, false },
+	{ "deny uid=10-20", 21, 0, 0, false },
+	{ "deny uid=10-10", 10, 0, 0, true },
+	{ "deny uid=1000-", 1000, 0, 0, true },
+	{ "deny uid=1000-", 999, 0, 0, false },
+	{ "deny uid=1000-", 4294967294u, 0, 0, true },
+	{ "deny uid=-999", 999, 0, 0, true },
+	{ "deny uid=-999", 1000, 0, 0, false },
+	{ "deny uid=-999", 0, 0, 0, true },
+	{ "deny ruid=0", 1000, 0, 1000, true },
+	{ "deny ruid=0", 0, 1000, 0, false },
+	{ "deny gid=100", 0, 0, 100, true },
+	{ "deny gid=100", 100, 100, 0, false },
+	{ "deny uid=1000 ruid=0 gid=50-60", 1000, 0, 55, true },
+	{ "deny uid=1000 ruid=0 gid=50-60", 1000, 0, 61, false },
+	{ "deny uid=1000 ruid=0 gid=50-60", 1000, 1, 55, false },
+	{ "deny uid=4294967294", 4294967294u, 0, 0, true },
+	{ "deny uid=0-4294967294", 4294967294u, 0, 0, true },
+	/* (uid_t)-1 is no id: no range contains it. */
+	{ "deny uid=0-", (uid_t)-1, 0, 0, false },
+	{ "deny gid=-4294967294", 0, 0, (gid_t)-1, false },
+};
+
+START_TEST(test_ranges)
+{
+	const struct range_case *c = &range_cases[_i];
+	const char *rules[] = { c->rule, NULL };
+	struct policy *p = mkpolicy(rules);
+	struct policy_input in = any_in;
+
+	in.euid = c->euid;
+	in.ruid = c->ruid;
+	in.egid = c->egid;
+	ck_assert_msg((policy_match(p, &in).action == ACT_DENY) == c->match,
+		      "%s vs uid %u ruid %u gid %u", c->rule,
+		      (unsigned)c->euid, (unsigned)c->ruid,
+		      (unsigned)c->egid);
+	policy_free(p);
+}
+END_TEST
+
+START_TEST(test_deny_all)
+{
+	static const char *const rules[] = { "allow comm=ok", NULL };
+	struct policy *p = mkpolicy(rules);
+	struct policy_input in = any_in;
+
+	policy_add_deny_all(p, EACCES);
+	ck_assert_uint_eq(policy_count(p), 2);
+	check_verdict(p, &in, ACT_DENY, EACCES, 2);
+	in.comm = "ok";
+	check_verdict(p, &in, ACT_ALLOW, 0, 1);
+	/* Fails closed on an impossible errno: EPERM. */
+	policy_free(p);
+	p = policy_new();
+	policy_add_deny_all(p, 0);
+	check_verdict(p, &in, ACT_DENY, EPERM, 1);
+	policy_free(p);
+	p = policy_new();
+	policy_add_deny_all(p, 4095);
+	check_verdict(p, &in, ACT_DENY, 4095, 1);
+	policy_free(p);
+}
+END_TEST
+
+START_TEST(test_link_comm_exe)
+{
+	static const char *const rules[] = {
+		"deny:EACCES link=/var/www/** comm=php-*",
+		"deny:ENOENT exe=/usr/bin/python3*",
+		"audit link=*/x", /* '*' does not cross '/' */
+		NULL,
+	};
+	struct policy *p = mkpolicy(rules);
+	struct policy_input in = any_in;
+
+	in.link = "/var/www/a/b";
+	in.comm = "php-fpm";
+	check_verdict(p, &in, ACT_DENY, EACCES, 1);
+	in.comm = "nginx";
+	check_verdict(p, &in, ACT_NONE, 0, 0);
+	in.exe = "/usr/bin/python3.12";
+	check_verdict(p, &in, ACT_DENY, ENOENT, 2);
+	in.exe = "/usr/bin/python2";
+	in.link = "/a/x";
+	check_verdict(p, &in, ACT_NONE, 0, 0);
+	in.link = "a/x";
+	check_verdict(p, &in, ACT_AUDIT, 0, 3);
+	policy_free(p);
+}
+END_TEST
+
+/* ---- limits ------------------------------------------------------------- */
+
+static char *repeat(char c, size_t n)
+{
+	char *s = xmalloc(n + 1);
+
+	memset(s, c, n);
+	s[n] = '\0';
+	return s;
+}
+
+START_TEST(test_adversarial_globs)
+{
+	static const char *const pats[] = {
+		"**a**a**a**a**b",
+		"*a*a*a*a*a*a*a*a*b",
+		"**/**/**/**/**/**/b",
+		"a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b",
+		"**a**a**a**a**a**a**a**a**a**a**a**a**a**a**b",
+		"[a]*[a]*[a]*[a]*[a]*?*?*?*?*?*?*?*b",
+	};
+	char *as = repeat('a', 4000);
+	char *slashes = repeat('/', 4000);
+	double t0 = now();
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(pats); i++) {
+		ck_assert_msg(!glob_match(pats[i], as), "%s", pats[i]);
+		ck_assert_msg(!glob_match(pats[i], slashes), "%s", pats[i]);
+	}
+	/* The same with a final 'b': now they match. */
+	as[3999] = 'b';
+	ck_assert(glob_match("**a**a**a**a**b", as));
+	ck_assert(glob_match("*a*a*a*a*a*a*a*a*b", as));
+	ck_assert(glob_match("**", as));
+	ck_assert(!glob_match("*/", as));
+	ck_assert_msg(now() - t0 < 2.0, "adversarial globs took %.2fs",
+		      now() - t0);
+	free(as);
+	free(slashes);
+}
+END_TEST
+
+START_TEST(test_long_strings)
+{
+	struct sbuf path = SBUF_INIT, rule = SBUF_INIT;
+	struct policy *p = policy_new();
+	struct policy_error err;
+	struct policy_input in = { 0 };
+	char *pat = repeat('?', 4000);
+	char *res;
+	size_t i;
+
+	/* A 4000-byte path of 1000 components. */
+	for (i = 0; i < 1000; i++)
+		sbuf_adds(&path, "/abc");
+	ck_assert_uint_eq(path.len, 4000);
+	ck_assert(glob_match("/**", path.buf));
+	ck_assert(glob_match("/abc/**/abc", path.buf));
+	ck_assert(!glob_match("/abc/**/abd", path.buf));
+	ck_assert(!glob_match(pat, path.buf)); /* '?' is not '/' */
+	ck_assert(glob_match(path.buf, path.buf));
+
+	/* A 4000-byte pattern of '?' against 4000 non-'/' bytes. */
+	memset(path.buf, 'x', path.len);
+	ck_assert(glob_match(pat, path.buf));
+	pat[3999] = '\0';
+	ck_assert(!glob_match(pat, path.buf));
+
+	/* Resolution of a long path, and of a long run of "..". */
+	res = path_resolve_lexical("/base", path.buf);
+	ck_assert_uint_eq(strlen(res), 4000 + 6);
+	free(res);
+	sbuf_reset(&path);
+	for (i = 0; i < 2000; i++)
+		sbuf_adds(&path, "../");
+	sbuf_adds(&path, "etc");
+	res = path_resolve_lexical("/a/b", path.buf);
+	ck_assert_str_eq(res, "/etc");
+	free(res);
+
+	/* A rule with a 100000-byte quoted value. */
+	sbuf_adds(&rule, "deny comm=\"");
+	for (i = 0; i < 100000; i++)
+		sbuf_addc(&rule, i % 2 ? ' ' : 'x');
+	sbuf_adds(&rule, "\"");
+	ck_assert_int_eq(policy_add(p, rule.buf, &err), 0);
+	in.comm = rule.buf + 11;
+	rule.buf[rule.len - 1] = '\0';
+	ck_assert_int_eq(policy_match(p, &in).action, ACT_DENY);
+
+	/* Error messages quote at most 64 bytes of user text. */
+	sbuf_reset(&rule);
+	for (i = 0; i < 1000; i++)
+		sbuf_addc(&rule, 'x');
+	ck_assert_int_eq(policy_add(p, rule.buf, &err), -1);
+	ck_assert_str_eq(err.msg,
+			 "unknown action '"
+			 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+			 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+			 "...'" E_ACTION);
+	/* ... even when every byte needs escaping. */
+	memset(rule.buf, '\x01', rule.len);
+	ck_assert_int_eq(policy_add(p, rule.buf, &err), -1);
+	ck_assert_str_eq(err.msg,
+			 "unknown action '"
+			 "\\x01\\x01\\x01\\x01\\x01\\x01\\x01\\x01"
+			 "\\x01\\x01\\x01\\x01\\x01\\x01\\x01\\x01"
+			 "...'" E_ACTION);
+
+	ck_assert_uint_eq(policy_count(p), 1);
+	policy_free(p);
+	sbuf_free(&path);
+	sbuf_free(&rule);
+	free(pat);
+}
+END_TEST
+
+START_TEST(test_number_bounds)
+{
+	static const struct {
+		const char *rule;
+		int ok;
+	} t[] = {
+		{ "deny uid=4294967294", 0 },
+		{ "deny uid=4294967295", -1 },
+		{ "deny uid=4294967296", -1 },
+		{ "deny uid=18446744073709551616", -1 },
+		{ "deny uid=0000000000000000000000001", 0 },
+		{ "deny ruid=4294967294-4294967294", 0 },
+		{ "deny gid=4294967295-", -1 },
+		{ "deny gid=-4294967295", -1 },
+		{ "deny:4095", 0 },
+		{ "deny:4096", -1 },
+		{ "deny:2147483648", -1 },
+		{ "deny:4294967297", -1 },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		struct policy *p = policy_new();
+		struct policy_error err;
+
+		ck_assert_msg(policy_add(p, t[i].rule, &err) == t[i].ok,
+			      "%s", t[i].rule);
+		policy_free(p);
+	}
+}
+END_TEST
+
+START_TEST(test_many_rules)
+{
+	struct policy *p = policy_new();
+	struct policy_error err;
+	struct policy_input in = any_in;
+	char buf[64];
+	int i;
+
+	for (i = 0; i < 10000; i++) {
+		snprintf(buf, sizeof(buf), "deny:%d uid=%d", i % 4095 + 1, i);
+		ck_assert_int_eq(policy_add(p, buf, &err), 0);
+	}
+	ck_assert_uint_eq(policy_count(p), 10000);
+	in.euid = 9999;
+	check_verdict(p, &in, ACT_DENY, 9999 % 4095 + 1, 10000);
+	in.euid = 10000;
+	check_verdict(p, &in, ACT_NONE, 0, 0);
+	policy_free(p);
+}
+END_TEST
+
+/* ---- suite -------------------------------------------------------------- */
+
+static Suite *policy_suite(void)
+{
+	Suite *s = suite_create("policy");
+	TCase *tc;
+
+	tc = tcase_create("parser");
+	tcase_add_loop_test(tc, test_good_rules, 0, ARRAY_SIZE(good_cases));
+	tcase_add_test(tc, test_quoting);
+	tcase_add_test(tc, test_flags);
+	tcase_add_test(tc, test_add_text);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("parser errors");
+	tcase_add_loop_test(tc, test_bad_rules, 0, ARRAY_SIZE(bad_cases));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("glob");
+	tcase_add_loop_test(tc, test_glob, 0, ARRAY_SIZE(glob_cases));
+	tcase_add_test(tc, test_glob_null);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("paths");
+	tcase_add_loop_test(tc, test_resolve, 0, ARRAY_SIZE(resolve_cases));
+	tcase_add_loop_test(tc, test_dirname, 0, ARRAY_SIZE(dirname_cases));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("matcher");
+	tcase_add_test(tc, test_first_match);
+	tcase_add_test(tc, test_no_match);
+	tcase_add_test(tc, test_target_literal_vs_resolved);
+	tcase_add_test(tc, test_null_strings);
+	tcase_add_loop_test(tc, test_ranges, 0, ARRAY_SIZE(range_cases));
+	tcase_add_test(tc, test_deny_all);
+	tcase_add_test(tc, test_link_comm_exe);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("limits");
+	tcase_set_timeout(tc, 20);
+	tcase_add_test(tc, test_adversarial_globs);
+	tcase_add_test(tc, test_long_strings);
+	tcase_add_test(tc, test_number_bounds);
+	tcase_add_test(tc, test_many_rules);
+	suite_add_tcase(s, tc);
+
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(policy_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
