@@ -8,7 +8,7 @@
 void tstr_free(struct tstr *s)
 {
 	free(s->buf);
-	*s = (struct tstr){ .status = TSTR_UNSET, .buf = NULL };
+	*s = (struct tstr){.status = TSTR_UNSET, .buf = NULL};
 }
 
 /* Free what the event owns and reset those members; the rest (numbers,

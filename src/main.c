@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: %s [OPTIONS] [--] COMMAND [ARG...]\n"
+"       %s [OPTIONS] -p PID[,PID...] [-p PID...]\n"
 "Run COMMAND and report every symlink(2)/symlinkat(2) call made by it and\n"
 "by every process and thread it starts; optionally deny them by rules.\n"
 "\n"
@@ -37,6 +39,10 @@ static void usage(FILE *f)
 "                        (default errno EPERM)\n"
 "\n"
 "Tracing:\n"
+"  -p, --attach=PID      attach to the running process PID (all its\n"
+"                        threads) instead of running a COMMAND; repeat or\n"
+"                        give a comma list; detach with SIGINT/SIGTERM\n"
+"  -q, --quiet           no 'attached'/'detached' notices\n"
 "      --no-seccomp      stop at every syscall instead of using the\n"
 "                        seccomp-bpf prefilter (slower; same report)\n"
 "      --no-syscall-info do not use PTRACE_GET_SYSCALL_INFO (use the\n"
@@ -47,8 +53,10 @@ static void usage(FILE *f)
 "\n"
 "Exit status: COMMAND's exit status, or 128+N if it was killed by signal\n"
 "N; 125 if symtrace itself failed (bad option or rule, cannot trace),\n"
-"126 if COMMAND cannot be executed, 127 if it was not found.\n",
-		progname);
+"126 if COMMAND cannot be executed, 127 if it was not found.  With -p:\n"
+"0 after detaching (SIGINT, SIGTERM, SIGHUP) or when every traced\n"
+"process has exited; 125 if no process could be attached.\n",
+		progname, progname);
 }
 
 enum {
@@ -60,6 +68,8 @@ enum {
 
 static const struct option long_options[] = {
 	{ "output", required_argument, NULL, 'o' },
+	{ "attach", required_argument, NULL, 'p' },
+	{ "quiet", no_argument, NULL, 'q' },
 	{ "append", no_argument, NULL, 'A' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -127,6 +137,26 @@ static int parse_errno_arg(const char *s)
 	return 0;
 }
 
+/* -p 1,2,3 (repeatable). */
+static void add_pids(struct config *cfg, const char *arg)
+{
+	_cleanup_free_ char *copy = xstrdup(arg);
+	char *save = NULL, *tok;
+
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		long long v;
+
+		if (parse_ll(tok, 1, INT_MAX, &v) < 0)
+			usage_error("-p: '%s' is not a process id", tok);
+		cfg->pids = xrealloc(cfg->pids,
+				     (cfg->npids + 1) * sizeof(*cfg->pids));
+		cfg->pids[cfg->npids++] = (pid_t)v;
+	}
+	if (!cfg->npids)
+		usage_error("-p: '%s' names no process id", arg);
+}
+
 int main(int argc, char **argv)
 {
 	struct config cfg = { .out_fd = STDERR_FILENO };
@@ -135,7 +165,7 @@ int main(int argc, char **argv)
 	bool append = false;
 	int deny_errno = 0, nrules = 0, opt;
 
-	while ((opt = getopt_long(argc, argv, "+o:Ajtvr:hV", long_options,
+	while ((opt = getopt_long(argc, argv, "+o:Ajtvqp:r:hV", long_options,
 				  NULL)) != -1) {
 		struct policy_error err;
 
@@ -145,6 +175,12 @@ int main(int argc, char **argv)
 			break;
 		case 'A':
 			append = true;
+			break;
+		case 'p':
+			add_pids(&cfg, optarg);
+			break;
+		case 'q':
+			cfg.quiet = true;
 			break;
 		case 'j':
 			cfg.json = true;
@@ -199,9 +235,12 @@ int main(int argc, char **argv)
 	}
 	if (append && !outfile)
 		usage_error("%s-A needs -o FILE", "");
-	if (optind >= argc)
-		usage_error("%sno COMMAND given", "");
-	cfg.argv = argv + optind;
+	if (cfg.npids && optind < argc)
+		usage_error("%s-p PID and a COMMAND cannot be combined", "");
+	if (!cfg.npids && optind >= argc)
+		usage_error("%sno COMMAND and no -p PID given", "");
+	if (!cfg.npids)
+		cfg.argv = argv + optind;
 	if (deny_errno)
 		policy_add_deny_all(pol, deny_errno);
 	cfg.policy = pol;

@@ -187,8 +187,7 @@ static void format_time(struct sbuf *sb, const struct timespec *ts,
 
 static const char *err_text(int64_t err)
 {
-	return err > 0 && err <= INT_MAX ? strerror((int)err) :
-					   "Unknown error";
+	return err > 0 && err <= INT_MAX ? strerror((int)err) : "Unknown error";
 }
 
 /* " = 0", " = -1 EPERM (Operation not permitted)", " = ?".  An errno
@@ -265,8 +264,7 @@ static void format_toctou(struct sbuf *sb, const struct event *ev)
 	}
 	if (dk) {
 		sbuf_adds(sb, " disk=");
-		escape_str(sb, ev->disk_target, strlen(ev->disk_target),
-			   false);
+		escape_str(sb, ev->disk_target, strlen(ev->disk_target), false);
 	}
 	if (le) {
 		sbuf_adds(sb, " linkpath exit=");
@@ -498,21 +496,21 @@ static void json_base64(struct sbuf *sb, const char *s, size_t len)
 	for (i = 0; i + 3 <= len; i += 3) {
 		unsigned long v = (unsigned long)u[i] << 16 |
 				  (unsigned long)u[i + 1] << 8 | u[i + 2];
-		char q[4] = { tab[v >> 18], tab[(v >> 12) & 63],
-			      tab[(v >> 6) & 63], tab[v & 63] };
+		char q[4] = {tab[v >> 18], tab[(v >> 12) & 63],
+			     tab[(v >> 6) & 63], tab[v & 63]};
 
 		sbuf_add(sb, q, 4);
 	}
 	if (len - i == 1) {
 		unsigned long v = (unsigned long)u[i] << 16;
-		char q[4] = { tab[v >> 18], tab[(v >> 12) & 63], '=', '=' };
+		char q[4] = {tab[v >> 18], tab[(v >> 12) & 63], '=', '='};
 
 		sbuf_add(sb, q, 4);
 	} else if (len - i == 2) {
 		unsigned long v = (unsigned long)u[i] << 16 |
 				  (unsigned long)u[i + 1] << 8;
-		char q[4] = { tab[v >> 18], tab[(v >> 12) & 63],
-			      tab[(v >> 6) & 63], '=' };
+		char q[4] = {tab[v >> 18], tab[(v >> 12) & 63],
+			     tab[(v >> 6) & 63], '='};
 
 		sbuf_add(sb, q, 4);
 	}
@@ -526,8 +524,8 @@ static void json_key(struct sbuf *sb, const char *key, const char *suffix)
 }
 
 /* KEY: bytes as a string, plus KEY_b64 when they are not valid UTF-8. */
-static void json_bytes_member(struct sbuf *sb, const char *key,
-			      const char *s, size_t len)
+static void json_bytes_member(struct sbuf *sb, const char *key, const char *s,
+			      size_t len)
 {
 	json_key(sb, key, "");
 	json_str(sb, s, len);
@@ -637,8 +635,7 @@ void format_json(struct sbuf *sb, const struct event *ev)
 	json_key(sb, "errno", "");
 	if (ev->finished && ev->ret < 0) {
 		int64_t err = -ev->ret;
-		const char *name = err <= INT_MAX ? errno_name((int)err) :
-						    NULL;
+		const char *name = err <= INT_MAX ? errno_name((int)err) : NULL;
 
 		if (name)
 			sbuf_addf(sb, "\"%s\"", name);

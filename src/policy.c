@@ -28,10 +28,10 @@
 /* ---- globs -------------------------------------------------------------- */
 
 enum gtok_type {
-	G_LIT,   /* one given byte */
-	G_ANY,   /* '?': one byte, not '/' */
+	G_LIT,	 /* one given byte */
+	G_ANY,	 /* '?': one byte, not '/' */
 	G_CLASS, /* '[...]': one byte of a set ('/' never in it) */
-	G_STAR,  /* '*': any run without '/' */
+	G_STAR,	 /* '*': any run without '/' */
 	G_DSTAR, /* '**': any run */
 };
 
@@ -80,8 +80,7 @@ static bool cls_has(const struct gclass *c, unsigned char b)
 
 /* Parse a bracket expression at p[i] == '['.  Returns the index after the
  * closing ']', or 0 if there is none (the '[' is then a literal). */
-static size_t parse_class(const char *p, size_t n, size_t i,
-			  struct gclass *out)
+static size_t parse_class(const char *p, size_t n, size_t i, struct gclass *out)
 {
 	struct gclass c;
 	bool neg = false, first = true;
@@ -345,9 +344,15 @@ enum key {
 };
 
 static const char *const key_names[K_NKEYS] = {
-	[K_TARGET] = "target", [K_LINK] = "link", [K_UID] = "uid",
-	[K_RUID] = "ruid",     [K_GID] = "gid",   [K_COMM] = "comm",
+	/* clang-format off */
+	[K_TARGET] = "target",
+	[K_LINK] = "link",
+	[K_UID] = "uid",
+	[K_RUID] = "ruid",
+	[K_GID] = "gid",
+	[K_COMM] = "comm",
 	[K_EXE] = "exe",
+	/* clang-format on */
 };
 
 static bool key_is_range(enum key k)
@@ -359,7 +364,7 @@ struct rule {
 	enum action action;
 	int err;
 	bool has[K_NKEYS];
-	struct glob *glob[K_NKEYS]; /* GLOB keys */
+	struct glob *glob[K_NKEYS];	   /* GLOB keys */
 	uint32_t lo[K_NKEYS], hi[K_NKEYS]; /* RANGE keys, inclusive */
 };
 
@@ -800,7 +805,7 @@ static bool rule_matches(const struct rule *r, const struct policy_input *in)
 struct verdict policy_match(const struct policy *p,
 			    const struct policy_input *in)
 {
-	struct verdict v = { .action = ACT_NONE, .err = 0, .rule = 0 };
+	struct verdict v = {.action = ACT_NONE, .err = 0, .rule = 0};
 
 	if (!p)
 		return v;
@@ -888,7 +893,7 @@ char *path_dirname(const char *path)
 	while (n > 0 && path[n - 1] != '/') /* drop the last component */
 		n--;
 	if (n == 0)
-		return xstrdup("."); /* relative, no '/': the cwd */
+		return xstrdup(".");	    /* relative, no '/': the cwd */
 	while (n > 1 && path[n - 1] == '/') /* "/a//b" -> "/a" */
 		n--;
 	return xstrndup(path, n);

@@ -15,8 +15,9 @@
 /* Which calls to trace: bit (1u << SC_xxx) for each enum sysc.  Special
  * cases: SC_CLONE is traced only when its flags argument has
  * CLONE_UNTRACED; SC_SECCOMP only for SECCOMP_SET_MODE_FILTER with
- * SECCOMP_FILTER_FLAG_NEW_LISTENER.  SC_CLONE3 in errno_mask instead makes
- * the filter itself fail clone3 with ENOSYS (no stop). */
+ * SECCOMP_FILTER_FLAG_NEW_LISTENER.  A call in enosys_mask is failed with ENOSYS by
+ * the filter itself (no stop); that wins over trace_mask.  Arguments are
+ * compared on their low 32 bits (the kernel takes them as unsigned int). */
 struct filter_spec {
 	unsigned trace_mask;
 	unsigned enosys_mask; /* calls failed with ENOSYS by the filter */

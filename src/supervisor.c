@@ -18,12 +18,14 @@
  * that its exit stops too; everything else resumes with PTRACE_CONT. */
 #include "supervisor.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +54,7 @@
 static const struct config *cfg;
 static bool enforcing;   /* some rule can deny: side doors are closed */
 static bool use_info;    /* try PTRACE_GET_SYSCALL_INFO */
+static bool filtered;    /* the seccomp prefilter is installed */
 static pid_t main_pid;   /* run mode: the command */
 static int main_status = -1;
 static bool output_failed;
@@ -64,6 +67,9 @@ static struct sigaction saved_sa[sizeof(passed_signals) /
 				 sizeof(passed_signals[0])];
 
 static volatile sig_atomic_t forward_pid;
+static volatile sig_atomic_t detach_requested; /* attach mode: signal */
+static volatile sig_atomic_t wake_tid;         /* a tracee to interrupt */
+static bool attach_mode;
 
 /* ---- output ---------------------------------------------------------- */
 
@@ -122,7 +128,7 @@ static void finish_and_free(struct tracee *t)
 
 static void resume(struct tracee *t, int sig)
 {
-	int req = (cfg->no_seccomp || t->ev) ? PTRACE_SYSCALL : PTRACE_CONT;
+	int req = (!filtered || t->ev) ? PTRACE_SYSCALL : PTRACE_CONT;
 
 	if (ptrace(req, t->tid, 0, sig) < 0 && errno != ESRCH)
 		warn_errno("cannot resume %d", (int)t->tid);
@@ -298,6 +304,14 @@ static void on_syscall_stop(struct tracee *t, bool seccomp_stop)
 	struct syscall_state st;
 	enum sc_op op;
 
+	if (!seccomp_stop && (t->flags & TF_IN_SYSCALL) && !t->ev) {
+		/* The exit of a call we did not care about at its entry:
+		 * nothing to read (the entry/exit alternation is reliable:
+		 * every entry stop is followed by exactly one exit stop). */
+		t->flags &= ~TF_IN_SYSCALL;
+		resume(t, 0);
+		return;
+	}
 	if (arch_get_syscall(t->tid, use_info, &st) < 0)
 		return; /* vanished */
 	op = st.op;
@@ -353,6 +367,12 @@ static void on_exec(struct tracee *t)
 		}
 	}
 	t->flags |= TF_STARTED;
+	/* The exec event comes from inside execve: without the seccomp
+	 * filter we resume with PTRACE_SYSCALL and its exit stops next. */
+	if (!filtered)
+		t->flags |= TF_IN_SYSCALL;
+	else
+		t->flags &= ~TF_IN_SYSCALL;
 	resume(t, 0);
 }
 
@@ -408,11 +428,16 @@ static void on_stop(struct tracee *t, int status, bool created)
 		on_exec(t);
 		return;
 	case PTRACE_EVENT_STOP:
-		if (created || !(t->flags & TF_STARTED)) {
-			/* First stop of an auto-attached tracee. */
+		if ((created || !(t->flags & TF_STARTED)) &&
+		    !((t->flags & TF_ATTACHED) && is_stop_signal(sig))) {
+			/* First stop of an auto-attached tracee, or the
+			 * PTRACE_INTERRUPT stop of one we attached to. */
 			t->flags |= TF_STARTED;
 			resume(t, 0);
 		} else if (is_stop_signal(sig)) {
+			/* (A process we attached to while it was stopped
+			 * lands here too: it stays stopped.) */
+			t->flags |= TF_STARTED;
 			/* Group-stop: stay stopped, but let us see SIGCONT
 			 * and other events. */
 			t->flags |= TF_GROUP_STOP;
@@ -573,6 +598,233 @@ static void spawn(void)
 	close(go[1]);
 }
 
+/* ---- attaching and detaching --------------------------------------- */
+
+static void notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void notice(const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	if (cfg->quiet)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s: %s\n", progname, msg);
+}
+
+/* Why PTRACE_SEIZE of pid failed, in words. */
+static void attach_error(pid_t pid, int err)
+{
+	char path[64], buf[4096];
+	const char *why = "";
+	long tracer = 0;
+	FILE *f;
+
+	if (err == ESRCH) {
+		warn("cannot attach to %d: no such process", (int)pid);
+		return;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (f) {
+		while (fgets(buf, sizeof(buf), f))
+			if (strncmp(buf, "TracerPid:", 10) == 0)
+				tracer = strtol(buf + 10, NULL, 10);
+		fclose(f);
+	}
+	if (err == EPERM) {
+		if (tracer > 0)
+			why = " (it is already traced by another process)";
+		else if (geteuid() != 0)
+			why = " (not root: is it owned by another user, or "
+			      "does kernel.yama.ptrace_scope forbid it?)";
+		else
+			why = " (is ptrace forbidden here: container, "
+			      "kernel.yama.ptrace_scope?)";
+	}
+	if (tracer > 0 && err == EPERM)
+		warn("cannot attach to %d: %s%s [tracer pid %ld]", (int)pid,
+		     strerror(err), why, tracer);
+	else
+		warn("cannot attach to %d: %s%s", (int)pid, strerror(err),
+		     why);
+}
+
+/* Seize one task and make it stop (PTRACE_INTERRUPT) so that from its
+ * first stop on we see every syscall.  0 or -errno. */
+static int seize_task(pid_t tid)
+{
+	struct tracee *t;
+	bool c;
+
+	if (tracee_find(tid))
+		return 0;
+	if (ptrace(PTRACE_SEIZE, tid, 0, ptrace_options()) < 0)
+		return -errno;
+	t = tracee_get(tid, &c);
+	t->flags |= TF_ATTACHED;
+	if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) < 0 && errno != ESRCH)
+		return -errno;
+	if (!wake_tid)
+		wake_tid = tid;
+	return 0;
+}
+
+/* Seize every thread of pid, re-reading /proc/PID/task until no new
+ * thread appears (threads created by already-seized threads are
+ * auto-attached; the re-read catches those started meanwhile by the
+ * others).  Returns the number of threads, or -errno for the process. */
+static int attach_process(pid_t pid)
+{
+	char path[64];
+	int n = 0, r, added;
+
+	r = seize_task(pid);
+	if (r < 0)
+		return r;
+	n = 1;
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	do {
+		DIR *d = opendir(path);
+		struct dirent *de;
+
+		added = 0;
+		if (!d)
+			break;
+		while ((de = readdir(d))) {
+			long long tid;
+
+			if (parse_ll(de->d_name, 1, INT_MAX, &tid) < 0 ||
+			    tracee_find((pid_t)tid))
+				continue;
+			/* A thread that exits meanwhile is not an error. */
+			if (seize_task((pid_t)tid) == 0) {
+				added++;
+				n++;
+			}
+		}
+		closedir(d);
+	} while (added);
+	return n;
+}
+
+static void attach_all(void)
+{
+	size_t ok = 0;
+
+	for (size_t i = 0; i < cfg->npids; i++) {
+		pid_t pid = cfg->pids[i];
+		int r;
+
+		if (pid == getpid()) {
+			warn("cannot attach to %d: that is symtrace itself",
+			     (int)pid);
+			continue;
+		}
+		r = attach_process(pid);
+		if (r < 0) {
+			attach_error(pid, -r);
+			continue;
+		}
+		ok++;
+		notice("attached to process %d (%d thread%s)", (int)pid, r,
+		       r == 1 ? "" : "s");
+	}
+	if (!ok)
+		die(EXIT_SYMTRACE_FAILURE, "no process could be attached");
+}
+
+static void on_detach_signal(int sig)
+{
+	int e = errno;
+
+	(void)sig;
+	detach_requested = 1;
+	/* Make waitpid return even if the signal came just before it
+	 * blocked: an interrupt stop is a harmless event. */
+	if (wake_tid > 0)
+		ptrace(PTRACE_INTERRUPT, (pid_t)wake_tid, 0, 0);
+	errno = e;
+}
+
+static void interrupt_one(struct tracee *t, void *arg)
+{
+	(void)arg;
+	if (ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) < 0 && errno == ESRCH)
+		t->flags |= TF_GONE_PENDING;
+}
+
+static void detach_task(struct tracee *t, int sig)
+{
+	if (t->ev) {
+		/* Detached between entry and exit: its end is not seen.  A
+		 * denied call needs no undoing: nr = -1 and the return
+		 * value were both set at entry. */
+		finish_and_free(t);
+	}
+	if (ptrace(PTRACE_DETACH, t->tid, 0, sig) < 0 && errno != ESRCH)
+		warn_errno("cannot detach from %d", (int)t->tid);
+	tracee_del(t);
+}
+
+/* Detach from every tracee.  Each is interrupted and detached at its next
+ * stop: a pending signal is handed back with the detach, a group-stopped
+ * task stays stopped (the kernel re-enters the group-stop), a task in a
+ * blocking syscall sees it restarted transparently, a call we are inside
+ * of completes with its results unchanged.  New children reported meanwhile
+ * are detached at their first stop. */
+static void detach_all(void)
+{
+	size_t n = tracee_count();
+
+	tracee_foreach(interrupt_one, NULL);
+	while (tracee_count() > 0) {
+		int status, sig;
+		unsigned event;
+		bool created;
+		struct tracee *t;
+		pid_t pid = waitpid(-1, &status, __WALL);
+
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		t = tracee_get(pid, &created);
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			gone(t, status);
+			continue;
+		}
+		sig = WSTOPSIG(status);
+		event = (unsigned)status >> 16;
+		if (sig == (SIGTRAP | 0x80) && t->ev) {
+			/* The exit of a call in progress: report it. */
+			struct syscall_state st;
+
+			if (arch_get_syscall(t->tid, use_info, &st) == 0 &&
+			    (st.op == SCOP_EXIT || st.op == SCOP_NONE))
+				on_exit_stop(t, &st);
+			detach_task(t, 0);
+		} else if (event == PTRACE_EVENT_FORK ||
+			   event == PTRACE_EVENT_VFORK ||
+			   event == PTRACE_EVENT_CLONE) {
+			unsigned long child;
+
+			if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &child) == 0)
+				tracee_get((pid_t)child, &created);
+			detach_task(t, 0);
+		} else if (event == 0 && sig != (SIGTRAP | 0x80)) {
+			/* Signal-delivery-stop: give the signal back. */
+			detach_task(t, sig);
+		} else {
+			detach_task(t, 0);
+		}
+	}
+	notice("detached from %zu task%s", n, n == 1 ? "" : "s");
+}
+
 /* ---- the loop ------------------------------------------------------- */
 
 static int exit_code(void)
@@ -586,20 +838,68 @@ static int exit_code(void)
 	return EXIT_SYMTRACE_FAILURE;
 }
 
+static void pick_one(struct tracee *t, void *arg)
+{
+	*(pid_t *)arg = t->tid;
+}
+
+static pid_t any_tid(void)
+{
+	pid_t tid = 0;
+
+	tracee_foreach(pick_one, &tid);
+	return tid;
+}
+
+static void setup_attach_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: waitpid returns EINTR. */
+	sa.sa_handler = on_detach_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+static void forget_wake_tid(pid_t tid)
+{
+	if (wake_tid == tid)
+		wake_tid = 0;
+}
+
 int supervise(const struct config *c)
 {
 	cfg = c;
 	enforcing = cfg->policy && policy_can_deny(cfg->policy);
 	use_info = !cfg->no_syscall_info;
-	setup_signals();
-	spawn();
+	attach_mode = cfg->npids > 0;
+	/* Attach mode never installs a filter: one left behind after
+	 * detach would turn the family into ENOSYS. */
+	filtered = !attach_mode && !cfg->no_seccomp;
+	if (attach_mode) {
+		setup_attach_signals();
+		attach_all();
+	} else {
+		setup_signals();
+		spawn();
+	}
 
 	for (;;) {
 		int status;
 		bool created;
 		struct tracee *t;
-		pid_t pid = waitpid(-1, &status, __WALL);
+		pid_t pid;
 
+		if (detach_requested) {
+			detach_all();
+			break;
+		}
+		pid = waitpid(-1, &status, __WALL);
 		if (pid < 0) {
 			if (errno == EINTR)
 				continue;
@@ -609,12 +909,16 @@ int supervise(const struct config *c)
 		}
 		t = tracee_get(pid, &created);
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			forget_wake_tid(pid);
 			gone(t, status);
+			if (!wake_tid && tracee_count() > 0)
+				wake_tid = any_tid();
 			continue;
 		}
 		if (WIFSTOPPED(status))
 			on_stop(t, status, created);
 	}
 	sbuf_free(&line);
-	return exit_code();
+	/* Attach mode: 0 after detaching or when every process exited. */
+	return attach_mode ? 0 : exit_code();
 }

@@ -40,47 +40,47 @@ static const struct good_case {
 	enum action action;
 	int err;
 } good_cases[] = {
-	{ "allow", ACT_ALLOW, 0 },
-	{ "deny", ACT_DENY, EPERM },
-	{ "deny:EACCES", ACT_DENY, EACCES },
-	{ "deny:eacces", ACT_DENY, EACCES },
-	{ "deny:EnOeNt", ACT_DENY, ENOENT },
-	{ "deny:13", ACT_DENY, 13 },
-	{ "deny:1", ACT_DENY, 1 },
-	{ "deny:4095", ACT_DENY, 4095 },
-	{ "deny:0013", ACT_DENY, 13 },
-	{ "kill", ACT_KILL, 0 },
-	{ "audit", ACT_AUDIT, 0 },
-	{ "  deny  \t target=/etc/**  ", ACT_DENY, EPERM },
-	{ "deny\ttarget=/etc/*", ACT_DENY, EPERM },
-	{ "deny target=\"/etc/*\"", ACT_DENY, EPERM },
-	{ "deny target='/etc/pass*'", ACT_DENY, EPERM },
-	{ "deny target=/etc/pass\\wd", ACT_DENY, EPERM },
-	{ "deny target=\"/etc/pass\\wd\"", ACT_DENY, EPERM },
-	{ "audit comm=sh exe=/bin/sh uid=1000 ruid=0-1000 gid=100-",
-	  ACT_AUDIT, 0 },
-	{ "kill uid=-1000 ruid=1000- gid=0-4294967294", ACT_KILL, 0 },
-	{ "deny link=/tmp/* target=/etc/passwd", ACT_DENY, EPERM },
-	{ "deny # a comment", ACT_DENY, EPERM },
-	{ "deny target=/etc/** # tagret=oops", ACT_DENY, EPERM },
-	{ "deny target=/etc/**\t#comment", ACT_DENY, EPERM },
-	{ "allow comm=s[a-h]", ACT_ALLOW, 0 },
-	{ "deny:EPERM target=** link=** comm=** exe=** uid=0- ruid=-4294967294 "
-	  "gid=100",
-	  ACT_DENY, EPERM },
-	{ "deny target=/etc/passwd\n", ACT_DENY, EPERM },
-	{ "deny target=/etc/passwd\r", ACT_DENY, EPERM },
+	{"allow", ACT_ALLOW, 0},
+	{"deny", ACT_DENY, EPERM},
+	{"deny:EACCES", ACT_DENY, EACCES},
+	{"deny:eacces", ACT_DENY, EACCES},
+	{"deny:EnOeNt", ACT_DENY, ENOENT},
+	{"deny:13", ACT_DENY, 13},
+	{"deny:1", ACT_DENY, 1},
+	{"deny:4095", ACT_DENY, 4095},
+	{"deny:0013", ACT_DENY, 13},
+	{"kill", ACT_KILL, 0},
+	{"audit", ACT_AUDIT, 0},
+	{"  deny  \t target=/etc/**  ", ACT_DENY, EPERM},
+	{"deny\ttarget=/etc/*", ACT_DENY, EPERM},
+	{"deny target=\"/etc/*\"", ACT_DENY, EPERM},
+	{"deny target='/etc/pass*'", ACT_DENY, EPERM},
+	{"deny target=/etc/pass\\wd", ACT_DENY, EPERM},
+	{"deny target=\"/etc/pass\\wd\"", ACT_DENY, EPERM},
+	{"audit comm=sh exe=/bin/sh uid=1000 ruid=0-1000 gid=100-", ACT_AUDIT,
+	 0},
+	{"kill uid=-1000 ruid=1000- gid=0-4294967294", ACT_KILL, 0},
+	{"deny link=/tmp/* target=/etc/passwd", ACT_DENY, EPERM},
+	{"deny # a comment", ACT_DENY, EPERM},
+	{"deny target=/etc/** # tagret=oops", ACT_DENY, EPERM},
+	{"deny target=/etc/**\t#comment", ACT_DENY, EPERM},
+	{"allow comm=s[a-h]", ACT_ALLOW, 0},
+	{"deny:EPERM target=** link=** comm=** exe=** uid=0- ruid=-4294967294 "
+	 "gid=100",
+	 ACT_DENY, EPERM},
+	{"deny target=/etc/passwd\n", ACT_DENY, EPERM},
+	{"deny target=/etc/passwd\r", ACT_DENY, EPERM},
 };
 
 START_TEST(test_good_rules)
 {
 	const struct good_case *c = &good_cases[_i];
 	struct policy *p = policy_new();
-	struct policy_error err = { .msg = "", .pos = 0 };
+	struct policy_error err = {.msg = "", .pos = 0};
 	struct verdict v;
 
-	ck_assert_msg(policy_add(p, c->text, &err) == 0,
-		      "rule '%s': %s at %zu", c->text, err.msg, err.pos);
+	ck_assert_msg(policy_add(p, c->text, &err) == 0, "rule '%s': %s at %zu",
+		      c->text, err.msg, err.pos);
 	ck_assert_uint_eq(policy_count(p), 1);
 	v = policy_match(p, &any_in);
 	ck_assert_int_eq(v.action, c->action);
@@ -100,29 +100,29 @@ START_TEST(test_quoting)
 		const char *comm;
 		bool match;
 	} t[] = {
-		{ "deny comm=\"a b\"", "a b", true },
-		{ "deny comm='a\tb'", "a\tb", true },
-		{ "deny comm=\"it's\"", "it's", true },
-		{ "deny comm='say \"hi\"'", "say \"hi\"", true },
+		{"deny comm=\"a b\"", "a b", true},
+		{"deny comm='a\tb'", "a\tb", true},
+		{"deny comm=\"it's\"", "it's", true},
+		{"deny comm='say \"hi\"'", "say \"hi\"", true},
 		/* A backslash keeps the next byte in the value; the glob
 		 * then makes it literal. */
-		{ "deny comm=\"a\\\"b\"", "a\"b", true },
-		{ "deny comm='a\\'b'", "a'b", true },
-		{ "deny comm=a\\ b", "a b", true },
-		{ "deny comm=\"a\\*\"", "a*", true },
-		{ "deny comm=\"a\\*\"", "ab", false },
-		{ "deny comm=a#b", "a#b", true },
-		{ "deny comm=#a", "#a", true },
-		{ "deny comm=a\"b", "a\"b", true }, /* quote not at start */
-		{ "deny comm=\"#\" # comment", "#", true },
-		{ "deny comm=\"\xff\x01\"", "\xff\x01", true },
+		{"deny comm=\"a\\\"b\"", "a\"b", true},
+		{"deny comm='a\\'b'", "a'b", true},
+		{"deny comm=a\\ b", "a b", true},
+		{"deny comm=\"a\\*\"", "a*", true},
+		{"deny comm=\"a\\*\"", "ab", false},
+		{"deny comm=a#b", "a#b", true},
+		{"deny comm=#a", "#a", true},
+		{"deny comm=a\"b", "a\"b", true}, /* quote not at start */
+		{"deny comm=\"#\" # comment", "#", true},
+		{"deny comm=\"\xff\x01\"", "\xff\x01", true},
 	};
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(t); i++) {
 		struct policy *p = policy_new();
 		struct policy_error err;
-		struct policy_input in = { .comm = t[i].comm };
+		struct policy_input in = {.comm = t[i].comm};
 		struct verdict v;
 
 		ck_assert_msg(policy_add(p, t[i].rule, &err) == 0,
@@ -166,14 +166,13 @@ END_TEST
 
 START_TEST(test_add_text)
 {
-	static const char text[] =
-		"# symtrace rules\n"
-		"\n"
-		"   \t\n"
-		"allow target=/etc/hosts   # fine\r\n"
-		"deny:EACCES target=/etc/**\n"
-		"  # indented comment\n"
-		"audit";  /* no final newline */
+	static const char text[] = "# symtrace rules\n"
+				   "\n"
+				   "   \t\n"
+				   "allow target=/etc/hosts   # fine\r\n"
+				   "deny:EACCES target=/etc/**\n"
+				   "  # indented comment\n"
+				   "audit"; /* no final newline */
 	struct policy *p = policy_new();
 	struct policy_error err;
 	size_t line = 99;
@@ -217,9 +216,8 @@ START_TEST(test_add_text)
 	ck_assert_uint_eq(policy_count(p), 3);
 
 	/* A quote does not continue onto the next line. */
-	ck_assert_int_eq(policy_add_text(p, "deny comm=\"a\nb\"\n", &line,
-					 &err),
-			 -1);
+	ck_assert_int_eq(
+		policy_add_text(p, "deny comm=\"a\nb\"\n", &line, &err), -1);
 	ck_assert_uint_eq(line, 1);
 	ck_assert_str_eq(err.msg, "unterminated quote");
 	ck_assert_uint_eq(err.pos, 10);
@@ -241,76 +239,75 @@ static const struct bad_case {
 	const char *msg;
 	size_t pos;
 } bad_cases[] = {
-	{ "", "empty rule", 0 },
-	{ "   \t ", "empty rule", 0 },
-	{ "# just a comment", "empty rule", 0 },
-	{ "  #deny", "empty rule", 0 },
-	{ "dney", "unknown action 'dney'" E_ACTION, 0 },
-	{ "  Deny", "unknown action 'Deny'" E_ACTION, 2 },
-	{ "DENY", "unknown action 'DENY'" E_ACTION, 0 },
-	{ "allow:EPERM", "unknown action 'allow:EPERM'" E_ACTION, 0 },
-	{ "kill:9", "unknown action 'kill:9'" E_ACTION, 0 },
-	{ "target=/x", "unknown action 'target=/x'" E_ACTION, 0 },
-	{ "\"deny\"", "unknown action '\"deny\"'" E_ACTION, 0 },
-	{ "de\x01ny", "unknown action 'de\\x01ny'" E_ACTION, 0 },
-	{ "deny:EFOO", "unknown errno 'EFOO'" E_ERRNO, 0 },
-	{ " deny:EFOO target=/x", "unknown errno 'EFOO'" E_ERRNO, 1 },
-	{ "deny:", "missing errno after 'deny:'" E_ERRNO, 0 },
-	{ "deny:-1", "unknown errno '-1'" E_ERRNO, 0 },
-	{ "deny:+1", "unknown errno '+1'" E_ERRNO, 0 },
-	{ "deny:0x10", "unknown errno '0x10'" E_ERRNO, 0 },
-	{ "deny: 1", "missing errno after 'deny:'" E_ERRNO, 0 },
-	{ "deny:0", "errno '0' out of range (expected 1-4095)", 0 },
-	{ "deny:4096", "errno '4096' out of range (expected 1-4095)", 0 },
-	{ "deny:99999999999999999999",
-	  "errno '99999999999999999999' out of range (expected 1-4095)", 0 },
-	{ "deny tagret=/x", "unknown key 'tagret'" E_KEY, 5 },
-	{ "deny TARGET=/x", "unknown key 'TARGET'" E_KEY, 5 },
-	{ "deny\ttarget=/x\tlnk=/y", "unknown key 'lnk'" E_KEY, 15 },
-	{ "deny euid=0", "unknown key 'euid'" E_KEY, 5 },
-	{ "deny target", "expected KEY=VALUE, got 'target'", 5 },
-	{ "deny target =/x", "expected KEY=VALUE, got 'target'", 5 },
-	{ "deny =x", "expected KEY=VALUE, got '=x'", 5 },
-	{ "deny target=/x foo", "expected KEY=VALUE, got 'foo'", 15 },
-	{ "deny \"target=/x\"", "unknown key '\"target'" E_KEY, 5 },
-	{ "deny target=", "empty value for 'target'", 5 },
-	{ "deny target= /x", "empty value for 'target'", 5 },
-	{ "deny link=\"\"", "empty value for 'link'", 5 },
-	{ "deny comm=''", "empty value for 'comm'", 5 },
-	{ "deny uid=", "empty value for 'uid'", 5 },
-	{ "deny uid=10-5", "bad range '10-5' for 'uid'" E_RANGE, 5 },
-	{ "deny uid=-", "bad range '-' for 'uid'" E_RANGE, 5 },
-	{ "deny ruid=1-2-3", "bad range '1-2-3' for 'ruid'" E_RANGE, 5 },
-	{ "deny gid=a", "bad range 'a' for 'gid'" E_RANGE, 5 },
-	{ "deny gid=+1", "bad range '+1' for 'gid'" E_RANGE, 5 },
-	{ "deny gid=0x10", "bad range '0x10' for 'gid'" E_RANGE, 5 },
-	{ "deny uid=--1", "bad range '--1' for 'uid'" E_RANGE, 5 },
-	{ "deny uid=\" 1\"", "bad range ' 1' for 'uid'" E_RANGE, 5 },
-	{ "deny uid=4294967295", "bad range '4294967295' for 'uid'" E_BOUND,
-	  5 },
-	{ "deny ruid=0-4294967295",
-	  "bad range '0-4294967295' for 'ruid'" E_BOUND, 5 },
-	{ "deny gid=99999999999999999999999",
-	  "bad range '99999999999999999999999' for 'gid'" E_BOUND, 5 },
-	{ "deny uid=1 uid=2", "duplicate key 'uid'", 11 },
-	{ "deny target=/a link=/b target=/a", "duplicate key 'target'", 23 },
-	{ "deny target=\"/a b", "unterminated quote", 12 },
-	{ "deny target='/a", "unterminated quote", 12 },
-	{ "deny target=\"/a'", "unterminated quote", 12 },
-	{ "deny target=\"a\\\"", "unterminated quote", 12 },
-	{ "deny target=\"/a\"b", "expected blank after closing quote", 16 },
-	{ "deny target=\"/a\"#c", "expected blank after closing quote", 16 },
-	{ "deny target=/x tagret=/y # c", "unknown key 'tagret'" E_KEY, 15 },
+	{"", "empty rule", 0},
+	{"   \t ", "empty rule", 0},
+	{"# just a comment", "empty rule", 0},
+	{"  #deny", "empty rule", 0},
+	{"dney", "unknown action 'dney'" E_ACTION, 0},
+	{"  Deny", "unknown action 'Deny'" E_ACTION, 2},
+	{"DENY", "unknown action 'DENY'" E_ACTION, 0},
+	{"allow:EPERM", "unknown action 'allow:EPERM'" E_ACTION, 0},
+	{"kill:9", "unknown action 'kill:9'" E_ACTION, 0},
+	{"target=/x", "unknown action 'target=/x'" E_ACTION, 0},
+	{"\"deny\"", "unknown action '\"deny\"'" E_ACTION, 0},
+	{"de\x01ny", "unknown action 'de\\x01ny'" E_ACTION, 0},
+	{"deny:EFOO", "unknown errno 'EFOO'" E_ERRNO, 0},
+	{" deny:EFOO target=/x", "unknown errno 'EFOO'" E_ERRNO, 1},
+	{"deny:", "missing errno after 'deny:'" E_ERRNO, 0},
+	{"deny:-1", "unknown errno '-1'" E_ERRNO, 0},
+	{"deny:+1", "unknown errno '+1'" E_ERRNO, 0},
+	{"deny:0x10", "unknown errno '0x10'" E_ERRNO, 0},
+	{"deny: 1", "missing errno after 'deny:'" E_ERRNO, 0},
+	{"deny:0", "errno '0' out of range (expected 1-4095)", 0},
+	{"deny:4096", "errno '4096' out of range (expected 1-4095)", 0},
+	{"deny:99999999999999999999",
+	 "errno '99999999999999999999' out of range (expected 1-4095)", 0},
+	{"deny tagret=/x", "unknown key 'tagret'" E_KEY, 5},
+	{"deny TARGET=/x", "unknown key 'TARGET'" E_KEY, 5},
+	{"deny\ttarget=/x\tlnk=/y", "unknown key 'lnk'" E_KEY, 15},
+	{"deny euid=0", "unknown key 'euid'" E_KEY, 5},
+	{"deny target", "expected KEY=VALUE, got 'target'", 5},
+	{"deny target =/x", "expected KEY=VALUE, got 'target'", 5},
+	{"deny =x", "expected KEY=VALUE, got '=x'", 5},
+	{"deny target=/x foo", "expected KEY=VALUE, got 'foo'", 15},
+	{"deny \"target=/x\"", "unknown key '\"target'" E_KEY, 5},
+	{"deny target=", "empty value for 'target'", 5},
+	{"deny target= /x", "empty value for 'target'", 5},
+	{"deny link=\"\"", "empty value for 'link'", 5},
+	{"deny comm=''", "empty value for 'comm'", 5},
+	{"deny uid=", "empty value for 'uid'", 5},
+	{"deny uid=10-5", "bad range '10-5' for 'uid'" E_RANGE, 5},
+	{"deny uid=-", "bad range '-' for 'uid'" E_RANGE, 5},
+	{"deny ruid=1-2-3", "bad range '1-2-3' for 'ruid'" E_RANGE, 5},
+	{"deny gid=a", "bad range 'a' for 'gid'" E_RANGE, 5},
+	{"deny gid=+1", "bad range '+1' for 'gid'" E_RANGE, 5},
+	{"deny gid=0x10", "bad range '0x10' for 'gid'" E_RANGE, 5},
+	{"deny uid=--1", "bad range '--1' for 'uid'" E_RANGE, 5},
+	{"deny uid=\" 1\"", "bad range ' 1' for 'uid'" E_RANGE, 5},
+	{"deny uid=4294967295", "bad range '4294967295' for 'uid'" E_BOUND, 5},
+	{"deny ruid=0-4294967295",
+	 "bad range '0-4294967295' for 'ruid'" E_BOUND, 5},
+	{"deny gid=99999999999999999999999",
+	 "bad range '99999999999999999999999' for 'gid'" E_BOUND, 5},
+	{"deny uid=1 uid=2", "duplicate key 'uid'", 11},
+	{"deny target=/a link=/b target=/a", "duplicate key 'target'", 23},
+	{"deny target=\"/a b", "unterminated quote", 12},
+	{"deny target='/a", "unterminated quote", 12},
+	{"deny target=\"/a'", "unterminated quote", 12},
+	{"deny target=\"a\\\"", "unterminated quote", 12},
+	{"deny target=\"/a\"b", "expected blank after closing quote", 16},
+	{"deny target=\"/a\"#c", "expected blank after closing quote", 16},
+	{"deny target=/x tagret=/y # c", "unknown key 'tagret'" E_KEY, 15},
 };
 
 START_TEST(test_bad_rules)
 {
 	const struct bad_case *c = &bad_cases[_i];
 	struct policy *p = policy_new();
-	struct policy_error err = { .msg = "", .pos = 12345 };
+	struct policy_error err = {.msg = "", .pos = 12345};
 
-	ck_assert_msg(policy_add(p, c->text, &err) == -1,
-		      "rule '%s' accepted", c->text);
+	ck_assert_msg(policy_add(p, c->text, &err) == -1, "rule '%s' accepted",
+		      c->text);
 	ck_assert_str_eq(err.msg, c->msg);
 	ck_assert_uint_eq(err.pos, c->pos);
 	ck_assert_uint_eq(policy_count(p), 0);
@@ -328,141 +325,141 @@ static const struct glob_case {
 	bool match;
 } glob_cases[] = {
 	/* literals, whole-string */
-	{ "", "", true },
-	{ "", "a", false },
-	{ "abc", "abc", true },
-	{ "abc", "abcd", false },
-	{ "abc", "ab", false },
-	{ "/etc/passwd", "/etc/passwd", true },
-	{ "/etc/passwd", "/etc/passwd/", false },
+	{"", "", true},
+	{"", "a", false},
+	{"abc", "abc", true},
+	{"abc", "abcd", false},
+	{"abc", "ab", false},
+	{"/etc/passwd", "/etc/passwd", true},
+	{"/etc/passwd", "/etc/passwd/", false},
 	/* '*' */
-	{ "*", "", true },
-	{ "*", "abc", true },
-	{ "*", "a/b", false },
-	{ "*", "/", false },
-	{ "/etc/*", "/etc/passwd", true },
-	{ "/etc/*", "/etc/", true },
-	{ "/etc/*", "/etc", false },
-	{ "/etc/*", "/etc/a/b", false },
-	{ "*.conf", "x.conf", true },
-	{ "*.conf", ".conf", true },
-	{ "*.conf", "d/x.conf", false },
-	{ "a*b*c", "abc", true },
-	{ "a*b*c", "aXXbYYc", true },
-	{ "a*b*c", "aXXbYY", false },
-	{ "a*b", "abbb", true },
-	{ "*a", "aaa", true },
-	{ "/*/x", "/a/x", true },
-	{ "/*/x", "//x", true },
-	{ "/*/x", "/a/b/x", false },
+	{"*", "", true},
+	{"*", "abc", true},
+	{"*", "a/b", false},
+	{"*", "/", false},
+	{"/etc/*", "/etc/passwd", true},
+	{"/etc/*", "/etc/", true},
+	{"/etc/*", "/etc", false},
+	{"/etc/*", "/etc/a/b", false},
+	{"*.conf", "x.conf", true},
+	{"*.conf", ".conf", true},
+	{"*.conf", "d/x.conf", false},
+	{"a*b*c", "abc", true},
+	{"a*b*c", "aXXbYYc", true},
+	{"a*b*c", "aXXbYY", false},
+	{"a*b", "abbb", true},
+	{"*a", "aaa", true},
+	{"/*/x", "/a/x", true},
+	{"/*/x", "//x", true},
+	{"/*/x", "/a/b/x", false},
 	/* '?' */
-	{ "?", "a", true },
-	{ "?", "", false },
-	{ "?", "ab", false },
-	{ "?", "/", false },
-	{ "a?c", "abc", true },
-	{ "a?c", "a/c", false },
-	{ "??", "\xff\x80", true },
+	{"?", "a", true},
+	{"?", "", false},
+	{"?", "ab", false},
+	{"?", "/", false},
+	{"a?c", "abc", true},
+	{"a?c", "a/c", false},
+	{"??", "\xff\x80", true},
 	/* '**' */
-	{ "**", "", true },
-	{ "**", "a/b/c", true },
-	{ "/etc/**", "/etc/passwd", true },
-	{ "/etc/**", "/etc/a/b", true },
-	{ "/etc/**", "/etc/", true },
-	{ "/etc/**", "/etc", true },
-	{ "/etc/**", "/etcx", false },
-	{ "/etc/**", "/et", false },
-	{ "/etc/**", "/", false },
-	{ "/**", "/", true },
-	{ "/**", "/a/b", true },
-	{ "/**", "", false },
-	{ "/**", "a", false },
-	{ "a/**", "a", true },
-	{ "a/**", "a/", true },
-	{ "a/**", "ab", false },
-	{ "/etc/**x", "/etc/a/bx", true },
-	{ "/etc/**x", "/etc", false },
-	{ "a/**/b", "a/b", true },
-	{ "a/**/b", "a/x/b", true },
-	{ "a/**/b", "a/x/y/b", true },
-	{ "a/**/b", "a//b", true },
-	{ "a/**/b", "ab", false },
-	{ "a/**/b", "a/xb", false },
-	{ "a/**/b", "a/x/yb", false },
-	{ "**/b", "b", true },
-	{ "**/b", "/b", true },
-	{ "**/b", "x/y/b", true },
-	{ "**/b", "xb", false },
-	{ "/a/**/**/b", "/a/b", true },
-	{ "/a/**/**/b", "/a/x/b", true },
-	{ "a**b", "a/x/b", true },
-	{ "a**b", "ab", true },
-	{ "a**/b", "a/b", true },
-	{ "a/**b", "a/b", true },
-	{ "a/**b", "ab", false },
-	{ "***", "a/b", true }, /* three or more stars = '**' */
-	{ "/tmp/**/*.so", "/tmp/lib.so", true },
-	{ "/tmp/**/*.so", "/tmp/a/b/lib.so", true },
-	{ "/tmp/**/*.so", "/tmp/a/b/lib.so/x", false },
-	{ "/home/*/.ssh/**", "/home/bob/.ssh", true },
-	{ "/home/*/.ssh/**", "/home/bob/.ssh/authorized_keys", true },
-	{ "/home/*/.ssh/**", "/home/a/b/.ssh/k", false },
+	{"**", "", true},
+	{"**", "a/b/c", true},
+	{"/etc/**", "/etc/passwd", true},
+	{"/etc/**", "/etc/a/b", true},
+	{"/etc/**", "/etc/", true},
+	{"/etc/**", "/etc", true},
+	{"/etc/**", "/etcx", false},
+	{"/etc/**", "/et", false},
+	{"/etc/**", "/", false},
+	{"/**", "/", true},
+	{"/**", "/a/b", true},
+	{"/**", "", false},
+	{"/**", "a", false},
+	{"a/**", "a", true},
+	{"a/**", "a/", true},
+	{"a/**", "ab", false},
+	{"/etc/**x", "/etc/a/bx", true},
+	{"/etc/**x", "/etc", false},
+	{"a/**/b", "a/b", true},
+	{"a/**/b", "a/x/b", true},
+	{"a/**/b", "a/x/y/b", true},
+	{"a/**/b", "a//b", true},
+	{"a/**/b", "ab", false},
+	{"a/**/b", "a/xb", false},
+	{"a/**/b", "a/x/yb", false},
+	{"**/b", "b", true},
+	{"**/b", "/b", true},
+	{"**/b", "x/y/b", true},
+	{"**/b", "xb", false},
+	{"/a/**/**/b", "/a/b", true},
+	{"/a/**/**/b", "/a/x/b", true},
+	{"a**b", "a/x/b", true},
+	{"a**b", "ab", true},
+	{"a**/b", "a/b", true},
+	{"a/**b", "a/b", true},
+	{"a/**b", "ab", false},
+	{"***", "a/b", true}, /* three or more stars = '**' */
+	{"/tmp/**/*.so", "/tmp/lib.so", true},
+	{"/tmp/**/*.so", "/tmp/a/b/lib.so", true},
+	{"/tmp/**/*.so", "/tmp/a/b/lib.so/x", false},
+	{"/home/*/.ssh/**", "/home/bob/.ssh", true},
+	{"/home/*/.ssh/**", "/home/bob/.ssh/authorized_keys", true},
+	{"/home/*/.ssh/**", "/home/a/b/.ssh/k", false},
 	/* classes */
-	{ "[abc]", "b", true },
-	{ "[abc]", "d", false },
-	{ "[abc]", "", false },
-	{ "[a-c]", "b", true },
-	{ "[a-c]", "d", false },
-	{ "[a-cx-z]", "y", true },
-	{ "[!a]", "b", true },
-	{ "[!a]", "a", false },
-	{ "[^a]", "b", true },
-	{ "[^a]", "a", false },
-	{ "[!a]", "/", false },
-	{ "[/]", "/", false },
-	{ "[!x]", "", false },
-	{ "[]]", "]", true },
-	{ "[]a]", "a", true },
-	{ "[]a]", "]", true },
-	{ "[!]a]", "]", false },
-	{ "[!]a]", "b", true },
-	{ "[]-a]", "^", true }, /* ']' to 'a' */
-	{ "[a-]", "-", true },
-	{ "[-a]", "-", true },
-	{ "[z-a]", "m", false }, /* reversed range is empty */
-	{ "[z-a]", "z", false },
-	{ "[\\]]", "]", true },
-	{ "[\\!a]", "!", true },
-	{ "[a\\-z]", "-", true },
-	{ "[a\\-z]", "m", false },
-	{ "[\x80-\xff]", "\xc3", true },
-	{ "[\x80-\xff]", "a", false },
+	{"[abc]", "b", true},
+	{"[abc]", "d", false},
+	{"[abc]", "", false},
+	{"[a-c]", "b", true},
+	{"[a-c]", "d", false},
+	{"[a-cx-z]", "y", true},
+	{"[!a]", "b", true},
+	{"[!a]", "a", false},
+	{"[^a]", "b", true},
+	{"[^a]", "a", false},
+	{"[!a]", "/", false},
+	{"[/]", "/", false},
+	{"[!x]", "", false},
+	{"[]]", "]", true},
+	{"[]a]", "a", true},
+	{"[]a]", "]", true},
+	{"[!]a]", "]", false},
+	{"[!]a]", "b", true},
+	{"[]-a]", "^", true}, /* ']' to 'a' */
+	{"[a-]", "-", true},
+	{"[-a]", "-", true},
+	{"[z-a]", "m", false}, /* reversed range is empty */
+	{"[z-a]", "z", false},
+	{"[\\]]", "]", true},
+	{"[\\!a]", "!", true},
+	{"[a\\-z]", "-", true},
+	{"[a\\-z]", "m", false},
+	{"[\x80-\xff]", "\xc3", true},
+	{"[\x80-\xff]", "a", false},
 	/* unterminated brackets are literals */
-	{ "[]", "[]", true },
-	{ "[", "[", true },
-	{ "[abc", "[abc", true },
-	{ "[abc", "a", false },
-	{ "[!]", "[!]", true },
-	{ "a[", "a[", true },
-	{ "[a-", "[a-", true },
+	{"[]", "[]", true},
+	{"[", "[", true},
+	{"[abc", "[abc", true},
+	{"[abc", "a", false},
+	{"[!]", "[!]", true},
+	{"a[", "a[", true},
+	{"[a-", "[a-", true},
 	/* escapes */
-	{ "\\*", "*", true },
-	{ "\\*", "a", false },
-	{ "\\?", "?", true },
-	{ "\\?", "a", false },
-	{ "\\[a]", "[a]", true },
-	{ "\\[a]", "a", false },
-	{ "\\\\", "\\", true },
-	{ "a\\", "a\\", true }, /* trailing backslash is itself */
-	{ "\\a", "a", true },
-	{ "\\**", "*abc", true },
-	{ "\\**", "abc", false },
-	{ "/etc/\\**", "/etc/*", true },
-	{ "/etc/\\**", "/etc", false },
-	{ "a\\/**", "a", true }, /* an escaped '/' is still a '/' */
+	{"\\*", "*", true},
+	{"\\*", "a", false},
+	{"\\?", "?", true},
+	{"\\?", "a", false},
+	{"\\[a]", "[a]", true},
+	{"\\[a]", "a", false},
+	{"\\\\", "\\", true},
+	{"a\\", "a\\", true}, /* trailing backslash is itself */
+	{"\\a", "a", true},
+	{"\\**", "*abc", true},
+	{"\\**", "abc", false},
+	{"/etc/\\**", "/etc/*", true},
+	{"/etc/\\**", "/etc", false},
+	{"a\\/**", "a", true}, /* an escaped '/' is still a '/' */
 	/* arbitrary bytes */
-	{ "\xff*", "\xff\xfe", true },
-	{ "*\n", "x\n", true },
+	{"\xff*", "\xff\xfe", true},
+	{"*\n", "x\n", true},
 };
 
 START_TEST(test_glob)
@@ -490,39 +487,39 @@ static const struct path_case {
 	const char *path;
 	const char *want; /* NULL: NULL expected */
 } resolve_cases[] = {
-	{ "/srv/www/a", "../../../etc/passwd", "/etc/passwd" },
-	{ "/srv/www/a", "../../../../../../etc/passwd", "/etc/passwd" },
-	{ "/srv/www/a", "b", "/srv/www/a/b" },
-	{ "/srv/www/a", "../b", "/srv/www/b" },
-	{ "/x", "./a//b/.", "/x/a/b" },
-	{ "/x/", "a", "/x/a" },
-	{ "/x//", "a/", "/x/a" },
-	{ "//x/./y/../", "z", "/x/z" },
-	{ NULL, "/a/../b/", "/b" },
-	{ NULL, "/", "/" },
-	{ NULL, "//", "/" },
-	{ NULL, "/..", "/" },
-	{ NULL, "/../..", "/" },
-	{ NULL, "/a/./b/./", "/a/b" },
-	{ NULL, "/a/b/../../..", "/" },
-	{ NULL, "/...", "/..." },
-	{ NULL, "/a/..b/.c", "/a/..b/.c" },
-	{ "/ignored", "/abs", "/abs" },
-	{ "/", "..", "/" },
-	{ "/", ".", "/" },
-	{ "/", "a", "/a" },
-	{ "/a", "", "/a" },
-	{ "/a/b/", "", "/a/b" },
-	{ "/a", "..", "/" },
-	{ "/a", "../..", "/" },
-	{ "/a/b", "../c/../d", "/a/d" },
-	{ NULL, "rel", NULL },
-	{ NULL, "", NULL },
-	{ NULL, "./x", NULL },
-	{ "relative", "x", NULL },
-	{ "", "x", NULL },
-	{ "relative", "/x", "/x" },
-	{ "/a", NULL, NULL },
+	{"/srv/www/a", "../../../etc/passwd", "/etc/passwd"},
+	{"/srv/www/a", "../../../../../../etc/passwd", "/etc/passwd"},
+	{"/srv/www/a", "b", "/srv/www/a/b"},
+	{"/srv/www/a", "../b", "/srv/www/b"},
+	{"/x", "./a//b/.", "/x/a/b"},
+	{"/x/", "a", "/x/a"},
+	{"/x//", "a/", "/x/a"},
+	{"//x/./y/../", "z", "/x/z"},
+	{NULL, "/a/../b/", "/b"},
+	{NULL, "/", "/"},
+	{NULL, "//", "/"},
+	{NULL, "/..", "/"},
+	{NULL, "/../..", "/"},
+	{NULL, "/a/./b/./", "/a/b"},
+	{NULL, "/a/b/../../..", "/"},
+	{NULL, "/...", "/..."},
+	{NULL, "/a/..b/.c", "/a/..b/.c"},
+	{"/ignored", "/abs", "/abs"},
+	{"/", "..", "/"},
+	{"/", ".", "/"},
+	{"/", "a", "/a"},
+	{"/a", "", "/a"},
+	{"/a/b/", "", "/a/b"},
+	{"/a", "..", "/"},
+	{"/a", "../..", "/"},
+	{"/a/b", "../c/../d", "/a/d"},
+	{NULL, "rel", NULL},
+	{NULL, "", NULL},
+	{NULL, "./x", NULL},
+	{"relative", "x", NULL},
+	{"", "x", NULL},
+	{"relative", "/x", "/x"},
+	{"/a", NULL, NULL},
 };
 
 START_TEST(test_resolve)
@@ -531,8 +528,8 @@ START_TEST(test_resolve)
 	char *got = path_resolve_lexical(c->base, c->path);
 
 	if (!c->want) {
-		ck_assert_msg(got == NULL, "(%s, %s) -> %s, want NULL",
-			      c->base, c->path, got);
+		ck_assert_msg(got == NULL, "(%s, %s) -> %s, want NULL", c->base,
+			      c->path, got);
 	} else {
 		ck_assert_msg(got != NULL, "(%s, %s) -> NULL", c->base,
 			      c->path);
@@ -546,6 +543,7 @@ static const struct dirname_case {
 	const char *path;
 	const char *want;
 } dirname_cases[] = {
+	/* clang-format off */
 	{ "/a/b", "/a" },
 	{ "/a", "/" },
 	{ "/", "/" },
@@ -557,6 +555,7 @@ static const struct dirname_case {
 	{ "a", "." },
 	{ "a/b", "a" },
 	{ "", "." },
+	/* clang-format on */
 };
 
 START_TEST(test_dirname)
@@ -582,9 +581,8 @@ static struct policy *mkpolicy(const char *const *rules)
 	return p;
 }
 
-static void check_verdict(const struct policy *p,
-			  const struct policy_input *in, enum action action,
-			  int err, int rule)
+static void check_verdict(const struct policy *p, const struct policy_input *in,
+			  enum action action, int err, int rule)
 {
 	struct verdict v = policy_match(p, in);
 
@@ -653,7 +651,7 @@ START_TEST(test_target_literal_vs_resolved)
 		NULL,
 	};
 	struct policy *p = mkpolicy(rules);
-	struct policy_input in = { 0 };
+	struct policy_input in = {0};
 
 	/* Matched by its resolved form. */
 	in.target = "../../etc/passwd";
@@ -682,15 +680,12 @@ END_TEST
 START_TEST(test_null_strings)
 {
 	static const char *const rules[] = {
-		"deny:EACCES link=**",
-		"deny:ENOENT comm=**",
-		"deny:EBUSY exe=**",
-		"deny:EEXIST target=**",
-		"audit uid=0-",
-		NULL,
+		"deny:EACCES link=**", "deny:ENOENT comm=**",
+		"deny:EBUSY exe=**",   "deny:EEXIST target=**",
+		"audit uid=0-",	       NULL,
 	};
 	struct policy *p = mkpolicy(rules);
-	struct policy_input in = { 0 };
+	struct policy_input in = {0};
 
 	check_verdict(p, &in, ACT_AUDIT, 0, 5);
 	in.target_resolved = "/";
@@ -711,38 +706,38 @@ static const struct range_case {
 	gid_t egid;
 	bool match;
 } range_cases[] = {
-	{ "deny uid=0", 0, 5, 5, true },
-	{ "deny uid=0", 1, 0, 0, false },
-	{ "deny uid=00", 0, 5, 5, true },
-	{ "deny uid=10-20", 10, 0, 0, true },
-	{ "deny uid=10-20", 20, 0, 0, true },
-	{ "deny uid=10-20", 9, 0, 0, false },
-	{ "deny uid=10-20", 21, 0, 0, false },
-	{ "deny uid=10-10", 10, 0, 0, true },
-	{ "deny uid=1000-", 1000, 0, 0, true },
-	{ "deny uid=1000-", 999, 0, 0, false },
-	{ "deny uid=1000-", 4294967294u, 0, 0, true },
-	{ "deny uid=-999", 999, 0, 0, true },
-	{ "deny uid=-999", 1000, 0, 0, false },
-	{ "deny uid=-999", 0, 0, 0, true },
-	{ "deny ruid=0", 1000, 0, 1000, true },
-	{ "deny ruid=0", 0, 1000, 0, false },
-	{ "deny gid=100", 0, 0, 100, true },
-	{ "deny gid=100", 100, 100, 0, false },
-	{ "deny uid=1000 ruid=0 gid=50-60", 1000, 0, 55, true },
-	{ "deny uid=1000 ruid=0 gid=50-60", 1000, 0, 61, false },
-	{ "deny uid=1000 ruid=0 gid=50-60", 1000, 1, 55, false },
-	{ "deny uid=4294967294", 4294967294u, 0, 0, true },
-	{ "deny uid=0-4294967294", 4294967294u, 0, 0, true },
+	{"deny uid=0", 0, 5, 5, true},
+	{"deny uid=0", 1, 0, 0, false},
+	{"deny uid=00", 0, 5, 5, true},
+	{"deny uid=10-20", 10, 0, 0, true},
+	{"deny uid=10-20", 20, 0, 0, true},
+	{"deny uid=10-20", 9, 0, 0, false},
+	{"deny uid=10-20", 21, 0, 0, false},
+	{"deny uid=10-10", 10, 0, 0, true},
+	{"deny uid=1000-", 1000, 0, 0, true},
+	{"deny uid=1000-", 999, 0, 0, false},
+	{"deny uid=1000-", 4294967294u, 0, 0, true},
+	{"deny uid=-999", 999, 0, 0, true},
+	{"deny uid=-999", 1000, 0, 0, false},
+	{"deny uid=-999", 0, 0, 0, true},
+	{"deny ruid=0", 1000, 0, 1000, true},
+	{"deny ruid=0", 0, 1000, 0, false},
+	{"deny gid=100", 0, 0, 100, true},
+	{"deny gid=100", 100, 100, 0, false},
+	{"deny uid=1000 ruid=0 gid=50-60", 1000, 0, 55, true},
+	{"deny uid=1000 ruid=0 gid=50-60", 1000, 0, 61, false},
+	{"deny uid=1000 ruid=0 gid=50-60", 1000, 1, 55, false},
+	{"deny uid=4294967294", 4294967294u, 0, 0, true},
+	{"deny uid=0-4294967294", 4294967294u, 0, 0, true},
 	/* (uid_t)-1 is no id: no range contains it. */
-	{ "deny uid=0-", (uid_t)-1, 0, 0, false },
-	{ "deny gid=-4294967294", 0, 0, (gid_t)-1, false },
+	{"deny uid=0-", (uid_t)-1, 0, 0, false},
+	{"deny gid=-4294967294", 0, 0, (gid_t)-1, false},
 };
 
 START_TEST(test_ranges)
 {
 	const struct range_case *c = &range_cases[_i];
-	const char *rules[] = { c->rule, NULL };
+	const char *rules[] = {c->rule, NULL};
 	struct policy *p = mkpolicy(rules);
 	struct policy_input in = any_in;
 
@@ -750,16 +745,15 @@ START_TEST(test_ranges)
 	in.ruid = c->ruid;
 	in.egid = c->egid;
 	ck_assert_msg((policy_match(p, &in).action == ACT_DENY) == c->match,
-		      "%s vs uid %u ruid %u gid %u", c->rule,
-		      (unsigned)c->euid, (unsigned)c->ruid,
-		      (unsigned)c->egid);
+		      "%s vs uid %u ruid %u gid %u", c->rule, (unsigned)c->euid,
+		      (unsigned)c->ruid, (unsigned)c->egid);
 	policy_free(p);
 }
 END_TEST
 
 START_TEST(test_deny_all)
 {
-	static const char *const rules[] = { "allow comm=ok", NULL };
+	static const char *const rules[] = {"allow comm=ok", NULL};
 	struct policy *p = mkpolicy(rules);
 	struct policy_input in = any_in;
 
@@ -856,7 +850,7 @@ START_TEST(test_long_strings)
 	struct sbuf path = SBUF_INIT, rule = SBUF_INIT;
 	struct policy *p = policy_new();
 	struct policy_error err;
-	struct policy_input in = { 0 };
+	struct policy_input in = {0};
 	char *pat = repeat('?', 4000);
 	char *res;
 	size_t i;
@@ -904,19 +898,17 @@ START_TEST(test_long_strings)
 	for (i = 0; i < 1000; i++)
 		sbuf_addc(&rule, 'x');
 	ck_assert_int_eq(policy_add(p, rule.buf, &err), -1);
-	ck_assert_str_eq(err.msg,
-			 "unknown action '"
-			 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-			 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-			 "...'" E_ACTION);
+	ck_assert_str_eq(err.msg, "unknown action '"
+				  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+				  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+				  "...'" E_ACTION);
 	/* ... even when every byte needs escaping. */
 	memset(rule.buf, '\x01', rule.len);
 	ck_assert_int_eq(policy_add(p, rule.buf, &err), -1);
-	ck_assert_str_eq(err.msg,
-			 "unknown action '"
-			 "\\x01\\x01\\x01\\x01\\x01\\x01\\x01\\x01"
-			 "\\x01\\x01\\x01\\x01\\x01\\x01\\x01\\x01"
-			 "...'" E_ACTION);
+	ck_assert_str_eq(err.msg, "unknown action '"
+				  "\\x01\\x01\\x01\\x01\\x01\\x01\\x01\\x01"
+				  "\\x01\\x01\\x01\\x01\\x01\\x01\\x01\\x01"
+				  "...'" E_ACTION);
 
 	ck_assert_uint_eq(policy_count(p), 1);
 	policy_free(p);
@@ -932,18 +924,18 @@ START_TEST(test_number_bounds)
 		const char *rule;
 		int ok;
 	} t[] = {
-		{ "deny uid=4294967294", 0 },
-		{ "deny uid=4294967295", -1 },
-		{ "deny uid=4294967296", -1 },
-		{ "deny uid=18446744073709551616", -1 },
-		{ "deny uid=0000000000000000000000001", 0 },
-		{ "deny ruid=4294967294-4294967294", 0 },
-		{ "deny gid=4294967295-", -1 },
-		{ "deny gid=-4294967295", -1 },
-		{ "deny:4095", 0 },
-		{ "deny:4096", -1 },
-		{ "deny:2147483648", -1 },
-		{ "deny:4294967297", -1 },
+		{"deny uid=4294967294", 0},
+		{"deny uid=4294967295", -1},
+		{"deny uid=4294967296", -1},
+		{"deny uid=18446744073709551616", -1},
+		{"deny uid=0000000000000000000000001", 0},
+		{"deny ruid=4294967294-4294967294", 0},
+		{"deny gid=4294967295-", -1},
+		{"deny gid=-4294967295", -1},
+		{"deny:4095", 0},
+		{"deny:4096", -1},
+		{"deny:2147483648", -1},
+		{"deny:4294967297", -1},
 	};
 	size_t i;
 
@@ -951,8 +943,8 @@ START_TEST(test_number_bounds)
 		struct policy *p = policy_new();
 		struct policy_error err;
 
-		ck_assert_msg(policy_add(p, t[i].rule, &err) == t[i].ok,
-			      "%s", t[i].rule);
+		ck_assert_msg(policy_add(p, t[i].rule, &err) == t[i].ok, "%s",
+			      t[i].rule);
 		policy_free(p);
 	}
 }
