@@ -79,6 +79,7 @@ struct event {
 	int deny_errno;
 
 	unsigned tags;
+	bool silent; /* rename/link: print only if a symlink was involved */
 	/* Second reads (at exit) and the link on disk, for TOCTOU reports;
 	 * status TSTR_UNSET when not taken. */
 	struct tstr target_exit;

@@ -152,41 +152,44 @@ static char *join(const char *dir, const char *name)
 	return xasprintf("%s/%s", dir, name);
 }
 
-/* ev->dir and ev->path from dirfd + linkpath. */
-static void resolve_link(struct event *ev)
+char *inspect_resolve_at(pid_t tid, int dirfd, const char *path,
+			 char **dir_out)
 {
 	char base[64], rootlink[64];
-	char *dirpart, *last, *rdir = NULL, *root;
-	const char *lp = ev->linkpath.buf;
+	char *dirpart, *last, *rdir = NULL, *root, *dir, *res = NULL;
 	bool chrooted;
 
-	if (ev->dirfd == -100)
-		snprintf(base, sizeof(base), "/proc/%d/cwd", (int)ev->tid);
+	if (dirfd == -100)
+		snprintf(base, sizeof(base), "/proc/%d/cwd", (int)tid);
 	else
-		snprintf(base, sizeof(base), "/proc/%d/fd/%d", (int)ev->tid,
-			 ev->dirfd);
-	ev->dir = xreadlink(base);
-	if (ev->linkpath.status != TSTR_OK)
-		return;
+		snprintf(base, sizeof(base), "/proc/%d/fd/%d", (int)tid, dirfd);
+	dir = xreadlink(base);
+	if (path) {
+		snprintf(rootlink, sizeof(rootlink), "/proc/%d/root",
+			 (int)tid);
+		root = xreadlink(rootlink);
+		chrooted = !root || strcmp(root, "/") != 0;
+		free(root);
 
-	snprintf(rootlink, sizeof(rootlink), "/proc/%d/root", (int)ev->tid);
-	root = xreadlink(rootlink);
-	chrooted = !root || strcmp(root, "/") != 0;
-	free(root);
-
-	split_last(lp, &dirpart, &last);
-	if (!chrooted) {
-		/* Absolute linkpaths start at the root, which is ours. */
-		rdir = real_dir(lp[0] == '/' ? "/" : base, dirpart);
+		split_last(path, &dirpart, &last);
+		if (!chrooted) {
+			/* Absolute paths start at the root, which is ours. */
+			rdir = real_dir(path[0] == '/' ? "/" : base, dirpart);
+		}
+		if (rdir) {
+			res = join(rdir, last);
+			free(rdir);
+		} else if (path[0] == '/' || dir) {
+			res = path_resolve_lexical(dir, path);
+		}
+		free(dirpart);
+		free(last);
 	}
-	if (rdir) {
-		ev->path = join(rdir, last);
-		free(rdir);
-	} else if (lp[0] == '/' || ev->dir) {
-		ev->path = path_resolve_lexical(ev->dir, lp);
-	}
-	free(dirpart);
-	free(last);
+	if (dir_out)
+		*dir_out = dir;
+	else
+		free(dir);
+	return res;
 }
 
 void inspect_entry(struct event *ev, const uint64_t args[6], bool want_exe)
@@ -207,7 +210,11 @@ void inspect_entry(struct event *ev, const uint64_t args[6], bool want_exe)
 	tmem_read_path(ev->tid, taddr, &ev->target);
 	tmem_read_path(ev->tid, laddr, &ev->linkpath);
 	inspect_ident(ev, want_exe);
-	resolve_link(ev);
+	ev->path = inspect_resolve_at(ev->tid, ev->dirfd,
+				      ev->linkpath.status == TSTR_OK
+					      ? ev->linkpath.buf
+					      : NULL,
+				      &ev->dir);
 	if (ev->path && ev->target.status == TSTR_OK) {
 		char *d = path_dirname(ev->path);
 

@@ -31,6 +31,13 @@ void inspect_ident(struct event *ev, bool want_exe);
  * TAG_UNVERIFIED.  Returns true when a difference was seen. */
 bool inspect_exit(struct event *ev);
 
+/* The absolute path that path (relative to dirfd, -100 = the cwd) of
+ * task tid names, with every component but the last resolved physically
+ * (see inspect.c); NULL if unknown or path is NULL.  *dir_out (if
+ * dir_out) receives the directory dirfd names, or NULL. */
+char *inspect_resolve_at(pid_t tid, int dirfd, const char *path,
+			 char **dir_out);
+
 /* readlink() into a malloc'd string, NULL on failure (errno set). */
 char *xreadlink(const char *path);
 

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
@@ -41,6 +42,7 @@
 #include "output.h"
 #include "policy.h"
 #include "seccomp.h"
+#include "tmem.h"
 #include "tracee.h"
 #include "util.h"
 
@@ -53,6 +55,7 @@
 
 static const struct config *cfg;
 static bool enforcing;   /* some rule can deny: side doors are closed */
+static bool moves_checked; /* enforcing with link= rules: rename/link */
 static bool use_info;    /* try PTRACE_GET_SYSCALL_INFO */
 static bool filtered;    /* the seccomp prefilter is installed */
 static pid_t main_pid;   /* run mode: the command */
@@ -118,7 +121,8 @@ static void finish_and_free(struct tracee *t)
 {
 	if (!t->ev)
 		return;
-	emit(t->ev);
+	if (!t->ev->silent)
+		emit(t->ev);
 	event_free(t->ev);
 	free(t->ev);
 	t->ev = NULL;
@@ -246,6 +250,191 @@ static void side_door(struct tracee *t, const struct syscall_state *st,
 	t->ev = ev;
 }
 
+/* ---- rename/link of symlinks (side door, only with link= rules) ---- */
+
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE (1 << 1)
+#endif
+
+struct move {
+	int olddfd, newdfd;
+	uint64_t old, new_;
+	uint64_t flags;
+};
+
+static void move_args(enum sysc sc, const uint64_t *a, struct move *m)
+{
+	memset(m, 0, sizeof(*m));
+	if (sc == SC_RENAME || sc == SC_LINK) {
+		m->olddfd = m->newdfd = AT_FDCWD;
+		m->old = a[0];
+		m->new_ = a[1];
+	} else {
+		m->olddfd = (int)(int32_t)a[0];
+		m->old = a[1];
+		m->newdfd = (int)(int32_t)a[2];
+		m->new_ = a[3];
+		m->flags = sc == SC_RENAMEAT ? 0 : (uint32_t)a[4];
+	}
+}
+
+/* If abs names a symlink, its contents (malloc'd), else NULL. */
+static char *symlink_contents(const char *abs)
+{
+	struct stat sb;
+
+	if (!abs || lstat(abs, &sb) < 0 || !S_ISLNK(sb.st_mode))
+		return NULL;
+	return xreadlink(abs);
+}
+
+/* The verdict for a symlink with these contents landing at dest. */
+static struct verdict judge_at(const struct event *ev, const char *contents,
+			       const char *dest)
+{
+	_cleanup_free_ char *dir = path_dirname(dest);
+	_cleanup_free_ char *resolved = path_resolve_lexical(dir, contents);
+	struct policy_input in = {
+		.target = contents,
+		.target_resolved = resolved,
+		.link = dest,
+		.comm = ev->comm,
+		.exe = ev->exe,
+		.euid = ev->euid,
+		.ruid = ev->ruid,
+		.egid = ev->egid,
+	};
+
+	return policy_match(cfg->policy, &in);
+}
+
+static bool blocks(enum action a)
+{
+	return a == ACT_DENY || a == ACT_KILL;
+}
+
+/* Judge every symlink the call moves: the source at the destination, and
+ * for RENAME_EXCHANGE also the destination at the source.  Returns the
+ * first blocking verdict, else the first verdict of a moved symlink. */
+static struct verdict judge_move(struct event *ev, const char *src,
+				 const char *dst, bool exchange,
+				 bool *involved)
+{
+	struct verdict v = { ACT_NONE, 0, 0 }, w;
+	char *c;
+
+	*involved = false;
+	if ((c = symlink_contents(src))) {
+		*involved = true;
+		v = judge_at(ev, c, dst);
+		if (!ev->disk_target)
+			ev->disk_target = c;
+		else
+			free(c);
+	}
+	if (exchange && (c = symlink_contents(dst))) {
+		*involved = true;
+		w = judge_at(ev, c, src);
+		free(c);
+		if (blocks(w.action) && !blocks(v.action))
+			v = w;
+	}
+	return v;
+}
+
+static void on_move_entry(struct tracee *t, const struct syscall_state *st,
+			  enum sysc sc)
+{
+	struct event *ev = new_event(t, st, sc);
+	struct move m;
+	struct verdict v;
+	bool involved;
+	char *src = NULL;
+
+	move_args(sc, st->args, &m);
+	inspect_ident(ev, policy_needs_exe(cfg->policy));
+	tmem_read_path(t->tid, m.old, &ev->target);
+	tmem_read_path(t->tid, m.new_, &ev->linkpath);
+	ev->has_dirfd = sc != SC_RENAME && sc != SC_LINK;
+	ev->dirfd = m.newdfd;
+	ev->silent = true;
+	if (ev->target.status != TSTR_OK || ev->linkpath.status != TSTR_OK) {
+		/* Fail closed, as for symlinkat. */
+		ev->silent = false;
+		ev->action = ACT_DENY;
+		ev->deny_errno = EPERM;
+		enforce(t, ev);
+		t->ev = ev;
+		return;
+	}
+	if (sc == SC_LINKAT && (m.flags & AT_EMPTY_PATH) &&
+	    ev->target.len == 0) {
+		char fdlink[64];
+
+		/* linkat(fd, "", ...): the source is what fd refers to. */
+		snprintf(fdlink, sizeof(fdlink), "/proc/%d/fd/%d",
+			 (int)t->tid, m.olddfd);
+		src = xreadlink(fdlink);
+	} else if (!(sc == SC_LINKAT && (m.flags & AT_SYMLINK_FOLLOW))) {
+		/* (AT_SYMLINK_FOLLOW links the file, not the symlink.) */
+		src = inspect_resolve_at(t->tid, m.olddfd, ev->target.buf,
+					 NULL);
+	}
+	ev->path = inspect_resolve_at(t->tid, m.newdfd, ev->linkpath.buf,
+				      &ev->dir);
+	v = judge_move(ev, src, ev->path,
+		       sc == SC_RENAMEAT2 && (m.flags & RENAME_EXCHANGE),
+		       &involved);
+	free(src);
+	if (involved) {
+		ev->silent = false;
+		ev->action = v.action;
+		ev->rule = v.rule;
+		ev->deny_errno = v.err;
+		if (ev->disk_target && ev->path) {
+			char *d = path_dirname(ev->path);
+
+			ev->target_resolved =
+				path_resolve_lexical(d, ev->disk_target);
+			free(d);
+		}
+		enforce(t, ev);
+	}
+	if (ev->action == ACT_KILL) {
+		emit(ev);
+		event_free(ev);
+		free(ev);
+		return;
+	}
+	/* Keep the event even when no symlink was seen: the exit check
+	 * catches a symlink swapped in after our look. */
+	t->ev = ev;
+}
+
+/* After a successful rename/link: whatever now stands at the destination
+ * (and, for an exchange, at the source) is judged again.  A symlink that
+ * the rules forbid there got in through a race: it is removed and the
+ * process killed (fail closed). */
+static void on_move_exit(struct tracee *t, struct event *ev)
+{
+	struct verdict v;
+	bool involved;
+
+	if (ev->ret != 0 || !ev->path || blocks(ev->action))
+		return;
+	/* Only the destination is checked here (for an exchange, the
+	 * source's new occupant was judged at entry). */
+	v = judge_move(ev, ev->path, ev->path, false, &involved);
+	if (!involved || !blocks(v.action))
+		return;
+	unlink(ev->path);
+	ev->silent = false;
+	ev->tags |= TAG_TOCTOU;
+	ev->action = ACT_KILL;
+	ev->rule = v.rule;
+	kill(ev->pid, SIGKILL);
+}
+
 static void on_entry(struct tracee *t, const struct syscall_state *st)
 {
 	enum sysc sc = arch_classify(st->abi, st->nr);
@@ -266,6 +455,9 @@ static void on_entry(struct tracee *t, const struct syscall_state *st)
 			return;
 		}
 		t->ev = ev;
+	} else if (sc >= SC_RENAME && sc <= SC_LINKAT) {
+		if (moves_checked)
+			on_move_entry(t, st, sc);
 	} else if (st->abi == ABI_UNKNOWN && enforcing) {
 		/* Fail closed on an ABI we cannot decode. */
 		arch_skip_syscall(t->tid, -(int64_t)ENOSYS);
@@ -296,6 +488,8 @@ static void on_exit_stop(struct tracee *t, const struct syscall_state *st)
 	}
 	if (ev->sc == SC_SYMLINK || ev->sc == SC_SYMLINKAT)
 		inspect_exit(ev);
+	else if (ev->sc >= SC_RENAME && ev->sc <= SC_LINKAT)
+		on_move_exit(t, ev);
 	finish_and_free(t);
 }
 
@@ -509,6 +703,10 @@ static struct filter_spec filter_spec(void)
 				   (1u << SC_SECCOMP);
 		spec.enosys_mask |= 1u << SC_CLONE3;
 	}
+	if (moves_checked)
+		spec.trace_mask |= (1u << SC_RENAME) | (1u << SC_RENAMEAT) |
+				   (1u << SC_RENAMEAT2) | (1u << SC_LINK) |
+				   (1u << SC_LINKAT);
 	return spec;
 }
 
@@ -876,6 +1074,7 @@ int supervise(const struct config *c)
 {
 	cfg = c;
 	enforcing = cfg->policy && policy_can_deny(cfg->policy);
+	moves_checked = enforcing && policy_uses_link(cfg->policy);
 	use_info = !cfg->no_syscall_info;
 	attach_mode = cfg->npids > 0;
 	/* Attach mode never installs a filter: one left behind after
