@@ -31,6 +31,8 @@ static void usage(FILE *f)
 "  -t                    prefix lines with the time of day; -tt adds\n"
 "                        microseconds, -ttt prints seconds since the epoch\n"
 "  -v, --verbose         also print '+++ exited with N +++' lines\n"
+"  -c, --summary         print only a table of counts at the end\n"
+"  -C, --summary-also    print the calls and the table of counts\n"
 "\n"
 "Rules (first match wins; a call no rule matches is allowed):\n"
 "  -r, --rule=RULE       add a rule: ACTION [KEY=VALUE...], see symtrace(1)\n"
@@ -73,6 +75,8 @@ static const struct option long_options[] = {
 	{ "append", no_argument, NULL, 'A' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "verbose", no_argument, NULL, 'v' },
+	{ "summary", no_argument, NULL, 'c' },
+	{ "summary-also", no_argument, NULL, 'C' },
 	{ "rule", required_argument, NULL, 'r' },
 	{ "rules", required_argument, NULL, OPT_RULES },
 	{ "deny", optional_argument, NULL, OPT_DENY },
@@ -165,7 +169,7 @@ int main(int argc, char **argv)
 	bool append = false;
 	int deny_errno = 0, nrules = 0, opt;
 
-	while ((opt = getopt_long(argc, argv, "+o:Ajtvqp:r:hV", long_options,
+	while ((opt = getopt_long(argc, argv, "+o:AjtvcCqp:r:hV", long_options,
 				  NULL)) != -1) {
 		struct policy_error err;
 
@@ -191,6 +195,12 @@ int main(int argc, char **argv)
 			break;
 		case 'v':
 			cfg.verbose++;
+			break;
+		case 'c':
+			cfg.summary = 1;
+			break;
+		case 'C':
+			cfg.summary = 2;
 			break;
 		case 'r':
 			nrules++;

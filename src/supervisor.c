@@ -42,6 +42,7 @@
 #include "output.h"
 #include "policy.h"
 #include "seccomp.h"
+#include "summary.h"
 #include "tmem.h"
 #include "tracee.h"
 #include "util.h"
@@ -62,6 +63,7 @@ static pid_t main_pid;   /* run mode: the command */
 static int main_status = -1;
 static bool output_failed;
 static struct sbuf line = SBUF_INIT;
+static struct summary summary;
 
 /* Signal dispositions symtrace found at start; the child gets them back. */
 static const int passed_signals[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP,
@@ -90,6 +92,12 @@ static void emit_line(void)
 static void emit(const struct event *ev)
 {
 	struct output_opts oo = cfg->oo;
+
+	if (cfg->summary) {
+		summary_add(&summary, ev);
+		if (cfg->summary == 1)
+			return;
+	}
 
 	oo.show_pid = oo.show_pid || tracee_seen() > 1;
 	sbuf_reset(&line);
@@ -570,6 +578,21 @@ static void on_exec(struct tracee *t)
 	resume(t, 0);
 }
 
+/* For the summary: is the new task a process or a thread?  A clone event
+ * may be either (clone without CLONE_THREAD and another exit signal). */
+static void count_task(pid_t child, unsigned event)
+{
+	struct proc_info pi;
+
+	if (!cfg->summary)
+		return;
+	if (event == PTRACE_EVENT_CLONE && inspect_status(child, &pi) == 0 &&
+	    pi.tgid != child)
+		summary.threads++;
+	else
+		summary.processes++;
+}
+
 static bool is_stop_signal(int sig)
 {
 	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
@@ -613,8 +636,10 @@ static void on_stop(struct tracee *t, int status, bool created)
 		unsigned long child;
 		bool c;
 
-		if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &child) == 0)
+		if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &child) == 0) {
 			tracee_get((pid_t)child, &c);
+			count_task((pid_t)child, event);
+		}
 		resume(t, 0);
 		return;
 	}
@@ -790,6 +815,7 @@ static void spawn(void)
 	}
 	main_pid = pid;
 	forward_pid = pid;
+	summary.processes = 1;
 	tracee_get(pid, &c)->flags |= TF_STARTED;
 	if (write(go[1], "x", 1) != 1)
 		die_errno(EXIT_SYMTRACE_FAILURE, "pipe write");
@@ -927,6 +953,8 @@ static void attach_all(void)
 			continue;
 		}
 		ok++;
+		summary.processes++;
+		summary.threads += (unsigned long)r - 1;
 		notice("attached to process %d (%d thread%s)", (int)pid, r,
 		       r == 1 ? "" : "s");
 	}
@@ -1116,6 +1144,14 @@ int supervise(const struct config *c)
 		}
 		if (WIFSTOPPED(status))
 			on_stop(t, status, created);
+	}
+	if (cfg->summary) {
+		sbuf_reset(&line);
+		if (cfg->json)
+			summary_format_json(&line, &summary);
+		else
+			summary_format_text(&line, &summary);
+		emit_line();
 	}
 	sbuf_free(&line);
 	/* Attach mode: 0 after detaching or when every process exited. */

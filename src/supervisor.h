@@ -18,6 +18,7 @@ struct config {
 	int verbose;        /* -v: +++ exited +++ lines */
 	bool quiet;         /* -q: no attach/detach notices */
 	bool json;          /* --json */
+	int summary;        /* 0; 1 = -c (summary only); 2 = -C (both) */
 	struct output_opts oo;
 	int out_fd;         /* where events go */
 	struct policy *policy; /* NULL or empty: trace only */

@@ -1,0 +1,176 @@
+/* sidedoor.c - tries the ways around a ptrace guard, for the deny-mode
+ * tests.  Each subcommand prints one line saying what happened, e.g.
+ * "clone-untraced: EPERM", and exits 0 when the attempt was refused, 1
+ * when it got through, 2 on a setup error.
+ *
+ *   clone-untraced LINK   clone(CLONE_UNTRACED); the child symlinks LINK
+ *   clone3-untraced LINK  clone3 with CLONE_UNTRACED; the child symlinks
+ *   io-uring              io_uring_setup
+ *   listener              seccomp(SET_MODE_FILTER, NEW_LISTENER)
+ *   fallback TARGET LINK  symlink, and on failure copy TARGET instead
+ *   sleeper SECS LINK     sleep, then symlink (fail-closed test)
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef CLONE_UNTRACED
+#define CLONE_UNTRACED 0x00800000
+#endif
+#ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
+#define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
+#endif
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+#ifndef SYS_io_uring_setup
+#define SYS_io_uring_setup 425
+#endif
+
+static const char *ename(int e)
+{
+	switch (e) {
+	case EPERM: return "EPERM";
+	case EACCES: return "EACCES";
+	case ENOSYS: return "ENOSYS";
+	case EINVAL: return "EINVAL";
+	default: return strerror(e);
+	}
+}
+
+static int report(const char *what, long r)
+{
+	if (r < 0) {
+		printf("%s: %s\n", what, ename(errno));
+		return 0;
+	}
+	printf("%s: allowed\n", what);
+	return 1;
+}
+
+static int child_link(const char *link)
+{
+	return syscall(SYS_symlink, "/etc/passwd", link) == 0 ? 0 : 1;
+}
+
+static int do_clone(const char *link)
+{
+	long r = syscall(SYS_clone, CLONE_UNTRACED | SIGCHLD, 0, 0, 0, 0);
+
+	if (r == 0)
+		_exit(child_link(link));
+	if (r > 0)
+		waitpid((pid_t)r, NULL, 0);
+	return report("clone-untraced", r);
+}
+
+struct clone_args_v0 {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
+		stack_size, tls;
+};
+
+static int do_clone3(const char *link)
+{
+	struct clone_args_v0 ca = {
+		.flags = CLONE_UNTRACED,
+		.exit_signal = SIGCHLD,
+	};
+	long r = syscall(SYS_clone3, &ca, sizeof(ca));
+
+	if (r == 0)
+		_exit(child_link(link));
+	if (r > 0)
+		waitpid((pid_t)r, NULL, 0);
+	return report("clone3-untraced", r);
+}
+
+static int do_io_uring(void)
+{
+	char params[120]; /* struct io_uring_params */
+	long r;
+
+	memset(params, 0, sizeof(params));
+	r = syscall(SYS_io_uring_setup, 4, params);
+	if (r >= 0)
+		close((int)r);
+	return report("io-uring", r);
+}
+
+static int do_listener(void)
+{
+	struct sock_filter insn[] = {
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { 1, insn };
+	long r;
+
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+		    SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	if (r >= 0)
+		close((int)r);
+	return report("listener", r);
+}
+
+/* A program that copes with symlink failure: deny mode as a test tool. */
+static int do_fallback(const char *target, const char *link)
+{
+	char buf[4096];
+	ssize_t n;
+	int in, out;
+
+	if (symlink(target, link) == 0) {
+		printf("fallback: linked\n");
+		return 0;
+	}
+	printf("fallback: symlink failed (%s), copying\n", ename(errno));
+	in = open(target, O_RDONLY);
+	out = open(link, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	if (in < 0 || out < 0)
+		return 2;
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			return 2;
+	close(in);
+	close(out);
+	printf("fallback: copied\n");
+	return 0;
+}
+
+static int do_sleeper(int secs, const char *link)
+{
+	printf("sleeper: %d\n", (int)getpid());
+	fflush(stdout);
+	sleep((unsigned)secs);
+	return report("sleeper", syscall(SYS_symlink, "/etc/passwd", link));
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 3 && strcmp(argv[1], "clone-untraced") == 0)
+		return do_clone(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "clone3-untraced") == 0)
+		return do_clone3(argv[2]);
+	if (argc == 2 && strcmp(argv[1], "io-uring") == 0)
+		return do_io_uring();
+	if (argc == 2 && strcmp(argv[1], "listener") == 0)
+		return do_listener();
+	if (argc == 4 && strcmp(argv[1], "fallback") == 0)
+		return do_fallback(argv[2], argv[3]);
+	if (argc == 4 && strcmp(argv[1], "sleeper") == 0)
+		return do_sleeper(atoi(argv[2]), argv[3]);
+	fprintf(stderr, "usage: see sidedoor.c\n");
+	return 2;
+}
