@@ -192,6 +192,40 @@ char *inspect_resolve_at(pid_t tid, int dirfd, const char *path,
 	return res;
 }
 
+/* Mark the strings that lie in a shared writable mapping (/proc/PID/maps
+ * permissions "rw.s"): processes symtrace does not trace could rewrite
+ * them at any time. */
+static void mark_shared(struct event *ev)
+{
+	struct tstr *strs[2] = { &ev->target, &ev->linkpath };
+	char path[64], line[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)ev->tid);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long lo, hi;
+		char perms[8];
+
+		if (sscanf(line, "%llx-%llx %7s", &lo, &hi, perms) != 3)
+			continue;
+		if (perms[1] != 'w' || perms[3] != 's')
+			continue;
+		for (int i = 0; i < 2; i++) {
+			struct tstr *t = strs[i];
+
+			if ((t->status == TSTR_OK || t->status == TSTR_TOOLONG) &&
+			    t->addr + t->len >= lo && t->addr < hi) {
+				t->shared = true;
+				ev->tags |= TAG_SHARED;
+			}
+		}
+	}
+	fclose(f);
+}
+
 void inspect_entry(struct event *ev, const uint64_t args[6], bool want_exe)
 {
 	uint64_t taddr, laddr;
@@ -209,6 +243,7 @@ void inspect_entry(struct event *ev, const uint64_t args[6], bool want_exe)
 	}
 	tmem_read_path(ev->tid, taddr, &ev->target);
 	tmem_read_path(ev->tid, laddr, &ev->linkpath);
+	mark_shared(ev);
 	inspect_ident(ev, want_exe);
 	ev->path = inspect_resolve_at(ev->tid, ev->dirfd,
 				      ev->linkpath.status == TSTR_OK

@@ -24,6 +24,7 @@
 #include <limits.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -75,6 +76,8 @@ static volatile sig_atomic_t forward_pid;
 static volatile sig_atomic_t detach_requested; /* attach mode: signal */
 static volatile sig_atomic_t wake_tid;         /* a tracee to interrupt */
 static bool attach_mode;
+/* Set by on_entry when it froze the other tasks (2: not all stopped). */
+static int freeze_pending;
 
 /* ---- output ---------------------------------------------------------- */
 
@@ -443,12 +446,178 @@ static void on_move_exit(struct tracee *t, struct event *ev)
 	kill(ev->pid, SIGKILL);
 }
 
+/* ---- freezing: deny mode's answer to TOCTOU ------------------------- *
+ *
+ * While thread T is stopped at a family call, any other running task that
+ * can write T's memory could rewrite the path strings between our read
+ * and the kernel's.  Before reading, we therefore stop every other traced
+ * task (PTRACE_INTERRUPT; threads, CLONE_VM children and other processes
+ * alike, since any of them might reach T's memory through a shared mapping,
+ * process_vm_writev or /proc/PID/mem), and keep them stopped until T's
+ * call has returned and its result has been verified.  Their wait statuses
+ * are collected and handled afterwards, in order, so nothing they do is
+ * lost: a pending signal is still delivered, an interrupted sleep is
+ * restarted by the kernel.  A task that cannot stop in time (a vfork
+ * parent waiting for T, a task in uninterruptible sleep: neither runs user
+ * code) is left as it is; the exit verification still applies. */
+
+#define FREEZE_TIMEOUT_US 500000L
+#define CALL_TIMEOUT_US 2000000L
+
+static void handle_status(pid_t pid, int status);
+
+/* waitpid(which) with a time limit: spin briefly, then sleep with backoff.
+ * Returns the pid, 0 on timeout, -1 on error (ECHILD). */
+static pid_t wait_bounded(pid_t which, int *status, long timeout_us)
+{
+	struct timespec start, now, nap = { 0, 10000 };
+	int spins = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		pid_t r = waitpid(which, status, __WALL | WNOHANG);
+
+		if (r != 0) {
+			if (r < 0 && errno == EINTR)
+				continue;
+			return r;
+		}
+		if (spins++ < 64) {
+			sched_yield();
+			continue;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((now.tv_sec - start.tv_sec) * 1000000L +
+			    (now.tv_nsec - start.tv_nsec) / 1000 >
+		    timeout_us)
+			return 0;
+		nanosleep(&nap, NULL);
+		if (nap.tv_nsec < 1000000)
+			nap.tv_nsec *= 2;
+	}
+}
+
+static void defer(struct tracee *u, int status, bool created)
+{
+	u->deferred_status = status;
+	u->flags |= TF_DEFERRED | (created ? TF_DEFERRED_NEW : 0);
+	u->flags &= ~TF_FREEZING;
+}
+
+struct freeze_count {
+	pid_t self;
+	size_t pending;
+};
+
+static void freeze_send(struct tracee *u, void *arg)
+{
+	struct freeze_count *fc = arg;
+
+	if (u->tid == fc->self || (u->flags & TF_DEFERRED))
+		return;
+	/* ESRCH: dying; its exit status is on its way and counts. */
+	if (ptrace(PTRACE_INTERRUPT, u->tid, 0, 0) < 0 && errno != ESRCH)
+		return;
+	u->flags |= TF_FREEZING;
+	fc->pending++;
+}
+
+/* Stop every traced task but t.  Returns true if all stopped. */
+static bool freeze_others(struct tracee *t)
+{
+	struct freeze_count fc = { t->tid, 0 };
+
+	tracee_foreach(freeze_send, &fc);
+	while (fc.pending > 0) {
+		int status;
+		bool created;
+		pid_t pid = wait_bounded(-1, &status, FREEZE_TIMEOUT_US);
+		struct tracee *u;
+
+		if (pid <= 0)
+			return false;
+		u = tracee_get(pid, &created);
+		if (u->flags & TF_FREEZING)
+			fc.pending--;
+		/* (New children arrive stopped: deferred as well.) */
+		defer(u, status, created);
+	}
+	return true;
+}
+
+static void collect_deferred(struct tracee *u, void *arg)
+{
+	struct sbuf *list = arg;
+
+	u->flags &= ~TF_FREEZING;
+	if (u->flags & TF_DEFERRED)
+		sbuf_add(list, &u->tid, sizeof(pid_t));
+}
+
+/* Handle, in order, the statuses collected while frozen. */
+static void thaw(void)
+{
+	struct sbuf list = SBUF_INIT;
+
+	tracee_foreach(collect_deferred, &list);
+	for (size_t i = 0; i < list.len / sizeof(pid_t); i++) {
+		pid_t tid;
+		struct tracee *u;
+
+		memcpy(&tid, list.buf + i * sizeof(pid_t), sizeof(tid));
+		u = tracee_find(tid);
+		if (!u || !(u->flags & TF_DEFERRED))
+			continue;
+		u->flags &= ~TF_DEFERRED;
+		handle_status(tid, u->deferred_status);
+	}
+	sbuf_free(&list);
+}
+
+/* Run t's call to its exit while the others stay frozen, then thaw. */
+static void finish_frozen_call(struct tracee *t)
+{
+	pid_t tid = t->tid;
+	int status;
+
+	if (wait_bounded(tid, &status, CALL_TIMEOUT_US) > 0)
+		handle_status(tid, status);
+	/* else: the call blocks (e.g. on a frozen task): let everyone go;
+	 * its exit is handled by the main loop and still verified. */
+	thaw();
+}
+
+/* In deny mode, after an allowed call whose strings or result differ from
+ * what was approved: remove the symlinks the call may have made that were
+ * not approved, report, and kill the process (fail closed). */
+static void undo_toctou(struct tracee *t, struct event *ev)
+{
+	struct stat sb;
+	char *other = NULL;
+
+	if (ev->path && lstat(ev->path, &sb) == 0 && S_ISLNK(sb.st_mode) &&
+	    (!ev->disk_target || ev->target.status != TSTR_OK ||
+	     strcmp(ev->disk_target, ev->target.buf) != 0))
+		unlink(ev->path);
+	if (ev->linkpath_exit.status == TSTR_OK)
+		other = inspect_resolve_at(t->tid, ev->dirfd,
+					   ev->linkpath_exit.buf, NULL);
+	if (other && (!ev->path || strcmp(other, ev->path) != 0) &&
+	    lstat(other, &sb) == 0 && S_ISLNK(sb.st_mode))
+		unlink(other);
+	free(other);
+	ev->action = ACT_KILL;
+	kill(ev->pid, SIGKILL);
+}
+
 static void on_entry(struct tracee *t, const struct syscall_state *st)
 {
 	enum sysc sc = arch_classify(st->abi, st->nr);
 	struct event *ev;
 
 	if (sc == SC_SYMLINK || sc == SC_SYMLINKAT) {
+		if (enforcing && tracee_count() > 1)
+			freeze_pending = freeze_others(t) ? 1 : 2;
 		ev = new_event(t, st, sc);
 		inspect_entry(ev, st->args,
 			      cfg->json || (cfg->policy &&
@@ -464,8 +633,11 @@ static void on_entry(struct tracee *t, const struct syscall_state *st)
 		}
 		t->ev = ev;
 	} else if (sc >= SC_RENAME && sc <= SC_LINKAT) {
-		if (moves_checked)
+		if (moves_checked) {
+			if (tracee_count() > 1)
+				freeze_pending = freeze_others(t) ? 1 : 2;
 			on_move_entry(t, st, sc);
+		}
 	} else if (st->abi == ABI_UNKNOWN && enforcing) {
 		/* Fail closed on an ABI we cannot decode. */
 		arch_skip_syscall(t->tid, -(int64_t)ENOSYS);
@@ -494,8 +666,11 @@ static void on_exit_stop(struct tracee *t, const struct syscall_state *st)
 		arch_set_return(t->tid, -(int64_t)ev->deny_errno);
 		ev->tags |= TAG_TOCTOU;
 	}
-	if (ev->sc == SC_SYMLINK || ev->sc == SC_SYMLINKAT)
-		inspect_exit(ev);
+	if (ev->sc == SC_SYMLINK || ev->sc == SC_SYMLINKAT) {
+		if (inspect_exit(ev) && enforcing && !blocks(ev->action) &&
+		    ev->ret == 0)
+			undo_toctou(t, ev);
+	}
 	else if (ev->sc >= SC_RENAME && ev->sc <= SC_LINKAT)
 		on_move_exit(t, ev);
 	finish_and_free(t);
@@ -536,6 +711,13 @@ static void on_syscall_stop(struct tracee *t, bool seccomp_stop)
 			t->flags |= TF_IN_SYSCALL;
 	}
 	resume(t, 0);
+	if (freeze_pending) {
+		freeze_pending = 0;
+		if (t->ev)
+			finish_frozen_call(t);
+		else
+			thaw(); /* killed: no exit stop to wait for */
+	}
 }
 
 /* ---- tracee lifecycle ----------------------------------------------- */
@@ -654,16 +836,18 @@ static void on_stop(struct tracee *t, int status, bool created)
 			t->flags |= TF_STARTED;
 			resume(t, 0);
 		} else if (is_stop_signal(sig)) {
-			/* (A process we attached to while it was stopped
-			 * lands here too: it stays stopped.) */
-			t->flags |= TF_STARTED;
 			/* Group-stop: stay stopped, but let us see SIGCONT
-			 * and other events. */
-			t->flags |= TF_GROUP_STOP;
+			 * and other events.  (A process we attached to while
+			 * it was stopped lands here too: it stays stopped.)
+			 * A freeze re-reports a group-stop: not a new one. */
+			bool was_stopped = t->flags & TF_GROUP_STOP;
+
+			t->flags |= TF_STARTED | TF_GROUP_STOP;
 			if (ptrace(PTRACE_LISTEN, t->tid, 0, 0) < 0 &&
 			    errno != ESRCH)
 				warn_errno("PTRACE_LISTEN %d", (int)t->tid);
-			follow_job_stop(t, sig);
+			if (!was_stopped)
+				follow_job_stop(t, sig);
 		} else {
 			t->flags &= ~TF_GROUP_STOP;
 			resume(t, 0);
@@ -1098,6 +1282,26 @@ static void forget_wake_tid(pid_t tid)
 		wake_tid = 0;
 }
 
+static void handle_status(pid_t pid, int status)
+{
+	bool created;
+	struct tracee *t = tracee_get(pid, &created);
+
+	if (t->flags & TF_DEFERRED_NEW) {
+		t->flags &= ~TF_DEFERRED_NEW;
+		created = true;
+	}
+	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		forget_wake_tid(pid);
+		gone(t, status);
+		if (!wake_tid && tracee_count() > 0)
+			wake_tid = any_tid();
+		return;
+	}
+	if (WIFSTOPPED(status))
+		on_stop(t, status, created);
+}
+
 int supervise(const struct config *c)
 {
 	cfg = c;
@@ -1118,8 +1322,6 @@ int supervise(const struct config *c)
 
 	for (;;) {
 		int status;
-		bool created;
-		struct tracee *t;
 		pid_t pid;
 
 		if (detach_requested) {
@@ -1134,16 +1336,7 @@ int supervise(const struct config *c)
 				break;
 			die_errno(EXIT_SYMTRACE_FAILURE, "waitpid");
 		}
-		t = tracee_get(pid, &created);
-		if (WIFEXITED(status) || WIFSIGNALED(status)) {
-			forget_wake_tid(pid);
-			gone(t, status);
-			if (!wake_tid && tracee_count() > 0)
-				wake_tid = any_tid();
-			continue;
-		}
-		if (WIFSTOPPED(status))
-			on_stop(t, status, created);
+		handle_status(pid, status);
 	}
 	if (cfg->summary) {
 		sbuf_reset(&line);

@@ -15,12 +15,16 @@ enum {
 	TF_ATTACHED = 1u << 2,   /* attach mode: seized by -p */
 	TF_GROUP_STOP = 1u << 3, /* in a group-stop (PTRACE_LISTEN) */
 	TF_GONE_PENDING = 1u << 4, /* ESRCH seen; its exit is on its way */
+	TF_FREEZING = 1u << 5,   /* interrupted for a freeze, stop not seen */
+	TF_DEFERRED = 1u << 6,   /* holds a wait status to handle at thaw */
+	TF_DEFERRED_NEW = 1u << 7, /* ... and was unknown when it came */
 };
 
 struct tracee {
 	pid_t tid;
 	unsigned flags;
 	struct event *ev; /* the pending call: entry seen, exit not yet */
+	int deferred_status; /* with TF_DEFERRED */
 	struct tracee *next; /* hash chain */
 };
 
