@@ -30,7 +30,9 @@ static void usage(FILE *f)
 "  -j, --json            one JSON object per line instead of text\n"
 "  -t                    prefix lines with the time of day; -tt adds\n"
 "                        microseconds, -ttt prints seconds since the epoch\n"
-"  -v, --verbose         also print '+++ exited with N +++' lines\n"
+"  -v, --verbose         also print '+++ exited with N +++' lines (with\n"
+"                        --json: exit, attach and detach notices)\n"
+"      --syslog          also send each call to syslog (authpriv)\n"
 "  -c, --summary         print only a table of counts at the end\n"
 "  -C, --summary-also    print the calls and the table of counts\n"
 "\n"
@@ -66,6 +68,7 @@ enum {
 	OPT_DENY,
 	OPT_NO_SECCOMP,
 	OPT_NO_SYSCALL_INFO,
+	OPT_SYSLOG,
 };
 
 static const struct option long_options[] = {
@@ -81,6 +84,7 @@ static const struct option long_options[] = {
 	{ "rules", required_argument, NULL, OPT_RULES },
 	{ "deny", optional_argument, NULL, OPT_DENY },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
+	{ "syslog", no_argument, NULL, OPT_SYSLOG },
 	{ "no-syscall-info", no_argument, NULL, OPT_NO_SYSCALL_INFO },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -227,6 +231,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_NO_SECCOMP:
 			cfg.no_seccomp = true;
+			break;
+		case OPT_SYSLOG:
+			cfg.syslog = true;
 			break;
 		case OPT_NO_SYSCALL_INFO:
 			cfg.no_syscall_info = true;

@@ -591,17 +591,35 @@ static const char *action_name(enum action a)
 	}
 }
 
-void format_json(struct sbuf *sb, const struct event *ev)
+/* {"time":"2026-11-22T03:20:04.123456Z"  (RFC 3339, UTC) */
+static void json_open_with_time(struct sbuf *sb, const struct timespec *ts)
 {
-	time_t t = ev->time.tv_sec;
+	time_t t = ts->tv_sec;
 	struct tm tm;
-	const char *sep = "";
 
 	if (!gmtime_r(&t, &tm))
 		memset(&tm, 0, sizeof(tm));
 	sbuf_addf(sb, "{\"time\":\"%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ\"",
 		  tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		  tm.tm_min, tm.tm_sec, usec_of(&ev->time));
+		  tm.tm_min, tm.tm_sec, usec_of(ts));
+}
+
+void format_json_notice(struct sbuf *sb, const char *event,
+			const char *members)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	json_open_with_time(sb, &now);
+	sbuf_addf(sb, ",\"event\":\"%s\"%s%s}\n", event, *members ? "," : "",
+		  members);
+}
+
+void format_json(struct sbuf *sb, const struct event *ev)
+{
+	const char *sep = "";
+
+	json_open_with_time(sb, &ev->time);
 	sbuf_addf(sb, ",\"pid\":%d,\"tid\":%d,\"ppid\":%d", (int)ev->pid,
 		  (int)ev->tid, (int)ev->ppid);
 	sbuf_addf(sb, ",\"uid\":%u,\"euid\":%u,\"gid\":%u,\"egid\":%u",

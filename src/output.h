@@ -26,7 +26,8 @@ struct output_opts {
 
 /* strace-style quoting of bytes: '"' + escapes + '"'.  Printable ASCII
  * except '"' and '\\' verbatim; \t \n \v \f \r \" \\ ; other bytes as octal
- * (\0 .. \377, three digits when the next byte is a digit).  truncated: add
+ * (\0 .. \377, three digits when the next byte is an octal digit 0-7).
+ * truncated: add
  * "..." after the closing quote. */
 void escape_str(struct sbuf *sb, const char *s, size_t len, bool truncated);
 
@@ -49,9 +50,15 @@ void format_text(struct sbuf *sb, const struct event *ev,
 /* One JSON object + '\n' (keys documented in the man page). */
 void format_json(struct sbuf *sb, const struct event *ev);
 
+/* A notice as one JSON object + '\n': {"time":...,"event":EVENT,MEMBERS}
+ * where members is "" or already-formatted JSON members ("\"pid\":3"). */
+void format_json_notice(struct sbuf *sb, const char *event,
+			const char *members);
+
 /* JSON string literal (with quotes) of arbitrary bytes: valid UTF-8 passes
- * through, control chars as \uXXXX or short escapes, and every byte of an
- * invalid UTF-8 sequence as \u00XX... (see output.c for the exact rule). */
+ * through, control chars as \u00xx or short escapes, and each byte that
+ * does not start a well-formed UTF-8 sequence as \ufffd; callers add a
+ * KEY_b64 member with the exact bytes for such strings. */
 void json_str(struct sbuf *sb, const char *s, size_t len);
 
 /* Write sb whole to fd with one write() where possible (retries on short

@@ -33,6 +33,7 @@
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -92,6 +93,27 @@ static void emit_line(void)
 	}
 }
 
+/* --syslog: one message per call, facility authpriv, the text line
+ * (always with its pid) as the message; denied, killed and TOCTOU calls at
+ * LOG_WARNING, audited ones at LOG_NOTICE, the rest at LOG_INFO. */
+static void log_event(const struct event *ev)
+{
+	struct output_opts oo = { .show_pid = true };
+	struct sbuf msg = SBUF_INIT;
+	int prio = LOG_INFO;
+
+	if (ev->action == ACT_DENY || ev->action == ACT_KILL ||
+	    (ev->tags & TAG_TOCTOU))
+		prio = LOG_WARNING;
+	else if (ev->action == ACT_AUDIT)
+		prio = LOG_NOTICE;
+	format_text(&msg, ev, &oo);
+	if (msg.len && msg.buf[msg.len - 1] == '\n')
+		msg.buf[--msg.len] = '\0';
+	syslog(LOG_AUTHPRIV | prio, "%s", sbuf_str(&msg));
+	sbuf_free(&msg);
+}
+
 static void emit(const struct event *ev)
 {
 	struct output_opts oo = cfg->oo;
@@ -103,6 +125,8 @@ static void emit(const struct event *ev)
 	}
 
 	oo.show_pid = oo.show_pid || tracee_seen() > 1;
+	if (cfg->syslog)
+		log_event(ev);
 	sbuf_reset(&line);
 	if (cfg->json)
 		format_json(&line, ev);
@@ -113,9 +137,27 @@ static void emit(const struct event *ev)
 
 static void notice_exit(pid_t tid, int status)
 {
-	if (cfg->verbose <= 0 || cfg->json)
+	if (cfg->verbose <= 0)
 		return;
 	sbuf_reset(&line);
+	if (cfg->json) {
+		char members[128];
+
+		if (WIFEXITED(status))
+			snprintf(members, sizeof(members),
+				 "\"pid\":%d,\"status\":%d", (int)tid,
+				 WEXITSTATUS(status));
+		else
+			snprintf(members, sizeof(members),
+				 "\"pid\":%d,\"signal\":\"SIG%s\",\"core\":%s",
+				 (int)tid, sigabbrev_np(WTERMSIG(status)) ?: "?",
+				 WCOREDUMP(status) ? "true" : "false");
+		format_json_notice(&line, WIFEXITED(status) ? "exited"
+							    : "killed",
+				   members);
+		emit_line();
+		return;
+	}
 	if (cfg->oo.show_pid || tracee_seen() > 1)
 		sbuf_addf(&line, "[pid %d] ", (int)tid);
 	if (WIFEXITED(status))
@@ -1139,6 +1181,15 @@ static void attach_all(void)
 		ok++;
 		summary.processes++;
 		summary.threads += (unsigned long)r - 1;
+		if (cfg->json && cfg->verbose > 0) {
+			char members[64];
+
+			snprintf(members, sizeof(members),
+				 "\"pid\":%d,\"threads\":%d", (int)pid, r);
+			sbuf_reset(&line);
+			format_json_notice(&line, "attached", members);
+			emit_line();
+		}
 		notice("attached to process %d (%d thread%s)", (int)pid, r,
 		       r == 1 ? "" : "s");
 	}
@@ -1232,6 +1283,14 @@ static void detach_all(void)
 			detach_task(t, 0);
 		}
 	}
+	if (cfg->json && cfg->verbose > 0) {
+		char members[64];
+
+		snprintf(members, sizeof(members), "\"tasks\":%zu", n);
+		sbuf_reset(&line);
+		format_json_notice(&line, "detached", members);
+		emit_line();
+	}
 	notice("detached from %zu task%s", n, n == 1 ? "" : "s");
 }
 
@@ -1308,6 +1367,8 @@ int supervise(const struct config *c)
 	enforcing = cfg->policy && policy_can_deny(cfg->policy);
 	moves_checked = enforcing && policy_uses_link(cfg->policy);
 	use_info = !cfg->no_syscall_info;
+	if (cfg->syslog)
+		openlog("symtrace", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
 	attach_mode = cfg->npids > 0;
 	/* Attach mode never installs a filter: one left behind after
 	 * detach would turn the family into ENOSYS. */

@@ -19,6 +19,7 @@ struct config {
 	bool quiet;         /* -q: no attach/detach notices */
 	bool json;          /* --json */
 	int summary;        /* 0; 1 = -c (summary only); 2 = -C (both) */
+	bool syslog;        /* --syslog: events also to syslog(3) */
 	struct output_opts oo;
 	int out_fd;         /* where events go */
 	struct policy *policy; /* NULL or empty: trace only */
