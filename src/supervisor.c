@@ -21,6 +21,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
@@ -77,6 +78,7 @@ static volatile sig_atomic_t forward_pid;
 static volatile sig_atomic_t detach_requested; /* attach mode: signal */
 static volatile sig_atomic_t wake_tid;         /* a tracee to interrupt */
 static bool attach_mode;
+static int tty_fd = -1;  /* the controlling terminal, for job control */
 /* Set by on_entry when it froze the other tasks (2: not all stopped). */
 static int freeze_pending;
 
@@ -366,9 +368,73 @@ static bool blocks(enum action a)
 	return a == ACT_DENY || a == ACT_KILL;
 }
 
+/* A directory moved by rename carries its symlinks along: each is judged
+ * at the place it will have under the destination.  The walk does not
+ * follow symlinks and is bounded; a larger tree is refused (fail closed).
+ * With remove set (the check after the call), forbidden symlinks found
+ * are unlinked. */
+#define TREE_LIMIT 100000
+
+static struct tree_walk {
+	const struct event *ev;
+	size_t srclen;
+	const char *dst;
+	bool remove;
+	bool found;
+	unsigned long n;
+	struct verdict v;
+} *walk;
+
+static int tree_entry(const char *fpath, const struct stat *sb, int type,
+		      struct FTW *ftw)
+{
+	_cleanup_free_ char *contents = NULL, *newpath = NULL;
+	struct verdict v;
+
+	(void)sb;
+	(void)ftw;
+	if (++walk->n > TREE_LIMIT) {
+		walk->v = (struct verdict){ ACT_DENY, EPERM, 0 };
+		return 1;
+	}
+	if (type != FTW_SL)
+		return 0;
+	contents = xreadlink(fpath);
+	if (!contents)
+		return 0;
+	newpath = xasprintf("%s%s", walk->dst, fpath + walk->srclen);
+	v = judge_at(walk->ev, contents, newpath);
+	if (!blocks(v.action))
+		return 0;
+	walk->found = true;
+	if (!blocks(walk->v.action))
+		walk->v = v;
+	if (walk->remove) {
+		unlink(fpath);
+		return 0;
+	}
+	return 1;
+}
+
+static struct verdict judge_tree(const struct event *ev, const char *src,
+				 const char *dst, bool remove)
+{
+	struct tree_walk w = { ev, strlen(src), dst, remove, false, 0,
+			       { ACT_NONE, 0, 0 } };
+	struct stat sb;
+
+	if (!src || !dst || lstat(src, &sb) < 0 || !S_ISDIR(sb.st_mode))
+		return w.v;
+	walk = &w;
+	nftw(src, tree_entry, 16, FTW_PHYS);
+	walk = NULL;
+	return w.v;
+}
+
 /* Judge every symlink the call moves: the source at the destination, and
- * for RENAME_EXCHANGE also the destination at the source.  Returns the
- * first blocking verdict, else the first verdict of a moved symlink. */
+ * for RENAME_EXCHANGE also the destination at the source; for a directory,
+ * every symlink inside it.  Returns the first blocking verdict, else the
+ * first verdict of a moved symlink. */
 static struct verdict judge_move(struct event *ev, const char *src,
 				 const char *dst, bool exchange,
 				 bool *involved)
@@ -391,6 +457,15 @@ static struct verdict judge_move(struct event *ev, const char *src,
 		free(c);
 		if (blocks(w.action) && !blocks(v.action))
 			v = w;
+	}
+	if (!blocks(v.action) && ev->sc >= SC_RENAME && ev->sc <= SC_RENAMEAT2) {
+		w = judge_tree(ev, src, dst, false);
+		if (!blocks(w.action) && exchange)
+			w = judge_tree(ev, dst, src, false);
+		if (blocks(w.action)) {
+			*involved = true;
+			v = w;
+		}
 	}
 	return v;
 }
@@ -471,16 +546,24 @@ static void on_move_entry(struct tracee *t, const struct syscall_state *st,
 static void on_move_exit(struct tracee *t, struct event *ev)
 {
 	struct verdict v;
+	struct stat sb;
 	bool involved;
 
 	if (ev->ret != 0 || !ev->path || blocks(ev->action))
 		return;
 	/* Only the destination is checked here (for an exchange, the
 	 * source's new occupant was judged at entry). */
-	v = judge_move(ev, ev->path, ev->path, false, &involved);
-	if (!involved || !blocks(v.action))
-		return;
-	unlink(ev->path);
+	if (lstat(ev->path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		/* A directory: remove what is forbidden inside it. */
+		v = judge_tree(ev, ev->path, ev->path, true);
+		if (!blocks(v.action))
+			return;
+	} else {
+		v = judge_move(ev, ev->path, ev->path, false, &involved);
+		if (!involved || !blocks(v.action))
+			return;
+		unlink(ev->path);
+	}
 	ev->silent = false;
 	ev->tags |= TAG_TOCTOU;
 	ev->action = ACT_KILL;
@@ -823,20 +906,34 @@ static bool is_stop_signal(int sig)
 	       sig == SIGTTOU;
 }
 
-/* Interactive job control: when the command stops on a terminal stop
- * signal and symtrace is the terminal's foreground job, stop symtrace
- * too, so the shell sees the job stopped; its SIGCONT (sent to the whole
- * process group) then resumes both. */
+/* Interactive job control.  The shell sees symtrace, not the command, as
+ * the job: when the command stops on a terminal stop signal, symtrace must
+ * stop too, with the same signal, so that the shell reports the job
+ * stopped (and "fg"/"bg" later send SIGCONT to the whole process group,
+ * which resumes both).  The terminal sends SIGTSTP to the foreground job
+ * and SIGTTIN/SIGTTOU to a background job that touches it; a stop signal
+ * sent by kill(1) to the command alone (symtrace not in the matching
+ * position, or in another process group) is left to the command. */
 static void follow_job_stop(struct tracee *t, int sig)
 {
+	struct sigaction dfl, old;
 	pid_t fg;
 
-	if (t->tid != main_pid || sig == SIGSTOP)
+	if (t->tid != main_pid || tty_fd < 0 || getpgid(t->tid) != getpgrp())
 		return;
-	fg = tcgetpgrp(STDIN_FILENO);
-	if (fg < 0 || fg != getpgrp())
+	fg = tcgetpgrp(tty_fd);
+	if (fg < 0)
 		return;
-	raise(SIGSTOP);
+	if (sig == SIGTSTP ? fg != getpgrp()
+			   : (sig != SIGTTIN && sig != SIGTTOU) ||
+				     fg == getpgrp())
+		return;
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(sig, &dfl, &old);
+	raise(sig); /* stops here until SIGCONT */
+	sigaction(sig, &old, NULL);
 }
 
 static void on_stop(struct tracee *t, int status, bool created)
@@ -1378,6 +1475,7 @@ int supervise(const struct config *c)
 		attach_all();
 	} else {
 		setup_signals();
+		tty_fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 		spawn();
 	}
 

@@ -1,0 +1,285 @@
+#!/bin/sh
+# deny-basic.sh - deny mode with real programs: --deny and its errno, the
+# actions deny:ERRNO, kill and audit, the keys uid/ruid/gid, target, comm
+# and exe, first match wins, --rules FILE, and deny mode used as a testing
+# tool (a program that copes with a failing symlink).
+. "$TESTSRC/lib.sh"
+
+skip_unless_ptrace
+
+LC_ALL=C
+export LC_ALL
+
+mkdir "$tmp/w" || fail "cannot create $tmp/w"
+# The directory as the tracer sees it (no symlinks in it).
+w=$(cd "$tmp/w" && pwd -P) || fail "cannot enter $tmp/w"
+cd "$w" || fail "cannot enter $w"
+
+# st WHAT SYMTRACE-ARGS...: run symtrace with -o $tmp/out; its stdout and
+# stderr go to $tmp/stdout and $tmp/stderr, its exit status to $st.
+st()
+{
+	what=$1
+	shift
+	"$SYMTRACE" -o "$tmp/out" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
+	st=$?
+}
+
+# want LINE...: the report symtrace must write (one argument a line).
+want()
+{
+	printf '%s\n' "$@" >"$tmp/want"
+}
+
+# check STATUS STDERR: the exit status and the command's stderr (one line
+# or empty) are exactly these, and the report (less "[pid N] ") is the
+# one given to want.
+check()
+{
+	[ "$st" -eq "$1" ] || {
+		show stderr "$tmp/stderr"
+		show report "$tmp/out"
+		fail "$what: exit status $st, expected $1"
+	}
+	if [ -n "$2" ]; then
+		printf '%s\n' "$2" >"$tmp/want.err"
+	else
+		: >"$tmp/want.err"
+	fi
+	diff -u "$tmp/want.err" "$tmp/stderr" >&2 ||
+		fail "$what: wrong stderr"
+	sed 's/^\[pid [0-9]*\] //' "$tmp/out" >"$tmp/out.stripped"
+	diff -u "$tmp/want" "$tmp/out.stripped" >&2 ||
+		fail "$what: wrong report"
+}
+
+no_link()
+{
+	[ -e "$1" ] || [ -L "$1" ] && fail "$what: $1 exists, expected none"
+	:
+}
+
+eperm='-1 EPERM (Operation not permitted)'
+eacces='-1 EACCES (Permission denied)'
+ln_eperm="ln: failed to create symbolic link 'x': Operation not permitted"
+ln_eacces="ln: failed to create symbolic link 'x': Permission denied"
+
+# ---- --deny: EPERM by default ----
+st "--deny" --deny -- ln -s /etc/passwd x
+want "symlinkat(\"/etc/passwd\", AT_FDCWD<$w>, \"x\") = $eperm <denied rule 1>"
+check 1 "$ln_eperm"
+no_link x
+
+# ---- other errnos: deny:NAME, --deny=NAME, --deny=NUMBER ----
+for opt in "-r deny:EACCES" "-r deny:13" --deny=EACCES --deny=13; do
+	# shellcheck disable=SC2086 # $opt is one or two words
+	st "$opt" $opt -- ln -s /etc/passwd x
+	want "symlinkat(\"/etc/passwd\", AT_FDCWD<$w>, \"x\") = $eacces <denied rule 1>"
+	check 1 "$ln_eacces"
+	no_link x
+done
+
+# ---- kill: the process dies of SIGKILL before the link is made ----
+st "kill" -r kill -- ln -s a z
+want "symlinkat(\"a\", AT_FDCWD<$w>, \"z\") = ? <killed rule 1>"
+check 137 ""
+no_link z
+
+# ---- audit: allowed, but tagged ----
+st "audit" -r audit -- ln -s a z
+want "symlinkat(\"a\", AT_FDCWD<$w>, \"z\") = 0 <audit rule 1>"
+check 0 ""
+check_link z a
+rm -f z
+
+# ---- a rule that does not match lets the call through, untagged ----
+st "no match" -r 'deny target=/nowhere/**' -- ln -s a z
+want "symlinkat(\"a\", AT_FDCWD<$w>, \"z\") = 0"
+check 0 ""
+check_link z a
+rm -f z
+
+# ---- uid, ruid, gid (run as another user with setpriv) ----
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
+	chmod 755 "$tmp" && chmod 777 "$w" ||
+		fail "cannot open $w to other users"
+	nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	# Control: without symtrace the other user may make the link, so a
+	# refusal below is symtrace's doing.
+	$nobody ln -s a ctl 2>"$tmp/stderr" || {
+		show stderr "$tmp/stderr"
+		fail "control: user 65534 cannot make a link in $w"
+	}
+	check_link ctl a
+	rm -f ctl
+
+	# shellcheck disable=SC2086 # $nobody is a command line
+	st "allow uid=0 as 65534" -r 'allow uid=0' --deny -- $nobody ln -s a x
+	want "symlinkat(\"a\", AT_FDCWD<$w>, \"x\") = $eperm <denied rule 2>"
+	check 1 "$ln_eperm"
+	no_link x
+
+	st "allow uid=0 as root" -r 'allow uid=0' --deny -- ln -s a x
+	want "symlinkat(\"a\", AT_FDCWD<$w>, \"x\") = 0"
+	check 0 ""
+	check_link x a
+	rm -f x
+
+	# Real uid 0, effective uid 65534: uid= sees 65534, ruid= sees 0.
+	st "deny uid=0-100, euid 65534" -r 'deny uid=0-100' -- \
+		setpriv --euid=65534 ln -s a x
+	want "symlinkat(\"a\", AT_FDCWD<$w>, \"x\") = 0"
+	check 0 ""
+	check_link x a
+	rm -f x
+	st "deny ruid=0, euid 65534" -r 'deny ruid=0' -- \
+		setpriv --euid=65534 ln -s a x
+	want "symlinkat(\"a\", AT_FDCWD<$w>, \"x\") = $eperm <denied rule 1>"
+	check 1 "$ln_eperm"
+	no_link x
+	st "deny uid=65534-, euid 65534" -r 'deny uid=65534-' -- \
+		setpriv --euid=65534 ln -s a x
+	want "symlinkat(\"a\", AT_FDCWD<$w>, \"x\") = $eperm <denied rule 1>"
+	check 1 "$ln_eperm"
+	no_link x
+
+	st "deny gid=65534-" -r 'deny gid=65534-' -- \
+		setpriv --egid=65534 --clear-groups ln -s a x
+	want "symlinkat(\"a\", AT_FDCWD<$w>, \"x\") = $eperm <denied rule 1>"
+	check 1 "$ln_eperm"
+	no_link x
+	st "deny gid=-65533" -r 'deny gid=-65533' -- \
+		setpriv --egid=65534 --clear-groups ln -s a x
+	want "symlinkat(\"a\", AT_FDCWD<$w>, \"x\") = 0"
+	check 0 ""
+	check_link x a
+	rm -f x
+else
+	echo "$me: not root or no setpriv: uid/ruid/gid rules not tested" >&2
+fi
+
+# ---- target=: resolved lexically against the link's directory ----
+mkdir -p "$w/d1/d2/d3/d4" || fail "cannot create d1/d2/d3/d4"
+cd "$w/d1/d2/d3/d4" || fail "cannot enter d1/d2/d3/d4"
+d4=$w/d1/d2/d3/d4
+rule='deny target=/etc/**'
+st "$rule, relative" -r "$rule" -- ln -s ../../../../../../../../etc/passwd x
+want "symlinkat(\"../../../../../../../../etc/passwd\", AT_FDCWD<$d4>, \"x\") = $eperm <denied rule 1>"
+check 1 "$ln_eperm"
+no_link x
+st "$rule, /etc itself" -r "$rule" -- ln -s /etc x
+want "symlinkat(\"/etc\", AT_FDCWD<$d4>, \"x\") = $eperm <denied rule 1>"
+check 1 "$ln_eperm"
+no_link x
+st "$rule, link elsewhere" -r "$rule" -- ln -s /tmp/a y
+want "symlinkat(\"/tmp/a\", AT_FDCWD<$d4>, \"y\") = 0"
+check 0 ""
+check_link y /tmp/a
+# "etc" relative to d4 is not /etc.
+st "$rule, relative etc" -r "$rule" -- ln -s etc/passwd z
+want "symlinkat(\"etc/passwd\", AT_FDCWD<$d4>, \"z\") = 0"
+check 0 ""
+check_link z etc/passwd
+cd "$w" || fail "cannot enter $w"
+
+# ---- first match wins ----
+st "allow comm=ln, deny" -r 'allow comm=ln' -r deny -- ln -s a x
+want "symlinkat(\"a\", AT_FDCWD<$w>, \"x\") = 0"
+check 0 ""
+check_link x a
+rm -f x
+st "deny, allow comm=ln" -r deny -r 'allow comm=ln' -- ln -s a x
+want "symlinkat(\"a\", AT_FDCWD<$w>, \"x\") = $eperm <denied rule 1>"
+check 1 "$ln_eperm"
+no_link x
+
+# ---- comm= and exe= ----
+st "deny comm=ln" -r 'deny comm=ln' -- ln -s a x
+want "symlinkat(\"a\", AT_FDCWD<$w>, \"x\") = $eperm <denied rule 1>"
+check 1 "$ln_eperm"
+no_link x
+st "deny comm=l?" -r 'deny comm=l?' -- ln -s a x
+want "symlinkat(\"a\", AT_FDCWD<$w>, \"x\") = $eperm <denied rule 1>"
+check 1 "$ln_eperm"
+no_link x
+st "deny comm=sh" -r 'deny comm=sh' -- ln -s a x
+want "symlinkat(\"a\", AT_FDCWD<$w>, \"x\") = 0"
+check 0 ""
+check_link x a
+rm -f x
+
+lnexe=$(readlink -f "$(command -v ln)") || fail "where is ln?"
+lndir=${lnexe%/*}
+st "deny exe=$lnexe" -r "deny exe=$lnexe" -- ln -s a x
+want "symlinkat(\"a\", AT_FDCWD<$w>, \"x\") = $eperm <denied rule 1>"
+check 1 "$ln_eperm"
+no_link x
+st "deny exe=$lndir/*" -r "deny exe=$lndir/*" -- ln -s a x
+want "symlinkat(\"a\", AT_FDCWD<$w>, \"x\") = $eperm <denied rule 1>"
+check 1 "$ln_eperm"
+no_link x
+st "deny exe=/**/ln" -r 'deny exe=/**/ln' -- ln -s a x
+want "symlinkat(\"a\", AT_FDCWD<$w>, \"x\") = $eperm <denied rule 1>"
+check 1 "$ln_eperm"
+no_link x
+# "*" does not cross "/".
+st "deny exe=/*/ln" -r 'deny exe=/*/ln' -- ln -s a x
+if [ "$lndir" = "${lndir#/*/}" ]; then
+	# ln is in a top-level directory such as /bin: "/*/ln" matches.
+	want "symlinkat(\"a\", AT_FDCWD<$w>, \"x\") = $eperm <denied rule 1>"
+	check 1 "$ln_eperm"
+	no_link x
+else
+	want "symlinkat(\"a\", AT_FDCWD<$w>, \"x\") = 0"
+	check 0 ""
+	check_link x a
+	rm -f x
+fi
+st "deny exe=/nonexistent/ln" -r 'deny exe=/nonexistent/ln' -- ln -s a x
+want "symlinkat(\"a\", AT_FDCWD<$w>, \"x\") = 0"
+check 0 ""
+check_link x a
+rm -f x
+
+# ---- --rules FILE: comments, blank lines, several rules ----
+cat >"$tmp/rules" <<EOF
+# Rules for deny-basic.sh
+
+   # an indented comment
+allow link=$w/keep*
+
+deny:EACCES target=/etc/**
+	audit
+EOF
+st "--rules" --rules "$tmp/rules" -- sh -c \
+	'ln -s /etc/passwd keep1; ln -s /etc/passwd x; ln -s /tmp/z y'
+want "symlinkat(\"/etc/passwd\", AT_FDCWD<$w>, \"keep1\") = 0" \
+	"symlinkat(\"/etc/passwd\", AT_FDCWD<$w>, \"x\") = $eacces <denied rule 2>" \
+	"symlinkat(\"/tmp/z\", AT_FDCWD<$w>, \"y\") = 0 <audit rule 3>"
+# sh exits with the status of its last command.
+check 0 "$ln_eacces"
+check_link keep1 /etc/passwd
+no_link x
+check_link y /tmp/z
+rm -f keep1 y
+
+# -r rules come before --deny whatever the order on the command line.
+st "--deny -r allow" --deny -r 'allow link=**/keep*' -- ln -s a keep2
+want "symlinkat(\"a\", AT_FDCWD<$w>, \"keep2\") = 0"
+check 0 ""
+check_link keep2 a
+rm -f keep2
+
+# ---- deny mode as a testing tool: the program's fallback path runs ----
+printf 'the contents\n' >"$tmp/src" || fail "cannot write $tmp/src"
+st "fallback" --deny=EACCES -- "$TESTBIN/sidedoor" fallback "$tmp/src" dst
+want "symlink(\"$tmp/src\", \"dst\"<$w/dst>) = $eacces <denied rule 1>"
+check 0 ""
+printf '%s\n' 'fallback: symlink failed (EACCES), copying' \
+	'fallback: copied' >"$tmp/want.out"
+diff -u "$tmp/want.out" "$tmp/stdout" >&2 || fail "fallback: wrong output"
+[ -f dst ] && [ ! -L dst ] || fail "fallback: dst is not a regular file"
+cmp "$tmp/src" dst || fail "fallback: dst differs from $tmp/src"
+
+check_no_leftovers
+exit 0

@@ -1,0 +1,69 @@
+#!/bin/sh
+# deny-dirmove.sh - with "deny link=DIR/guarded/**", a symlink must not get
+# into guarded/ inside a directory either: renaming a directory that holds
+# a symlink into guarded/ (or renaming it so that it becomes guarded/)
+# would put a symlink at a path the rules forbid, just as moving the
+# symlink itself (refused, see deny-sidedoors.sh) would.
+. "$TESTSRC/lib.sh"
+
+skip_unless_ptrace
+
+LC_ALL=C
+export LC_ALL
+
+mkdir "$tmp/w" || fail "cannot create $tmp/w"
+w=$(cd "$tmp/w" && pwd -P) || fail "cannot enter $tmp/w"
+cd "$w" || fail "cannot enter $w"
+
+eperm='-1 EPERM (Operation not permitted)'
+
+# Control: without symtrace the move works.
+mkdir -p ok/c guarded && ln -s /etc/passwd ok/c/in && mv ok/c guarded/c ||
+	fail "control: mv of a directory failed"
+check_link guarded/c/in /etc/passwd
+rm -rf ok guarded
+
+for mode in "" --no-seccomp; do
+	m=${mode:-seccomp}
+	rm -rf ok guarded new && mkdir -p ok/d1 ok/d2 guarded ||
+		fail "cannot set up ok, guarded"
+	ln -s /etc/passwd ok/d1/in && ln -s /etc/passwd ok/d2/in ||
+		fail "cannot make the symlinks"
+
+	# A directory holding a symlink, into guarded/.
+	what="$m: mv ok/d1 guarded/d1"
+	# shellcheck disable=SC2086 # $mode is empty or one word
+	"$SYMTRACE" $mode -o "$tmp/out" -r "deny link=$w/guarded/**" -- \
+		mv ok/d1 guarded/d1 >"$tmp/stdout" 2>"$tmp/stderr"
+	st=$?
+	[ -e guarded/d1/in ] || [ -L guarded/d1/in ] &&
+		fail "$what: the symlink got into guarded/ as guarded/d1/in" \
+			"(exit status $st, report: $(cat "$tmp/out"))"
+	check_link ok/d1/in /etc/passwd
+	[ $st -eq 1 ] || fail "$what: exit status $st, expected 1"
+	printf '%s\n' "renameat2(\"ok/d1\", \"guarded/d1\") = $eperm <denied rule 1>" \
+		>"$tmp/want"
+	sed 's/^\[pid [0-9]*\] //' "$tmp/out" >"$tmp/out.stripped"
+	diff -u "$tmp/want" "$tmp/out.stripped" >&2 ||
+		fail "$what: wrong report"
+
+	# A directory holding a symlink, renamed to become the guarded place.
+	what="$m: mv ok/d2 new"
+	# shellcheck disable=SC2086
+	"$SYMTRACE" $mode -o "$tmp/out" -r "deny link=$w/new/**" -- \
+		mv ok/d2 new >"$tmp/stdout" 2>"$tmp/stderr"
+	st=$?
+	[ -e new/in ] || [ -L new/in ] &&
+		fail "$what: the symlink got into new/ as new/in" \
+			"(exit status $st, report: $(cat "$tmp/out"))"
+	check_link ok/d2/in /etc/passwd
+	[ $st -eq 1 ] || fail "$what: exit status $st, expected 1"
+	printf '%s\n' "renameat2(\"ok/d2\", \"new\") = $eperm <denied rule 1>" \
+		>"$tmp/want"
+	sed 's/^\[pid [0-9]*\] //' "$tmp/out" >"$tmp/out.stripped"
+	diff -u "$tmp/want" "$tmp/out.stripped" >&2 ||
+		fail "$what: wrong report"
+done
+
+check_no_leftovers
+exit 0

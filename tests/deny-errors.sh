@@ -1,0 +1,119 @@
+#!/bin/sh
+# deny-errors.sh - malformed rules (-r, --rules FILE, --deny=ERRNO) and an
+# unreadable rules file: symtrace exits 125 with an exact message before
+# it runs anything.
+. "$TESTSRC/lib.sh"
+
+skip_unless_ptrace
+
+LC_ALL=C
+export LC_ALL
+
+mkdir "$tmp/w" && cd "$tmp/w" || fail "cannot set up $tmp/w"
+
+n=0
+
+# refused MESSAGE SYMTRACE-ARGS...: "symtrace ARGS -- touch MARKER" exits
+# 125, prints MESSAGE (one or more lines) on stderr and nothing on stdout,
+# and MARKER is not made.
+refused()
+{
+	msg=$1
+	shift
+	n=$((n + 1))
+	rm -f MARKER
+	"$SYMTRACE" "$@" -- touch MARKER >"$tmp/stdout" 2>"$tmp/stderr"
+	st=$?
+	what="case $n (symtrace $*)"
+	[ $st -eq 125 ] || {
+		show stderr "$tmp/stderr"
+		fail "$what: exit status $st, expected 125"
+	}
+	printf '%s\n' "$msg" >"$tmp/want"
+	diff -u "$tmp/want" "$tmp/stderr" >&2 || fail "$what: wrong message"
+	[ -s "$tmp/stdout" ] && fail "$what: output on stdout"
+	[ -e MARKER ] && fail "$what: the command ran"
+	:
+}
+
+# rule RULE MESSAGE: RULE given with -r is refused with
+# "symtrace: bad rule (-r number 1): 'RULE': MESSAGE".
+rule()
+{
+	refused "symtrace: bad rule (-r number 1): '$1': $2" -r "$1"
+}
+
+exp_action="(expected allow, deny, deny:ERRNO, kill or audit)"
+exp_key="(expected target, link, uid, ruid, gid, comm or exe)"
+exp_range="(expected N, N-M, N- or -M)"
+exp_errno="(expected a name like EACCES or a number 1-4095)"
+
+# ---- -r RULE ----
+rule 'dney x' "at column 1: unknown action 'dney' $exp_action"
+rule 'dney' "at column 1: unknown action 'dney' $exp_action"
+rule 'Deny' "at column 1: unknown action 'Deny' $exp_action"
+rule 'kill:EPERM' "at column 1: unknown action 'kill:EPERM' $exp_action"
+rule '' "at column 1: empty rule"
+rule 'deny foo=bar' "at column 6: unknown key 'foo' $exp_key"
+rule 'deny target=/x foo=bar' "at column 16: unknown key 'foo' $exp_key"
+rule 'deny target' "at column 6: expected KEY=VALUE, got 'target'"
+rule 'deny target=' "at column 6: empty value for 'target'"
+rule 'allow link=' "at column 7: empty value for 'link'"
+rule 'deny uid=5-3' "at column 6: bad range '5-3' for 'uid' $exp_range"
+rule 'deny uid=abc' "at column 6: bad range 'abc' for 'uid' $exp_range"
+rule 'allow uid=1-2-3' "at column 7: bad range '1-2-3' for 'uid' $exp_range"
+rule 'deny gid=-' "at column 6: bad range '-' for 'gid' $exp_range"
+rule 'audit ruid=x-' "at column 7: bad range 'x-' for 'ruid' $exp_range"
+rule 'deny uid=99999999999999999999' \
+	"at column 6: bad range '99999999999999999999' for 'uid' (numbers must be 0 to 4294967294)"
+rule 'deny:EFOO' "at column 1: unknown errno 'EFOO' $exp_errno"
+rule 'deny:' "at column 1: missing errno after 'deny:' $exp_errno"
+rule 'deny:99999' "at column 1: errno '99999' out of range (expected 1-4095)"
+
+# The number is the rule's place among the -r options.
+refused "symtrace: bad rule (-r number 3): 'deny x': at column 6: expected KEY=VALUE, got 'x'" \
+	-r allow -r 'deny uid=1' -r 'deny x'
+
+# ---- --rules FILE ----
+# rules_file MESSAGE: $tmp/rules is refused with
+# "symtrace: bad rule in $tmp/rules, MESSAGE".
+rules_file()
+{
+	refused "symtrace: bad rule in $tmp/rules, $1" --rules "$tmp/rules"
+}
+
+printf '# comment\n\nallow\ndeny   uid=5-3\n' >"$tmp/rules"
+rules_file "line 4, column 8: bad range '5-3' for 'uid' $exp_range"
+printf 'deny\nfoo\n' >"$tmp/rules"
+rules_file "line 2, column 1: unknown action 'foo' $exp_action"
+printf 'deny\n  deny:EBLAH  target=/x\n' >"$tmp/rules"
+rules_file "line 2, column 3: unknown errno 'EBLAH' $exp_errno"
+printf 'allow\ndeny exe=' >"$tmp/rules"
+rules_file "line 2, column 6: empty value for 'exe'"
+printf '\n\n\n# c\naudit link=/x comm=\n' >"$tmp/rules"
+rules_file "line 5, column 15: empty value for 'comm'"
+# A bad file is refused even after good -r rules.
+printf 'deny\nfoo\n' >"$tmp/rules"
+refused "symtrace: bad rule in $tmp/rules, line 2, column 1: unknown action 'foo' $exp_action" \
+	-r allow --rules "$tmp/rules"
+
+refused "symtrace: cannot open rules file '$tmp/nonexistent': No such file or directory" \
+	--rules "$tmp/nonexistent"
+refused "symtrace: cannot read rules file '$tmp': Is a directory" \
+	--rules "$tmp"
+
+# ---- --deny=ERRNO ----
+try="Try 'symtrace --help' for more information."
+for e in EBOGUS 0 '' 4096; do
+	refused "symtrace: --deny: unknown errno '$e' (a name like EACCES or a number from 1 to 4095)
+$try" --deny="$e"
+done
+
+# Control: a good rule lets the command run.
+"$SYMTRACE" -r 'deny target=/nowhere' -- touch MARKER 2>"$tmp/stderr" || {
+	show stderr "$tmp/stderr"
+	fail "control: symtrace -r 'deny target=/nowhere' -- touch failed"
+}
+[ -e MARKER ] || fail "control: MARKER was not made"
+
+exit 0

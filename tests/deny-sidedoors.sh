@@ -1,0 +1,268 @@
+#!/bin/sh
+# deny-sidedoors.sh - the ways around the tracer are closed whenever a rule
+# can deny: clone(CLONE_UNTRACED), clone3 (ENOSYS, libc falls back),
+# io_uring_setup (ENOSYS), a seccomp user-notification listener (EPERM),
+# and, with link= rules, moving or hard-linking a symlink into a place the
+# rules forbid (rename, renameat, renameat2 incl. RENAME_EXCHANGE, link,
+# linkat).  Both with the seccomp prefilter and with --no-seccomp.  Control
+# runs without symtrace show that each attempt would succeed.
+. "$TESTSRC/lib.sh"
+
+skip_unless_ptrace
+
+LC_ALL=C
+export LC_ALL
+
+mkdir "$tmp/w" || fail "cannot create $tmp/w"
+w=$(cd "$tmp/w" && pwd -P) || fail "cannot enter $tmp/w"
+cd "$w" || fail "cannot enter $w"
+sd=$TESTBIN/sidedoor
+
+# st WHAT SYMTRACE-ARGS...: run symtrace with -o $tmp/out; stdout and
+# stderr to $tmp/stdout and $tmp/stderr, exit status to $st.
+st()
+{
+	what=$1
+	shift
+	"$SYMTRACE" -o "$tmp/out" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
+	st=$?
+}
+
+# want LINE...: the report symtrace must write (no argument: none).
+want()
+{
+	if [ $# -gt 0 ]; then
+		printf '%s\n' "$@" >"$tmp/want"
+	else
+		: >"$tmp/want"
+	fi
+}
+
+# check STATUS STDOUT STDERR: exact exit status, stdout and stderr of the
+# run (one line each, or empty), and the report given to want.
+check()
+{
+	[ "$st" -eq "$1" ] || {
+		show stdout "$tmp/stdout"
+		show stderr "$tmp/stderr"
+		show report "$tmp/out"
+		fail "$what: exit status $st, expected $1"
+	}
+	for _s in stdout stderr; do
+		if [ "$_s" = stdout ]; then _l=$2; else _l=$3; fi
+		if [ -n "$_l" ]; then
+			printf '%s\n' "$_l" >"$tmp/want.$_s"
+		else
+			: >"$tmp/want.$_s"
+		fi
+		diff -u "$tmp/want.$_s" "$tmp/$_s" >&2 ||
+			fail "$what: wrong $_s"
+	done
+	sed 's/^\[pid [0-9]*\] //' "$tmp/out" >"$tmp/out.stripped"
+	diff -u "$tmp/want" "$tmp/out.stripped" >&2 ||
+		fail "$what: wrong report"
+}
+
+no_link()
+{
+	[ -e "$1" ] || [ -L "$1" ] && fail "$what: $1 exists, expected none"
+	:
+}
+
+eperm='-1 EPERM (Operation not permitted)'
+enosys='-1 ENOSYS (Function not implemented)'
+
+# ---- controls: without symtrace every side door is open ----
+what="control clone-untraced"
+"$sd" clone-untraced "$w/c1" >"$tmp/stdout" 2>&1
+[ $? -eq 1 ] && [ "$(cat "$tmp/stdout")" = "clone-untraced: allowed" ] || {
+	show output "$tmp/stdout"
+	fail "$what: the attempt did not get through"
+}
+check_link "$w/c1" /etc/passwd
+what="control listener"
+"$sd" listener >"$tmp/stdout" 2>&1
+[ $? -eq 1 ] && [ "$(cat "$tmp/stdout")" = "listener: allowed" ] || {
+	show output "$tmp/stdout"
+	fail "$what: the attempt did not get through"
+}
+# clone3 and io_uring may be missing or disabled here: then only their
+# control is skipped.
+"$sd" clone3-untraced "$w/c3" >"$tmp/stdout" 2>&1
+if [ "$(cat "$tmp/stdout")" = "clone3-untraced: allowed" ]; then
+	check_link "$w/c3" /etc/passwd
+else
+	echo "$me: control clone3 skipped: $(cat "$tmp/stdout")" >&2
+fi
+"$sd" io-uring >"$tmp/stdout" 2>&1
+[ "$(cat "$tmp/stdout")" = "io-uring: allowed" ] ||
+	echo "$me: control io_uring skipped: $(cat "$tmp/stdout")" >&2
+rm -f "$w/c1" "$w/c3"
+
+# ---- the side doors under symtrace ----
+for mode in "" --no-seccomp; do
+	m=${mode:-seccomp}
+	# A catch-all deny, and a rule that can deny but never matches: the
+	# doors are closed either way.
+	for rule in --deny "kill target=/nowhere/**"; do
+		if [ "$rule" = --deny ]; then
+			set -- --deny
+		else
+			set -- -r "$rule"
+		fi
+		[ -n "$mode" ] && set -- "$mode" "$@"
+		st "$m $rule clone-untraced" "$@" -- "$sd" clone-untraced "$w/L"
+		want "clone() = $eperm <denied>"
+		check 0 "clone-untraced: EPERM" ""
+		no_link "$w/L"
+
+		# clone3 is refused silently with ENOSYS (so that libc falls
+		# back to clone, which is then checked).
+		st "$m $rule clone3-untraced" "$@" -- "$sd" clone3-untraced "$w/L"
+		want
+		check 0 "clone3-untraced: ENOSYS" ""
+		no_link "$w/L"
+
+		st "$m $rule io-uring" "$@" -- "$sd" io-uring
+		want "io_uring_setup() = $enosys <denied>"
+		check 0 "io-uring: ENOSYS" ""
+
+		st "$m $rule listener" "$@" -- "$sd" listener
+		want "seccomp() = $eperm <denied>"
+		check 0 "listener: EPERM" ""
+	done
+done
+
+# ---- moving or linking a symlink into a guarded place ----
+mkdir ok guarded || fail "cannot create ok, guarded"
+rule="deny link=$w/guarded/**"
+find_python || PYTHON=
+
+# Control: without symtrace these all work.
+ln -s /etc/passwd ok/c1 && mv ok/c1 guarded/c1 ||
+	fail "control: mv of a symlink failed"
+check_link guarded/c1 /etc/passwd
+ln -s /etc/passwd ok/c2 && ln ok/c2 guarded/c2 ||
+	fail "control: ln of a symlink failed"
+check_link guarded/c2 /etc/passwd
+rm -f guarded/c1 guarded/c2 ok/c2
+
+for mode in "" --no-seccomp; do
+	m=${mode:-seccomp}
+	rm -rf ok guarded && mkdir ok guarded || fail "cannot reset ok, guarded"
+	for l in l1 l2 l3 l4 l5 l6 l7; do
+		ln -s /etc/passwd "ok/$l" || fail "cannot make ok/$l"
+	done
+	printf 'regular\n' >ok/f && printf 'guarded\n' >guarded/reg ||
+		fail "cannot make ok/f, guarded/reg"
+
+	# shellcheck disable=SC2086 # $mode is empty or one word
+	st "$m mv" $mode -r "$rule" -- mv ok/l1 guarded/l1
+	want "renameat2(\"ok/l1\", \"guarded/l1\") = $eperm <denied rule 1>"
+	check 1 "" "mv: cannot move 'ok/l1' to 'guarded/l1': Operation not permitted"
+	check_link ok/l1 /etc/passwd
+	no_link guarded/l1
+
+	# shellcheck disable=SC2086
+	st "$m ln" $mode -r "$rule" -- ln ok/l2 guarded/l2
+	want "linkat(\"ok/l2\", \"guarded/l2\") = $eperm <denied rule 1>"
+	check 1 "" "ln: failed to create hard link 'guarded/l2' => 'ok/l2': Operation not permitted"
+	no_link guarded/l2
+
+	# A regular file moves freely, and is not reported.
+	# shellcheck disable=SC2086
+	st "$m mv regular" $mode -r "$rule" -- mv ok/f guarded/f
+	want
+	check 0 "" ""
+	[ -f guarded/f ] && [ ! -L guarded/f ] && [ ! -e ok/f ] ||
+		fail "$what: ok/f was not moved to guarded/f"
+
+	# A symlink moves freely elsewhere.
+	# shellcheck disable=SC2086
+	st "$m mv elsewhere" $mode -r "$rule" -- mv ok/l1 ok/m1
+	want "renameat2(\"ok/l1\", \"ok/m1\") = 0"
+	check 0 "" ""
+	check_link ok/m1 /etc/passwd
+
+	if [ -z "$PYTHON" ]; then
+		echo "$me: no python3: rename, renameat, RENAME_EXCHANGE," \
+			"link not tested" >&2
+		continue
+	fi
+	# shellcheck disable=SC2086
+	st "$m rename" $mode -r "$rule" -- "$PYTHON" -c '
+import os
+try:
+    os.rename("ok/l3", "guarded/l3")
+    print("allowed")
+except OSError as e:
+    print(os.strerror(e.errno))'
+	want "rename(\"ok/l3\", \"guarded/l3\") = $eperm <denied rule 1>"
+	check 0 "Operation not permitted" ""
+	check_link ok/l3 /etc/passwd
+	no_link guarded/l3
+
+	# shellcheck disable=SC2086
+	st "$m renameat" $mode -r "$rule" -- "$PYTHON" -c '
+import os
+d = os.open(".", os.O_RDONLY)
+try:
+    os.rename("ok/l4", "guarded/l4", src_dir_fd=d, dst_dir_fd=d)
+    print("allowed")
+except OSError as e:
+    print(os.strerror(e.errno))'
+	want "renameat(\"ok/l4\", \"guarded/l4\") = $eperm <denied rule 1>"
+	check 0 "Operation not permitted" ""
+	check_link ok/l4 /etc/passwd
+	no_link guarded/l4
+
+	# RENAME_EXCHANGE (2), the symlink as the source, then as the
+	# destination: either way it would land in guarded/.
+	for args in 'b"ok/l5", -100, b"guarded/reg"' \
+		'b"guarded/reg", -100, b"ok/l5"'; do
+		# shellcheck disable=SC2086
+		st "$m renameat2 RENAME_EXCHANGE $args" $mode -r "$rule" -- \
+			"$PYTHON" -c '
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+r = libc.renameat2(-100, '"$args"', 2)
+print("allowed" if r == 0 else os.strerror(ctypes.get_errno()))'
+		case $args in
+		b\"ok*) pair='"ok/l5", "guarded/reg"' ;;
+		*) pair='"guarded/reg", "ok/l5"' ;;
+		esac
+		want "renameat2($pair) = $eperm <denied rule 1>"
+		check 0 "Operation not permitted" ""
+		check_link ok/l5 /etc/passwd
+		[ -f guarded/reg ] && [ ! -L guarded/reg ] ||
+			fail "$what: guarded/reg is no longer the regular file"
+	done
+
+	# link(2) itself (libc's link() uses linkat).
+	if [ "$(uname -m)" = x86_64 ]; then
+		# shellcheck disable=SC2086
+		st "$m link" $mode -r "$rule" -- "$PYTHON" -c '
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+r = libc.syscall(86, b"ok/l6", b"guarded/l6")
+print("allowed" if r == 0 else os.strerror(ctypes.get_errno()))'
+		want "link(\"ok/l6\", \"guarded/l6\") = $eperm <denied rule 1>"
+		check 0 "Operation not permitted" ""
+		no_link guarded/l6
+	fi
+
+	# linkat(AT_EMPTY_PATH) of an O_PATH|O_NOFOLLOW fd on the symlink.
+	# shellcheck disable=SC2086
+	st "$m linkat AT_EMPTY_PATH" $mode -r "$rule" -- "$PYTHON" -c '
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+fd = os.open("ok/l7", os.O_PATH | os.O_NOFOLLOW)
+r = libc.linkat(fd, b"", -100, b"guarded/l7", 0x1000)
+print("allowed" if r == 0 else os.strerror(ctypes.get_errno()))'
+	want "linkat(\"\", \"guarded/l7\") = $eperm <denied rule 1>"
+	check 0 "Operation not permitted" ""
+	no_link guarded/l7
+done
+
+check_no_leftovers
+exit 0
