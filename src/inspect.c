@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "policy.h"
@@ -164,7 +165,12 @@ char *inspect_resolve_at(pid_t tid, int dirfd, const char *path,
 	else
 		snprintf(base, sizeof(base), "/proc/%d/fd/%d", (int)tid, dirfd);
 	dir = xreadlink(base);
-	if (path) {
+	if (path && path[0] != '/' && dir && !strchr(path, '/') &&
+	    strcmp(path, "..") != 0) {
+		/* A name in the directory itself: the readlink above already
+		 * resolved everything there is to resolve. */
+		res = strcmp(path, ".") == 0 ? xstrdup(dir) : join(dir, path);
+	} else if (path) {
 		snprintf(rootlink, sizeof(rootlink), "/proc/%d/root",
 			 (int)tid);
 		root = xreadlink(rootlink);
@@ -192,43 +198,123 @@ char *inspect_resolve_at(pid_t tid, int dirfd, const char *path,
 	return res;
 }
 
-/* Mark the strings that lie in a shared writable mapping (/proc/PID/maps
- * permissions "rw.s"): processes symtrace does not trace could rewrite
- * them at any time. */
+/* PROCMAP_QUERY (Linux 6.11): ask /proc/PID/maps for the mapping that
+ * covers an address, without generating the whole text.  Declared here so
+ * that older headers build; older kernels answer ENOTTY and we parse the
+ * text instead. */
+struct st_procmap_query {
+	uint64_t size, query_flags, query_addr;
+	uint64_t vma_start, vma_end, vma_flags, vma_page_size, vma_offset;
+	uint64_t inode;
+	uint32_t dev_major, dev_minor, vma_name_size, build_id_size;
+	uint64_t vma_name_addr, build_id_addr;
+};
+#define ST_PROCMAP_QUERY _IOWR('f', 17, struct st_procmap_query)
+#define ST_VMA_WRITABLE 0x02
+#define ST_VMA_SHARED 0x08
+
+static bool procmap_query_missing;
+
+/* Is addr in a shared writable mapping?  1 yes, 0 no, -1 cannot ask. */
+static int query_shared(int fd, uint64_t addr)
+{
+	struct st_procmap_query q;
+
+	memset(&q, 0, sizeof(q));
+	q.size = sizeof(q);
+	q.query_addr = addr;
+	if (ioctl(fd, ST_PROCMAP_QUERY, &q) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		if (errno == ENOTTY || errno == EINVAL)
+			procmap_query_missing = true;
+		return -1;
+	}
+	return (q.vma_flags & (ST_VMA_WRITABLE | ST_VMA_SHARED)) ==
+	       (ST_VMA_WRITABLE | ST_VMA_SHARED);
+}
+
+static bool hex_field(const char **p, unsigned long long *v)
+{
+	char *end;
+
+	*v = strtoull(*p, &end, 16);
+	if (end == *p)
+		return false;
+	*p = end;
+	return true;
+}
+
+/* The text way: "lo-hi perms ..." per line. */
+static bool text_shared(const char *maps, uint64_t first, uint64_t last)
+{
+	const char *p, *end;
+
+	for (p = maps; *p; p = end + 1) {
+		unsigned long long lo, hi;
+		const char *q = p;
+
+		end = strchr(p, '\n');
+		if (!end)
+			break;
+		if (!hex_field(&q, &lo) || *q++ != '-' || !hex_field(&q, &hi) ||
+		    *q++ != ' ' || end - q < 4)
+			continue;
+		if (q[1] == 'w' && q[3] == 's' && last >= lo && first < hi)
+			return true;
+	}
+	return false;
+}
+
+/* Mark the strings that lie in a shared writable mapping: processes
+ * symtrace does not trace could rewrite them at any time.  A string (at
+ * most PATH_MAX bytes) spans at most two mappings: its first and last
+ * bytes are checked. */
 static void mark_shared(struct event *ev)
 {
 	struct tstr *strs[2] = { &ev->target, &ev->linkpath };
-	char path[64], line[512];
-	FILE *f;
+	struct sbuf maps = SBUF_INIT;
+	char path[64], chunk[16384];
+	ssize_t n;
+	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)ev->tid);
-	f = fopen(path, "re");
-	if (!f)
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long lo, hi;
-		char perms[8];
+	for (int i = 0; i < 2; i++) {
+		struct tstr *t = strs[i];
+		uint64_t first = t->addr, last = t->addr + t->len;
+		int a = 0, b = 0;
 
-		if (sscanf(line, "%llx-%llx %7s", &lo, &hi, perms) != 3)
+		if (t->status != TSTR_OK && t->status != TSTR_TOOLONG)
 			continue;
-		if (perms[1] != 'w' || perms[3] != 's')
-			continue;
-		for (int i = 0; i < 2; i++) {
-			struct tstr *t = strs[i];
-
-			if ((t->status == TSTR_OK || t->status == TSTR_TOOLONG) &&
-			    t->addr + t->len >= lo && t->addr < hi) {
-				t->shared = true;
-				ev->tags |= TAG_SHARED;
+		if (!procmap_query_missing) {
+			a = query_shared(fd, first);
+			b = a < 0 ? -1 : query_shared(fd, last);
+		}
+		if (procmap_query_missing || a < 0 || b < 0) {
+			if (!maps.len) {
+				lseek(fd, 0, SEEK_SET);
+				while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+					sbuf_add(&maps, chunk, (size_t)n);
 			}
+			a = text_shared(sbuf_str(&maps), first, last);
+			b = 0;
+		}
+		if (a > 0 || b > 0) {
+			t->shared = true;
+			ev->tags |= TAG_SHARED;
 		}
 	}
-	fclose(f);
+	close(fd);
+	sbuf_free(&maps);
 }
 
-void inspect_entry(struct event *ev, const uint64_t args[6], bool want_exe)
+void inspect_entry(struct event *ev, const uint64_t args[6], unsigned what)
 {
 	uint64_t taddr, laddr;
+	struct tstr both[2];
 
 	if (ev->sc == SC_SYMLINK) {
 		taddr = args[0];
@@ -241,10 +327,11 @@ void inspect_entry(struct event *ev, const uint64_t args[6], bool want_exe)
 		laddr = args[2];
 		ev->has_dirfd = true;
 	}
-	tmem_read_path(ev->tid, taddr, &ev->target);
-	tmem_read_path(ev->tid, laddr, &ev->linkpath);
+	tmem_read_paths(ev->tid, (uint64_t[2]){ taddr, laddr }, both);
+	ev->target = both[0];
+	ev->linkpath = both[1];
 	mark_shared(ev);
-	inspect_ident(ev, want_exe);
+	inspect_ident(ev, what);
 	ev->path = inspect_resolve_at(ev->tid, ev->dirfd,
 				      ev->linkpath.status == TSTR_OK
 					      ? ev->linkpath.buf
@@ -258,11 +345,12 @@ void inspect_entry(struct event *ev, const uint64_t args[6], bool want_exe)
 	}
 }
 
-void inspect_ident(struct event *ev, bool want_exe)
+void inspect_ident(struct event *ev, unsigned what)
 {
 	struct proc_info pi;
 
-	if (inspect_status(ev->tid, &pi) == 0) {
+	ev->pid = ev->tid;
+	if ((what & INSPECT_CREDS) && inspect_status(ev->tid, &pi) == 0) {
 		ev->pid = pi.tgid;
 		ev->ppid = pi.ppid;
 		ev->ruid = pi.ruid;
@@ -270,11 +358,10 @@ void inspect_ident(struct event *ev, bool want_exe)
 		ev->fsuid = pi.fsuid;
 		ev->rgid = pi.rgid;
 		ev->egid = pi.egid;
-	} else {
-		ev->pid = ev->tid;
 	}
-	read_comm(ev->tid, ev->comm);
-	if (want_exe) {
+	if (what & INSPECT_COMM)
+		read_comm(ev->tid, ev->comm);
+	if (what & INSPECT_EXE) {
 		char path[64];
 
 		snprintf(path, sizeof(path), "/proc/%d/exe", (int)ev->tid);
@@ -297,8 +384,13 @@ bool inspect_exit(struct event *ev)
 
 	/* Second read: another thread may have rewritten the strings while
 	 * the kernel copied them. */
-	tmem_read_path(ev->tid, ev->target.addr, &ev->target_exit);
-	tmem_read_path(ev->tid, ev->linkpath.addr, &ev->linkpath_exit);
+	struct tstr both[2];
+
+	tmem_read_paths(ev->tid,
+			(uint64_t[2]){ ev->target.addr, ev->linkpath.addr },
+			both);
+	ev->target_exit = both[0];
+	ev->linkpath_exit = both[1];
 	if (!tstr_same(&ev->target, &ev->target_exit) ||
 	    !tstr_same(&ev->linkpath, &ev->linkpath_exit))
 		diff = true;

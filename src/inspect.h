@@ -19,12 +19,21 @@ struct proc_info {
 int inspect_status(pid_t tid, struct proc_info *pi);
 
 /* At syscall entry of symlink/symlinkat (ev->sc, ev->abi set): read both
- * strings, the caller's identity and the paths.  args: the syscall's
- * arguments. */
-void inspect_entry(struct event *ev, const uint64_t args[6], bool want_exe);
+ * strings, the paths and (what) the caller's identity.  args: the
+ * syscall's arguments. */
+void inspect_entry(struct event *ev, const uint64_t args[6], unsigned what);
 
-/* The caller's identity only: pid, ppid, ids, comm (and exe). */
-void inspect_ident(struct event *ev, bool want_exe);
+/* What to read about the caller (beyond the strings and paths, which are
+ * always read): /proc/TID/status (pid, ppid, ids), comm, exe. */
+enum {
+	INSPECT_CREDS = 1u << 0,
+	INSPECT_COMM = 1u << 1,
+	INSPECT_EXE = 1u << 2,
+	INSPECT_ALL = 7,
+};
+
+/* The caller's identity: what says which parts (pid = tid otherwise). */
+void inspect_ident(struct event *ev, unsigned what);
 
 /* At syscall exit (ev->ret set): second read of the strings and, when the
  * call succeeded, readlink of what the kernel created; sets TAG_TOCTOU /

@@ -765,6 +765,17 @@ bool policy_needs_exe(const struct policy *p)
 	return policy_has_key(p, K_EXE);
 }
 
+bool policy_needs_creds(const struct policy *p)
+{
+	return policy_has_key(p, K_UID) || policy_has_key(p, K_RUID) ||
+	       policy_has_key(p, K_GID);
+}
+
+bool policy_needs_comm(const struct policy *p)
+{
+	return policy_has_key(p, K_COMM);
+}
+
 /* ---- matching ----------------------------------------------------------- */
 
 static bool match_glob(const struct glob *g, const char *s)

@@ -46,6 +46,8 @@ size_t policy_count(const struct policy *p);
 bool policy_can_deny(const struct policy *p); /* any deny or kill rule */
 bool policy_uses_link(const struct policy *p); /* any rule has link= */
 bool policy_needs_exe(const struct policy *p); /* any rule has exe= */
+bool policy_needs_creds(const struct policy *p); /* uid=, ruid=, gid= */
+bool policy_needs_comm(const struct policy *p); /* comm= */
 
 /* What a rule is matched against. NULL strings never match a GLOB key. */
 struct policy_input {

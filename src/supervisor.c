@@ -60,6 +60,8 @@
 static const struct config *cfg;
 static bool enforcing;   /* some rule can deny: side doors are closed */
 static bool moves_checked; /* enforcing with link= rules: rename/link */
+/* What inspect_ident() must read: only what the output and rules use. */
+static unsigned ident_needed;
 static bool use_info;    /* try PTRACE_GET_SYSCALL_INFO */
 static bool filtered;    /* the seccomp prefilter is installed */
 static pid_t main_pid;   /* run mode: the command */
@@ -298,7 +300,7 @@ static void side_door(struct tracee *t, const struct syscall_state *st,
 		return;
 	}
 	ev = new_event(t, st, sc);
-	inspect_ident(ev, cfg->json);
+	inspect_ident(ev, ident_needed);
 	ev->action = ACT_DENY;
 	ev->deny_errno = err;
 	enforce(t, ev);
@@ -480,7 +482,7 @@ static void on_move_entry(struct tracee *t, const struct syscall_state *st,
 	char *src = NULL;
 
 	move_args(sc, st->args, &m);
-	inspect_ident(ev, policy_needs_exe(cfg->policy));
+	inspect_ident(ev, ident_needed);
 	tmem_read_path(t->tid, m.old, &ev->target);
 	tmem_read_path(t->tid, m.new_, &ev->linkpath);
 	ev->has_dirfd = sc != SC_RENAME && sc != SC_LINK;
@@ -744,9 +746,7 @@ static void on_entry(struct tracee *t, const struct syscall_state *st)
 		if (enforcing && tracee_count() > 1)
 			freeze_pending = freeze_others(t) ? 1 : 2;
 		ev = new_event(t, st, sc);
-		inspect_entry(ev, st->args,
-			      cfg->json || (cfg->policy &&
-					    policy_needs_exe(cfg->policy)));
+		inspect_entry(ev, st->args, ident_needed);
 		decide(ev);
 		enforce(t, ev);
 		if (ev->action == ACT_KILL) {
@@ -1438,6 +1438,55 @@ static void forget_wake_tid(pid_t tid)
 		wake_tid = 0;
 }
 
+/* Adaptive waiting.  A stop wakes a sleeping tracer on another CPU, and
+ * that wake-up costs more than the rest of handling a symlink call.  So
+ * after handling a stop we poll waitpid(WNOHANG) for a while before
+ * blocking: when the next stop comes soon (the exit of the call we just
+ * resumed, the next call of a busy loop) it is seen at once.  The budget
+ * doubles when polling catches a stop and halves when it does not, so an
+ * idle tracee (sleep 10) costs nothing: the budget falls to zero within a
+ * few stops and symtrace blocks. */
+#define SPIN_MAX_NS 200000L
+#define SPIN_MIN_NS 5000L
+
+static long spin_ns = SPIN_MAX_NS;
+
+static long elapsed_ns(const struct timespec *a)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - a->tv_sec) * 1000000000L +
+	       (now.tv_nsec - a->tv_nsec);
+}
+
+static pid_t wait_next(int *status)
+{
+	struct timespec start;
+	pid_t pid;
+
+	if (spin_ns > 0) {
+		clock_gettime(CLOCK_MONOTONIC, &start);
+		do {
+			pid = waitpid(-1, status, __WALL | WNOHANG);
+			if (pid != 0) {
+				if (pid > 0 && spin_ns < SPIN_MAX_NS)
+					spin_ns = spin_ns * 2 + SPIN_MIN_NS;
+				return pid;
+			}
+		} while (elapsed_ns(&start) < spin_ns);
+		spin_ns /= 2;
+		if (spin_ns < SPIN_MIN_NS)
+			spin_ns = 0;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	pid = waitpid(-1, status, __WALL);
+	/* A stop that came quickly after all: polling would have paid. */
+	if (pid > 0 && spin_ns == 0 && elapsed_ns(&start) < SPIN_MAX_NS)
+		spin_ns = SPIN_MIN_NS;
+	return pid;
+}
+
 static void handle_status(pid_t pid, int status)
 {
 	bool created;
@@ -1463,6 +1512,14 @@ int supervise(const struct config *c)
 	cfg = c;
 	enforcing = cfg->policy && policy_can_deny(cfg->policy);
 	moves_checked = enforcing && policy_uses_link(cfg->policy);
+	if (cfg->json)
+		ident_needed = INSPECT_ALL;
+	if (cfg->policy && policy_needs_creds(cfg->policy))
+		ident_needed |= INSPECT_CREDS;
+	if (cfg->policy && policy_needs_comm(cfg->policy))
+		ident_needed |= INSPECT_COMM;
+	if (cfg->policy && policy_needs_exe(cfg->policy))
+		ident_needed |= INSPECT_EXE;
 	use_info = !cfg->no_syscall_info;
 	if (cfg->syslog)
 		openlog("symtrace", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
@@ -1487,7 +1544,7 @@ int supervise(const struct config *c)
 			detach_all();
 			break;
 		}
-		pid = waitpid(-1, &status, __WALL);
+		pid = wait_next(&status);
 		if (pid < 0) {
 			if (errno == EINTR)
 				continue;

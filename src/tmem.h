@@ -17,6 +17,10 @@ int tmem_read(pid_t tid, uint64_t addr, void *buf, size_t len);
  * Fills out (status OK, NULL, FAULT or TOOLONG); never fails otherwise. */
 void tmem_read_path(pid_t tid, uint64_t addr, struct tstr *out);
 
+/* The same for two strings (target and linkpath) with one
+ * process_vm_readv where possible. */
+void tmem_read_paths(pid_t tid, const uint64_t addr[2], struct tstr out[2]);
+
 /* Force the PTRACE_PEEKDATA fallback (tests). */
 void tmem_force_peek(int on);
 
