@@ -1074,6 +1074,10 @@ static void child_exec(int go_fd, const struct sock_filter *prog, int len)
 		 * command keep working; the filter stays on them (and only
 		 * makes them stop for the tracer). */
 		r = seccomp_install(prog, len, geteuid() != 0);
+		/* Root without CAP_SYS_ADMIN (a container): the kernel
+		 * insists on no_new_privs. */
+		if (r == -EACCES && geteuid() == 0)
+			r = seccomp_install(prog, len, true);
 		if (r < 0) {
 			fprintf(stderr, "%s: cannot install the seccomp "
 				"filter: %s (try --no-seccomp)\n", progname,
