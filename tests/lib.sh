@@ -138,7 +138,7 @@ check_no_leftovers()
 	while :; do
 		_left=
 		for _f in /proc/[0-9]*/stat; do
-			read -r _line <"$_f" 2>/dev/null || continue
+			read -r _line 2>/dev/null <"$_f" || continue
 			_pid=${_line%% *}
 			[ "$_pid" = "$_self" ] && continue
 			[ -n "$_pg" ] && [ "$_pid" = "$_pg" ] && continue

@@ -1,0 +1,203 @@
+#!/bin/sh
+# attach-errors.sh - attach failures are clear and exit 125: no such
+# process, permission denied (pid 1 as user nobody), a process already
+# traced (naming the tracer's pid); with several pids a bad one is
+# reported and the good one is still traced; bad command lines.
+. "$TESTSRC/lib.sh"
+
+skip_unless_ptrace
+
+w=$tmp/w
+mkdir "$w" && cd "$w" || fail "cannot set up $w"
+
+# Kill what we started if a check fails half-way.
+hpid='' spid=''
+reap()
+{
+	_st=$?
+	# shellcheck disable=SC2086
+	[ -n "$spid$hpid" ] && kill -KILL $spid $hpid 2>/dev/null
+	return $_st
+}
+trap 'reap; cleanup' EXIT
+
+# wait_grep PATTERN FILE [TENTHS]: wait until FILE has a line matching
+# the extended regex PATTERN.
+wait_grep()
+{
+	_n=${3:-100}
+	until grep -Eq "$1" "$2" 2>/dev/null; do
+		_n=$((_n - 1))
+		[ $_n -le 0 ] && return 1
+		sleep 0.1
+	done
+}
+
+# tracer_of PID: the TracerPid of PID.
+tracer_of()
+{
+	sed -n 's/^TracerPid:[[:space:]]*//p' /proc/"$1"/status 2>/dev/null
+}
+
+# attach OPTS...: start "symtrace OPTS -p $hpid -o $tmp/out" in the
+# background (spid) and wait until it traces $hpid.
+attach()
+{
+	"$SYMTRACE" "$@" -p "$hpid" -o "$tmp/out" 2>"$tmp/err" &
+	spid=$!
+	_n=100
+	until [ "$(tracer_of "$hpid")" = "$spid" ]; do
+		_n=$((_n - 1))
+		[ $_n -le 0 ] && { show stderr "$tmp/err"; fail "not attached"; }
+		sleep 0.1
+	done
+}
+
+# detach: SIGINT to symtrace, which must exit 0 and leave $hpid untraced.
+detach()
+{
+	kill -INT "$spid"
+	wait "$spid"
+	_st=$?
+	spid=
+	[ $_st -eq 0 ] || { show stderr "$tmp/err"; fail "SIGINT: exit $_st"; }
+	[ "$(tracer_of "$hpid")" = 0 ] || fail "still traced after detaching"
+}
+
+# wait_lines N: wait until symtrace has printed at least N lines.
+wait_lines()
+{
+	_n=100
+	while [ "$(grep -c . "$tmp/out" 2>/dev/null)" -lt "$1" ]; do
+		_n=$((_n - 1))
+		[ $_n -le 0 ] && {
+			show output "$tmp/out"
+			fail "fewer than $1 lines in 10 s"
+		}
+		sleep 0.1
+	done
+}
+
+# finish STATUS: SIGTERM the helper, which must exit STATUS without having
+# reported a failure.
+finish()
+{
+	kill -TERM "$hpid"
+	wait "$hpid"
+	_st=$?
+	hpid=
+	grep -q '^FAIL' "$tmp/log" && { show log "$tmp/log"; fail "helper failed"; }
+	[ $_st -eq "$1" ] ||
+		{ show log "$tmp/log"; fail "helper exit $_st, expected $1"; }
+}
+
+# expect_fail WANT-FILE ARGS...: symtrace ARGS exits 125 and prints
+# exactly WANT-FILE's lines on stderr, nothing on stdout.
+expect_fail()
+{
+	_want=$1
+	shift
+	"$SYMTRACE" "$@" >"$tmp/o" 2>"$tmp/e"
+	_st=$?
+	[ $_st -eq 125 ] || { show stderr "$tmp/e"; fail "symtrace $*: exit $_st, expected 125"; }
+	[ -s "$tmp/o" ] && { show stdout "$tmp/o"; fail "symtrace $*: stdout"; }
+	diff -u "$_want" "$tmp/e" >&2 || fail "symtrace $*: wrong message"
+}
+
+# A pid that does not exist (any more).
+sh -c 'exit 0' &
+gone=$!
+wait $gone
+[ -d /proc/$gone ] && fail "pid $gone reused at once"
+printf '%s\n' "symtrace: cannot attach to $gone: no such process" \
+	"symtrace: no process could be attached" >"$tmp/want"
+expect_fail "$tmp/want" -p $gone
+
+# Permission denied: pid 1 as user nobody.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1 &&
+	setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null &&
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+		test -x "$SYMTRACE"; then
+	asnobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
+elif [ "$(id -u)" -ne 0 ]; then
+	asnobody=		# we are not root already
+else
+	asnobody=none
+fi
+if [ "$asnobody" = none ]; then
+	echo "NOTE: $me: cannot run symtrace as nobody, not checked" >&2
+else
+	printf '%s\n' "symtrace: cannot attach to 1: Operation not permitted (not root: is it owned by another user, or does kernel.yama.ptrace_scope forbid it?)" \
+		"symtrace: no process could be attached" >"$tmp/want"
+	# shellcheck disable=SC2086
+	$asnobody "$SYMTRACE" -p 1 >"$tmp/o" 2>"$tmp/e"
+	st=$?
+	[ $st -eq 125 ] || { show stderr "$tmp/e"; fail "-p 1 as nobody: exit $st"; }
+	diff -u "$tmp/want" "$tmp/e" >&2 || fail "-p 1 as nobody: wrong message"
+fi
+
+# Bad command lines.
+printf '%s\n' "symtrace: -p PID and a COMMAND cannot be combined" \
+	"Try 'symtrace --help' for more information." >"$tmp/want"
+expect_fail "$tmp/want" -p $$ -- true
+expect_fail "$tmp/want" -p $$ true
+printf '%s\n' "symtrace: no COMMAND and no -p PID given" \
+	"Try 'symtrace --help' for more information." >"$tmp/want"
+expect_fail "$tmp/want" -q
+for bad in abc 0 -5 12x 99999999999999; do
+	printf '%s\n' "symtrace: -p: '$bad' is not a process id" \
+		"Try 'symtrace --help' for more information." >"$tmp/want"
+	expect_fail "$tmp/want" -p "$bad"
+done
+
+# Already traced: a second symtrace fails and names the first.
+"$TESTBIN/attachee" loop "$w" >"$tmp/log" 2>&1 &
+hpid=$!
+wait_for_file "$tmp/log" || fail "the helper did not start"
+attach
+printf '%s\n' "symtrace: cannot attach to $hpid: Operation not permitted (it is already traced by another process) [tracer pid $spid]" \
+	"symtrace: no process could be attached" >"$tmp/want"
+expect_fail "$tmp/want" -p $hpid -o "$tmp/out2"
+[ -s "$tmp/out2" ] && { show output "$tmp/out2"; fail "second symtrace: output"; }
+[ "$(tracer_of "$hpid")" = "$spid" ] || fail "the first symtrace lost it"
+# The first one still works.
+n=$(grep -c . "$tmp/out")
+wait_lines $((n + 2))
+detach
+
+# Two pids, one bad: the good one is traced, the bad one reported, exit 0
+# after SIGINT.  Both orders, comma list and repeated -p.
+for order in "$gone,$hpid" "$hpid,$gone" "-p $hpid -p $gone"; do
+	# shellcheck disable=SC2086 # a list of options
+	case $order in
+	-p*) set -- $order ;;
+	*) set -- -p "$order" ;;
+	esac
+	"$SYMTRACE" "$@" -o "$tmp/out" 2>"$tmp/err" &
+	spid=$!
+	n=100
+	until [ "$(tracer_of "$hpid")" = "$spid" ]; do
+		n=$((n - 1))
+		[ $n -le 0 ] && { show stderr "$tmp/err"; fail "$order: not attached"; }
+		sleep 0.1
+	done
+	wait_lines 3
+	detach
+	printf '%s\n' "symtrace: attached to process $hpid (1 thread)" \
+		"symtrace: cannot attach to $gone: no such process" \
+		"symtrace: detached from 1 task" | sort >"$tmp/want"
+	sort "$tmp/err" >"$tmp/err.s"
+	diff -u "$tmp/want" "$tmp/err.s" >&2 || fail "$order: wrong messages"
+	grep -v '^symlinkat("loop", AT_FDCWD<'"$w"'>, "'"$w"'/l[0-9]*") = 0$' \
+		"$tmp/out" && fail "$order: unexpected lines"
+done
+
+# The helper was not harmed by any of this.
+last=$(sed -n 's/^l\([0-9]*\)$/\1/p' "$tmp/log" | tail -n 1)
+wait_grep "^l$((last + 2))\$" "$tmp/log" || fail "no links after detach"
+check_link "$w/l$((last + 1))" loop
+finish 7
+
+cd "$tmp" || fail cd
+check_no_leftovers
+exit 0

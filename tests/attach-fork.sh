@@ -1,0 +1,134 @@
+#!/bin/sh
+# attach-fork.sh - symtrace -p on a process that forks a child every 100 ms,
+# each child making one link: the children forked after the attach are
+# traced, their calls reported with their own [pid N]; after SIGINT new
+# children run untraced and their links still succeed; the process exits 7
+# on SIGTERM.
+. "$TESTSRC/lib.sh"
+
+skip_unless_ptrace
+
+w=$tmp/w
+mkdir "$w" && cd "$w" || fail "cannot set up $w"
+
+# Kill what we started if a check fails half-way.
+hpid='' spid=''
+reap()
+{
+	_st=$?
+	# shellcheck disable=SC2086
+	[ -n "$spid$hpid" ] && kill -KILL $spid $hpid 2>/dev/null
+	return $_st
+}
+trap 'reap; cleanup' EXIT
+
+# wait_grep PATTERN FILE [TENTHS]: wait until FILE has a line matching
+# the extended regex PATTERN.
+wait_grep()
+{
+	_n=${3:-100}
+	until grep -Eq "$1" "$2" 2>/dev/null; do
+		_n=$((_n - 1))
+		[ $_n -le 0 ] && return 1
+		sleep 0.1
+	done
+}
+
+# tracer_of PID: the TracerPid of PID.
+tracer_of()
+{
+	sed -n 's/^TracerPid:[[:space:]]*//p' /proc/"$1"/status 2>/dev/null
+}
+
+# attach OPTS...: start "symtrace OPTS -p $hpid -o $tmp/out" in the
+# background (spid) and wait until it traces $hpid.
+attach()
+{
+	"$SYMTRACE" "$@" -p "$hpid" -o "$tmp/out" 2>"$tmp/err" &
+	spid=$!
+	_n=100
+	until [ "$(tracer_of "$hpid")" = "$spid" ]; do
+		_n=$((_n - 1))
+		[ $_n -le 0 ] && { show stderr "$tmp/err"; fail "not attached"; }
+		sleep 0.1
+	done
+}
+
+# detach: SIGINT to symtrace, which must exit 0 and leave $hpid untraced.
+detach()
+{
+	kill -INT "$spid"
+	wait "$spid"
+	_st=$?
+	spid=
+	[ $_st -eq 0 ] || { show stderr "$tmp/err"; fail "SIGINT: exit $_st"; }
+	[ "$(tracer_of "$hpid")" = 0 ] || fail "still traced after detaching"
+}
+
+# wait_lines N: wait until symtrace has printed at least N lines.
+wait_lines()
+{
+	_n=100
+	while [ "$(grep -c . "$tmp/out" 2>/dev/null)" -lt "$1" ]; do
+		_n=$((_n - 1))
+		[ $_n -le 0 ] && {
+			show output "$tmp/out"
+			fail "fewer than $1 lines in 10 s"
+		}
+		sleep 0.1
+	done
+}
+
+# finish STATUS: SIGTERM the helper, which must exit STATUS without having
+# reported a failure.
+finish()
+{
+	kill -TERM "$hpid"
+	wait "$hpid"
+	_st=$?
+	hpid=
+	grep -q '^FAIL' "$tmp/log" && { show log "$tmp/log"; fail "helper failed"; }
+	[ $_st -eq "$1" ] ||
+		{ show log "$tmp/log"; fail "helper exit $_st, expected $1"; }
+}
+
+"$TESTBIN/attachee" forker "$w" >"$tmp/log" 2>&1 &
+hpid=$!
+wait_for_file "$tmp/log" || fail "the helper did not start"
+attach
+wait_lines 5
+detach
+grep -Eqx 'symtrace: detached from [0-9]+ tasks?' "$tmp/err" ||
+	{ show stderr "$tmp/err"; fail "bad detach notice"; }
+
+# Every line is "[pid CHILD] symlinkat("child", ..., "$w/cN") = 0" where
+# the helper says its child CHILD made cN; the Ns are contiguous.
+bad=$(grep -cv '^\[pid [0-9]*\] symlinkat("child", AT_FDCWD<'"$w"'>, "'"$w"'/c[0-9]*") = 0$' "$tmp/out")
+[ "$bad" -eq 0 ] || { show output "$tmp/out"; fail "$bad malformed lines"; }
+sed 's/^\[pid \([0-9]*\)\] .*\/\(c[0-9]*\)") = 0$/\2 \1 0/' "$tmp/out" \
+	>"$tmp/seen"
+# A child reported by symtrace may not be reaped yet: wait for its line.
+last=$(tail -n 1 "$tmp/seen" | sed 's/^c\([0-9]*\) .*/\1/')
+wait_grep "^c$((last + 2)) " "$tmp/log" ||
+	{ show log "$tmp/log"; fail "no child made a link after detach"; }
+sort "$tmp/seen" >"$tmp/seen.s"
+sort "$tmp/log" >"$tmp/made"
+comm -23 "$tmp/seen.s" "$tmp/made" >"$tmp/diff"
+[ -s "$tmp/diff" ] && { show "reported, not made by that child" "$tmp/diff"
+	fail "lines not matching the helper's children"; }
+first=$(head -n 1 "$tmp/seen" | sed 's/^c\([0-9]*\) .*/\1/')
+i=$first
+while read -r name _; do
+	[ "$name" = "c$i" ] || { show output "$tmp/out"; fail "c$i missing"; }
+	i=$((i + 1))
+done <"$tmp/seen"
+[ "$(awk '{ print $2 }' "$tmp/seen" | sort -u | wc -l)" -eq \
+	"$(wc -l <"$tmp/seen")" ] || fail "two calls with the same pid"
+grep -q "^\\[pid $hpid\\]" "$tmp/out" && fail "a child reported as the parent"
+check_link "$w/c$((last + 1))" child
+check_link "$w/c$((last + 2))" child
+finish 7
+
+cd "$tmp" || fail cd
+check_no_leftovers
+exit 0

@@ -1,0 +1,158 @@
+#!/bin/sh
+# attach-read.sh - symtrace -p on a process blocked in read(0): after
+# SIGINT detaches, it is still blocked (no EINTR seen), answers SIGUSR1
+# (SA_RESTART), then reads what we write, makes the link named after it
+# and exits 5.  Also with a call made while attached (a first reader).
+. "$TESTSRC/lib.sh"
+
+skip_unless_ptrace
+
+w=$tmp/w
+mkdir "$w" && cd "$w" || fail "cannot set up $w"
+
+# Kill what we started if a check fails half-way.
+hpid='' spid=''
+reap()
+{
+	_st=$?
+	# shellcheck disable=SC2086
+	[ -n "$spid$hpid" ] && kill -KILL $spid $hpid 2>/dev/null
+	return $_st
+}
+trap 'reap; cleanup' EXIT
+
+# wait_grep PATTERN FILE [TENTHS]: wait until FILE has a line matching
+# the extended regex PATTERN.
+wait_grep()
+{
+	_n=${3:-100}
+	until grep -Eq "$1" "$2" 2>/dev/null; do
+		_n=$((_n - 1))
+		[ $_n -le 0 ] && return 1
+		sleep 0.1
+	done
+}
+
+# tracer_of PID: the TracerPid of PID.
+tracer_of()
+{
+	sed -n 's/^TracerPid:[[:space:]]*//p' /proc/"$1"/status 2>/dev/null
+}
+
+# attach OPTS...: start "symtrace OPTS -p $hpid -o $tmp/out" in the
+# background (spid) and wait until it traces $hpid.
+attach()
+{
+	"$SYMTRACE" "$@" -p "$hpid" -o "$tmp/out" 2>"$tmp/err" &
+	spid=$!
+	_n=100
+	until [ "$(tracer_of "$hpid")" = "$spid" ]; do
+		_n=$((_n - 1))
+		[ $_n -le 0 ] && { show stderr "$tmp/err"; fail "not attached"; }
+		sleep 0.1
+	done
+}
+
+# detach: SIGINT to symtrace, which must exit 0 and leave $hpid untraced.
+detach()
+{
+	kill -INT "$spid"
+	wait "$spid"
+	_st=$?
+	spid=
+	[ $_st -eq 0 ] || { show stderr "$tmp/err"; fail "SIGINT: exit $_st"; }
+	[ "$(tracer_of "$hpid")" = 0 ] || fail "still traced after detaching"
+}
+
+# wait_lines N: wait until symtrace has printed at least N lines.
+wait_lines()
+{
+	_n=100
+	while [ "$(grep -c . "$tmp/out" 2>/dev/null)" -lt "$1" ]; do
+		_n=$((_n - 1))
+		[ $_n -le 0 ] && {
+			show output "$tmp/out"
+			fail "fewer than $1 lines in 10 s"
+		}
+		sleep 0.1
+	done
+}
+
+# finish STATUS: SIGTERM the helper, which must exit STATUS without having
+# reported a failure.
+finish()
+{
+	kill -TERM "$hpid"
+	wait "$hpid"
+	_st=$?
+	hpid=
+	grep -q '^FAIL' "$tmp/log" && { show log "$tmp/log"; fail "helper failed"; }
+	[ $_st -eq "$1" ] ||
+		{ show log "$tmp/log"; fail "helper exit $_st, expected $1"; }
+}
+
+mkfifo "$tmp/fifo" || fail "mkfifo"
+
+# start_reader: the helper reads from the fifo; fd 3 is our writing end.
+start_reader()
+{
+	rm -f "$tmp/log"
+	"$TESTBIN/attachee" reader <"$tmp/fifo" >"$tmp/log" 2>&1 &
+	hpid=$!
+	exec 3>"$tmp/fifo"
+	wait_grep '^ready$' "$tmp/log" || fail "the reader did not start"
+	# Wait until it sleeps in read.
+	sleep 0.2
+}
+
+# 1. Attach, detach while it is blocked, then feed it.
+start_reader
+attach
+sleep 0.3
+detach
+[ -s "$tmp/out" ] && { show output "$tmp/out"; fail "1: a call reported"; }
+sleep 0.2
+st=$(proc_state "$hpid")
+[ "$st" = S ] || { show log "$tmp/log"; fail "1: state '$st', expected S"; }
+kill -USR1 "$hpid"
+wait_grep '^usr1$' "$tmp/log" || { show log "$tmp/log"; fail "1: no usr1"; }
+echo first >&3
+exec 3>&-
+wait "$hpid"
+st=$?
+hpid=
+printf 'ready\nusr1\nmade first\n' >"$tmp/want"
+diff -u "$tmp/want" "$tmp/log" >&2 || fail "1: the reader's output differs"
+[ $st -eq 5 ] || fail "1: reader exit $st, expected 5"
+check_link "$w/first" read
+
+# 2. Attach, feed it while attached: the call is reported, symtrace exits
+# by itself when the reader has exited.
+start_reader
+attach -q
+sleep 0.2
+echo second >&3
+exec 3>&-
+wait "$hpid"
+st=$?
+hpid=
+[ $st -eq 5 ] || { show log "$tmp/log"; fail "2: reader exit $st"; }
+n=50
+while kill -0 "$spid" 2>/dev/null; do
+	n=$((n - 1))
+	[ $n -le 0 ] && fail "2: symtrace still running after the reader exited"
+	sleep 0.1
+done
+wait "$spid"
+st=$?
+spid=
+[ $st -eq 0 ] || { show stderr "$tmp/err"; fail "2: symtrace exit $st"; }
+printf 'symlinkat("read", AT_FDCWD<%s>, "./second") = 0\n' "$w" >"$tmp/want"
+diff -u "$tmp/want" "$tmp/out" >&2 || fail "2: wrong output"
+printf 'ready\nmade second\n' >"$tmp/want"
+diff -u "$tmp/want" "$tmp/log" >&2 || fail "2: the reader's output differs"
+check_link "$w/second" read
+
+cd "$tmp" || fail cd
+check_no_leftovers
+exit 0

@@ -1,0 +1,178 @@
+#!/bin/sh
+# attach.sh - symtrace -p on a running single-threaded process that creates
+# a link every 50 ms: the lines printed while attached are exactly the
+# links it created meanwhile (contiguous, none twice, no [pid N] prefix for
+# a single task), the attached/detached notices are on stderr (not with
+# -q), SIGINT detaches and exits 0, and the process then runs on: its links
+# still succeed (not ENOSYS), it answers SIGUSR1 and exits 7 on SIGTERM.
+# When every attached process has exited, symtrace exits 0 by itself.
+. "$TESTSRC/lib.sh"
+
+skip_unless_ptrace
+
+w=$tmp/w
+mkdir "$w" && cd "$w" || fail "cannot set up $w"
+
+# Kill what we started if a check fails half-way.
+hpid='' spid=''
+reap()
+{
+	_st=$?
+	# shellcheck disable=SC2086
+	[ -n "$spid$hpid" ] && kill -KILL $spid $hpid 2>/dev/null
+	return $_st
+}
+trap 'reap; cleanup' EXIT
+
+# wait_grep PATTERN FILE [TENTHS]: wait until FILE has a line matching
+# the extended regex PATTERN.
+wait_grep()
+{
+	_n=${3:-100}
+	until grep -Eq "$1" "$2" 2>/dev/null; do
+		_n=$((_n - 1))
+		[ $_n -le 0 ] && return 1
+		sleep 0.1
+	done
+}
+
+# tracer_of PID: the TracerPid of PID.
+tracer_of()
+{
+	sed -n 's/^TracerPid:[[:space:]]*//p' /proc/"$1"/status 2>/dev/null
+}
+
+# last_link LOG: the highest N of the "lN" lines the helper printed.
+last_link()
+{
+	sed -n 's/^l\([0-9][0-9]*\)$/\1/p' "$1" | tail -n 1
+}
+
+# run_once OPTS: attach with OPTS to a fresh "attachee loop", let it make
+# at least 10 links while attached, detach with SIGINT, check the output,
+# then check the process still works.
+run_once()
+{
+	what="symtrace $* -p"
+	log=$tmp/log out=$tmp/out err=$tmp/err
+	rm -f "$w"/l* "$log" "$out" "$err"
+	"$TESTBIN/attachee" loop "$w" >"$log" 2>&1 &
+	hpid=$!
+	wait_for_file "$log" || fail "the helper did not start"
+	before=$(last_link "$log")
+
+	"$SYMTRACE" "$@" -p "$hpid" -o "$out" 2>"$err" &
+	spid=$!
+	n=100
+	until [ "$(tracer_of "$hpid")" = "$spid" ]; do
+		n=$((n - 1))
+		[ $n -le 0 ] && { show stderr "$err"; fail "$what: not attached"; }
+		sleep 0.1
+	done
+	# Let it make at least 10 links while traced.
+	n=100
+	while [ "$(grep -c . "$out" 2>/dev/null)" -lt 10 ]; do
+		n=$((n - 1))
+		[ $n -le 0 ] && {
+			show output "$out"
+			fail "$what: fewer than 10 lines in 10 s"
+		}
+		sleep 0.1
+	done
+	kill -INT "$spid"
+	wait "$spid"
+	st=$?
+	spid=
+	[ $st -eq 0 ] || { show stderr "$err"; fail "$what: SIGINT: exit $st"; }
+	[ "$(tracer_of "$hpid")" = 0 ] ||
+		fail "$what: still traced after detaching"
+
+	# Notices: exactly these two, unless -q.
+	case " $* " in
+	*" -q "* | *" --quiet "*)
+		[ -s "$err" ] && { show stderr "$err"; fail "$what: stderr"; }
+		;;
+	*)
+		printf 'symtrace: attached to process %d (1 thread)\n%s\n' \
+			"$hpid" "symtrace: detached from 1 task" >"$tmp/want"
+		diff -u "$tmp/want" "$err" >&2 || fail "$what: notices differ"
+		;;
+	esac
+
+	# Every line is one of the helper's links, in order, none missing
+	# and none twice, made after the attach began; no [pid N] prefix.
+	first=$(sed -n '1s/.*\/l\([0-9]*\)") = 0$/\1/p' "$out")
+	[ -n "$first" ] || { show output "$out"; fail "$what: bad first line"; }
+	[ "$first" -gt "${before:--1}" ] ||
+		fail "$what: l$first was made before attaching (l$before)"
+	i=$first
+	: >"$tmp/want"
+	lines=$(grep -c . "$out")
+	while [ $i -lt $((first + lines)) ]; do
+		printf 'symlinkat("loop", AT_FDCWD<%s>, "%s/l%d") = 0\n' \
+			"$w" "$w" $i >>"$tmp/want"
+		i=$((i + 1))
+	done
+	diff -u "$tmp/want" "$out" >&2 ||
+		fail "$what: the lines are not the links made while attached"
+	last=$((first + lines - 1))
+	grep -qx "l$last" "$log" || fail "$what: the helper did not make l$last"
+
+	# It runs on: two more links, made successfully.
+	wait_grep "^l$((last + 2))\$" "$log" ||
+		{ show log "$log"; fail "$what: no link made after detaching"; }
+	check_link "$w/l$((last + 1))" loop
+	check_link "$w/l$((last + 2))" loop
+	[ "$(wc -l <"$out")" -eq "$lines" ] ||
+		fail "$what: output grew after symtrace exited"
+	# It answers a signal and exits with its usual status.
+	kill -USR1 "$hpid"
+	wait_grep '^usr1 1$' "$log" ||
+		{ show log "$log"; fail "$what: SIGUSR1 not seen after detach"; }
+	kill -TERM "$hpid"
+	wait "$hpid"
+	st=$?
+	hpid=
+	[ $st -eq 7 ] || { show log "$log"; fail "$what: helper exit $st"; }
+	grep -q '^FAIL' "$log" && { show log "$log"; fail "$what: helper failed"; }
+	grep -qx "term usr1=1 links=[0-9]*" "$log" ||
+		{ show log "$log"; fail "$what: bad last line"; }
+}
+
+run_once
+run_once -q
+run_once --quiet
+
+# symtrace exits 0 by itself when every attached process has exited.
+log=$tmp/log
+rm -f "$w"/l* "$log"
+"$TESTBIN/attachee" loop "$w" >"$log" 2>&1 &
+hpid=$!
+wait_for_file "$log" || fail "the helper did not start"
+"$SYMTRACE" -v -p "$hpid" -o "$tmp/out" 2>"$tmp/err" &
+spid=$!
+wait_grep "^symtrace: attached to process $hpid " "$tmp/err" ||
+	{ show stderr "$tmp/err"; fail "exit: not attached"; }
+wait_for_file "$tmp/out" || fail "exit: no line while attached"
+kill -TERM "$hpid"
+wait "$hpid"
+st=$?
+hpid=
+[ $st -eq 7 ] || fail "exit: helper exit $st, expected 7"
+n=50
+while kill -0 "$spid" 2>/dev/null; do
+	n=$((n - 1))
+	[ $n -le 0 ] && fail "exit: symtrace still running 5 s after its" \
+		"only process exited"
+	sleep 0.1
+done
+wait "$spid"
+st=$?
+spid=
+[ $st -eq 0 ] || { show stderr "$tmp/err"; fail "exit: symtrace exit $st"; }
+[ "$(tail -n 1 "$tmp/out")" = "+++ exited with 7 +++" ] ||
+	{ show output "$tmp/out"; fail "exit: no '+++ exited with 7 +++'"; }
+
+cd "$tmp" || fail cd
+check_no_leftovers
+exit 0

@@ -1,0 +1,247 @@
+/* attachee.c - a running process for the attach-mode tests (symtrace -p).
+ *
+ * Every mode checks that each symlink call it makes succeeds: a failure
+ * (e.g. ENOSYS left behind by a tracer) is printed as "FAIL ..." and the
+ * process exits 3.  Progress goes to stdout, one line per event, each line
+ * written with a single write(2).
+ *
+ *   attachee loop DIR     create DIR/l0, DIR/l1, ... every 50 ms, printing
+ *                         "lN" after each; on SIGUSR1 print "usr1 K" (K =
+ *                         SIGUSR1s received so far); on SIGTERM print
+ *                         "term usr1=K links=N" and exit 7.
+ *   attachee threads DIR  4 threads, thread i creates DIR/t<i>_<n> every
+ *                         50 ms and prints "t<i>_<n> TID"; SIGTERM: exit 7.
+ *   attachee forker DIR   every 100 ms fork a child that creates DIR/cN and
+ *                         exits 0 (3 on failure); the parent prints
+ *                         "cN PID STATUS"; SIGTERM: exit 7.
+ *   attachee reader       print "ready", block in read(0), then create the
+ *                         link named after what was read (up to a newline)
+ *                         with target "read", print "made NAME", exit 5.
+ *                         SIGUSR1 (SA_RESTART) prints "usr1"; a read that
+ *                         fails prints "FAIL read: ..." and exits 4.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t usr1_count, term_requested;
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+	char buf[PATH_MAX + 64];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	while (write(1, buf, (size_t)n) < 0 && errno == EINTR)
+		;
+}
+
+static void nap(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	/* Interrupted by a signal: go on, the loop will come back. */
+	nanosleep(&ts, NULL);
+}
+
+/* symlinkat(target, AT_FDCWD, dir/name); exit 3 on failure. */
+static void make_link(const char *target, const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (syscall(SYS_symlinkat, target, AT_FDCWD, path) != 0) {
+		say("FAIL symlinkat %s: %s\n", path, strerror(errno));
+		exit(3);
+	}
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	usr1_count++;
+}
+
+static void on_term(int sig)
+{
+	(void)sig;
+	term_requested = 1;
+}
+
+static void handle(int sig, void (*fn)(int), int flags)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	sa.sa_flags = flags;
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
+}
+
+static int do_loop(const char *dir)
+{
+	char name[32];
+	int shown = 0, n = 0;
+
+	handle(SIGUSR1, on_usr1, 0);
+	handle(SIGTERM, on_term, 0);
+	for (;;) {
+		int c = usr1_count;
+
+		if (term_requested) {
+			say("term usr1=%d links=%d\n", c, n);
+			return 7;
+		}
+		if (c != shown) {
+			say("usr1 %d\n", c);
+			shown = c;
+		}
+		snprintf(name, sizeof(name), "l%d", n);
+		make_link("loop", dir, name);
+		say("%s\n", name);
+		n++;
+		nap(50);
+	}
+}
+
+struct th {
+	const char *dir;
+	int id;
+};
+
+static void *thread_main(void *p)
+{
+	struct th *a = p;
+	char name[32];
+	long tid = syscall(SYS_gettid);
+
+	for (int n = 0;; n++) {
+		snprintf(name, sizeof(name), "t%d_%d", a->id, n);
+		make_link("thread", a->dir, name);
+		say("%s %ld\n", name, tid);
+		nap(50);
+	}
+	return NULL;
+}
+
+static int do_threads(const char *dir)
+{
+	static struct th a[4];
+	pthread_t t;
+	sigset_t set;
+	int sig;
+
+	/* Only the main thread takes SIGTERM, in sigwait. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	for (int i = 0; i < 4; i++) {
+		a[i] = (struct th){ dir, i };
+		if (pthread_create(&t, NULL, thread_main, &a[i]) != 0) {
+			say("FAIL pthread_create\n");
+			return 3;
+		}
+	}
+	while (sigwait(&set, &sig) != 0 || sig != SIGTERM)
+		;
+	say("term\n");
+	return 7;
+}
+
+static int do_forker(const char *dir)
+{
+	char name[32];
+
+	handle(SIGTERM, on_term, 0);
+	for (int n = 0; !term_requested; n++) {
+		pid_t pid;
+		int st;
+
+		snprintf(name, sizeof(name), "c%d", n);
+		pid = fork();
+		if (pid < 0) {
+			say("FAIL fork: %s\n", strerror(errno));
+			return 3;
+		}
+		if (pid == 0) {
+			make_link("child", dir, name);
+			_exit(0);
+		}
+		while (waitpid(pid, &st, 0) < 0) {
+			if (errno != EINTR) {
+				say("FAIL waitpid: %s\n", strerror(errno));
+				return 3;
+			}
+		}
+		say("%s %d %d\n", name, (int)pid,
+		    WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+			return 3;
+		nap(100);
+	}
+	say("term\n");
+	return 7;
+}
+
+static void on_usr1_say(int sig)
+{
+	(void)sig;
+	say("usr1\n");
+}
+
+static int do_reader(void)
+{
+	char buf[256];
+	ssize_t n;
+
+	handle(SIGUSR1, on_usr1_say, SA_RESTART);
+	say("ready\n");
+	n = read(0, buf, sizeof(buf) - 1);
+	if (n < 0) {
+		say("FAIL read: %s\n", strerror(errno));
+		return 4;
+	}
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	if (!buf[0]) {
+		say("FAIL read: nothing\n");
+		return 4;
+	}
+	make_link("read", ".", buf);
+	say("made %s\n", buf);
+	return 5;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && strcmp(argv[1], "loop") == 0)
+		return do_loop(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "threads") == 0)
+		return do_threads(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "forker") == 0)
+		return do_forker(argv[2]);
+	if (argc == 2 && strcmp(argv[1], "reader") == 0)
+		return do_reader();
+	fprintf(stderr, "usage: attachee loop|threads|forker DIR, "
+		"attachee reader\n");
+	return 2;
+}
