@@ -39,6 +39,7 @@ const struct arch_abi_desc arch_abis[] = {
 			[SC_RENAMEAT2] = 316,
 			[SC_LINK] = 86,
 			[SC_LINKAT] = 265,
+			[SC_PROCESS_VM_WRITEV] = 311,
 		},
 	},
 	{
@@ -59,6 +60,7 @@ const struct arch_abi_desc arch_abis[] = {
 			[SC_RENAMEAT2] = 353,
 			[SC_LINK] = 9,
 			[SC_LINKAT] = 303,
+			[SC_PROCESS_VM_WRITEV] = 348,
 		},
 	},
 	{
@@ -80,6 +82,8 @@ const struct arch_abi_desc arch_abis[] = {
 			[SC_RENAMEAT2] = 316,
 			[SC_LINK] = 86,
 			[SC_LINKAT] = 265,
+			/* x32 has its own (compat) entry here. */
+			[SC_PROCESS_VM_WRITEV] = 540,
 		},
 	},
 };
@@ -105,6 +109,7 @@ static const char *const sysc_names[] = {
 	[SC_RENAMEAT2] = "renameat2",
 	[SC_LINK] = "link",
 	[SC_LINKAT] = "linkat",
+	[SC_PROCESS_VM_WRITEV] = "process_vm_writev",
 };
 
 const char *abi_name(enum abi abi)
@@ -202,6 +207,9 @@ int arch_get_syscall(pid_t tid, bool use_info, struct syscall_state *st)
 		struct __ptrace_syscall_info info;
 		long n;
 
+		/* (Zeroed for valgrind, which does not know the kernel
+		 * fills it.) */
+		memset(&info, 0, sizeof(info));
 		n = ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof(info), &info);
 		if (n < 0 && errno == ESRCH)
 			return -ESRCH;

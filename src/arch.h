@@ -34,6 +34,7 @@ enum sysc {
 	SC_RENAMEAT2,
 	SC_LINK,
 	SC_LINKAT,
+	SC_PROCESS_VM_WRITEV,
 	SC_COUNT,
 };
 

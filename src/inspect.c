@@ -130,17 +130,25 @@ static char *real_dir(const char *basedir, const char *dirpart)
 	char *res = NULL;
 	int bfd, dfd;
 
-	bfd = open(basedir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (bfd < 0)
-		return NULL;
-	dfd = openat(bfd, *dirpart ? dirpart : ".",
-		     O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (strcmp(basedir, "/") == 0) {
+		/* An absolute path: no base directory to open. */
+		bfd = -1;
+		dfd = open(*dirpart ? dirpart : "/",
+			   O_PATH | O_DIRECTORY | O_CLOEXEC);
+	} else {
+		bfd = open(basedir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (bfd < 0)
+			return NULL;
+		dfd = openat(bfd, *dirpart ? dirpart : ".",
+			     O_PATH | O_DIRECTORY | O_CLOEXEC);
+	}
 	if (dfd >= 0) {
 		snprintf(self, sizeof(self), "/proc/self/fd/%d", dfd);
 		res = xreadlink(self);
 		close(dfd);
 	}
-	close(bfd);
+	if (bfd >= 0)
+		close(bfd);
 	return res;
 }
 
@@ -266,6 +274,59 @@ static bool text_shared(const char *maps, uint64_t first, uint64_t last)
 	return false;
 }
 
+/* One /proc/TID/maps fd is kept open for the task that asked last (a busy
+ * process asks again and again).  The fd pins the task's address space as
+ * it was at open time, so it is dropped when that task execs or ends
+ * (inspect_forget()). */
+static pid_t maps_tid;
+static int maps_fd = -1;
+
+void inspect_forget(pid_t tid)
+{
+	if (maps_fd >= 0 && (tid == 0 || tid == maps_tid)) {
+		close(maps_fd);
+		maps_fd = -1;
+	}
+}
+
+static int maps_open(pid_t tid)
+{
+	char path[64];
+
+	if (maps_fd >= 0 && maps_tid == tid)
+		return maps_fd;
+	inspect_forget(0);
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)tid);
+	maps_fd = open(path, O_RDONLY | O_CLOEXEC);
+	maps_tid = tid;
+	return maps_fd;
+}
+
+/* Is [first, last] (at most two mappings) in a shared writable mapping?
+ * 1 yes, 0 no, -1 cannot ask. */
+static int range_shared(int fd, uint64_t first, uint64_t last)
+{
+	struct st_procmap_query q;
+	int r;
+
+	memset(&q, 0, sizeof(q));
+	q.size = sizeof(q);
+	q.query_addr = first;
+	if (ioctl(fd, ST_PROCMAP_QUERY, &q) < 0) {
+		if (errno == ENOTTY || errno == EINVAL)
+			procmap_query_missing = true;
+		if (errno != ENOENT)
+			return -1;
+	} else if ((q.vma_flags & (ST_VMA_WRITABLE | ST_VMA_SHARED)) ==
+		   (ST_VMA_WRITABLE | ST_VMA_SHARED)) {
+		return 1;
+	} else if (last < q.vma_end) {
+		return 0; /* one mapping holds it all */
+	}
+	r = query_shared(fd, last);
+	return r;
+}
+
 /* Mark the strings that lie in a shared writable mapping: processes
  * symtrace does not trace could rewrite them at any time.  A string (at
  * most PATH_MAX bytes) spans at most two mappings: its first and last
@@ -274,12 +335,11 @@ static void mark_shared(struct event *ev)
 {
 	struct tstr *strs[2] = { &ev->target, &ev->linkpath };
 	struct sbuf maps = SBUF_INIT;
-	char path[64], chunk[16384];
+	char chunk[16384];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)ev->tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = maps_open(ev->tid);
 	if (fd < 0)
 		return;
 	for (int i = 0; i < 2; i++) {
@@ -289,10 +349,8 @@ static void mark_shared(struct event *ev)
 
 		if (t->status != TSTR_OK && t->status != TSTR_TOOLONG)
 			continue;
-		if (!procmap_query_missing) {
-			a = query_shared(fd, first);
-			b = a < 0 ? -1 : query_shared(fd, last);
-		}
+		if (!procmap_query_missing)
+			a = range_shared(fd, first, last);
 		if (procmap_query_missing || a < 0 || b < 0) {
 			if (!maps.len) {
 				lseek(fd, 0, SEEK_SET);
@@ -307,7 +365,6 @@ static void mark_shared(struct event *ev)
 			ev->tags |= TAG_SHARED;
 		}
 	}
-	close(fd);
 	sbuf_free(&maps);
 }
 

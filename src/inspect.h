@@ -47,6 +47,9 @@ bool inspect_exit(struct event *ev);
 char *inspect_resolve_at(pid_t tid, int dirfd, const char *path,
 			 char **dir_out);
 
+/* Forget what is cached about task tid (it exec'd or ended); 0 = all. */
+void inspect_forget(pid_t tid);
+
 /* readlink() into a malloc'd string, NULL on failure (errno set). */
 char *xreadlink(const char *path);
 

@@ -16,6 +16,15 @@
 #include "supervisor.h"
 #include "util.h"
 
+/* Freed at exit on every path (main's return, die(), usage errors). */
+static struct policy *policy;
+
+static void free_policy(void)
+{
+	policy_free(policy);
+	policy = NULL;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -168,10 +177,13 @@ static void add_pids(struct config *cfg, const char *arg)
 int main(int argc, char **argv)
 {
 	struct config cfg = { .out_fd = STDERR_FILENO };
-	struct policy *pol = policy_new();
+	struct policy *pol;
 	const char *outfile = NULL;
 	bool append = false;
-	int deny_errno = 0, nrules = 0, opt;
+	int deny_errno = 0, nrules = 0, opt, status;
+
+	pol = policy = policy_new();
+	atexit(free_policy);
 
 	while ((opt = getopt_long(argc, argv, "+o:AjtvcCqp:r:hV", long_options,
 				  NULL)) != -1) {
@@ -271,5 +283,7 @@ int main(int argc, char **argv)
 			die_errno(EXIT_SYMTRACE_FAILURE,
 				  "cannot open output file '%s'", outfile);
 	}
-	return supervise(&cfg);
+	status = supervise(&cfg);
+	free(cfg.pids);
+	return status;
 }

@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <linux/kcmp.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
 #include <sched.h>
@@ -33,6 +34,8 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <syslog.h>
 #include <termios.h>
@@ -86,15 +89,61 @@ static int freeze_pending;
 
 /* ---- output ---------------------------------------------------------- */
 
-static void emit_line(void)
+/* Output to a terminal, a pipe or a socket is written a line at a time
+ * (one write() per line: lines never interleave, and a reader sees each at
+ * once).  Output to a regular file or /dev/null is collected in obuf and
+ * written when it fills, before symtrace blocks waiting for the tracees,
+ * and at exit: fewer syscalls on busy workloads, nothing held while idle. */
+#define OBUF_FLUSH 32768
+
+static struct sbuf obuf = SBUF_INIT;
+static bool buffered;
+
+static void write_out(const struct sbuf *sb)
 {
-	int r = output_write(cfg->out_fd, &line);
+	int r = output_write(cfg->out_fd, sb);
 
 	if (r < 0 && !output_failed) {
 		output_failed = true;
 		errno = -r;
 		warn_errno("cannot write the trace output");
 	}
+}
+
+static void flush_output(void)
+{
+	if (obuf.len) {
+		write_out(&obuf);
+		sbuf_reset(&obuf);
+	}
+}
+
+static void flush_at_exit(void)
+{
+	if (cfg)
+		flush_output();
+	sbuf_free(&obuf);
+}
+
+static void setup_output(void)
+{
+	struct stat sb;
+
+	buffered = fstat(cfg->out_fd, &sb) == 0 &&
+		   (S_ISREG(sb.st_mode) ||
+		    (S_ISCHR(sb.st_mode) && !isatty(cfg->out_fd)));
+	atexit(flush_at_exit);
+}
+
+static void emit_line(void)
+{
+	if (!buffered) {
+		write_out(&line);
+		return;
+	}
+	sbuf_add(&obuf, line.buf, line.len);
+	if (obuf.len >= OBUF_FLUSH)
+		flush_output();
 }
 
 /* --syslog: one message per call, facility authpriv, the text line
@@ -289,6 +338,11 @@ static void side_door(struct tracee *t, const struct syscall_state *st,
 		return;
 	case SC_IO_URING_SETUP:
 		err = ENOSYS;
+		break;
+	case SC_PROCESS_VM_WRITEV:
+		/* Another traced process could rewrite a caller's strings
+		 * while it is stopped for judging. */
+		err = EPERM;
 		break;
 	case SC_SECCOMP:
 		if (st->args[0] != SECCOMP_SET_MODE_FILTER ||
@@ -577,11 +631,14 @@ static void on_move_exit(struct tracee *t, struct event *ev)
  *
  * While thread T is stopped at a family call, any other running task that
  * can write T's memory could rewrite the path strings between our read
- * and the kernel's.  Before reading, we therefore stop every other traced
- * task (PTRACE_INTERRUPT; threads, CLONE_VM children and other processes
- * alike, since any of them might reach T's memory through a shared mapping,
- * process_vm_writev or /proc/PID/mem), and keep them stopped until T's
- * call has returned and its result has been verified.  Their wait statuses
+ * and the kernel's.  Before reading, we therefore stop (PTRACE_INTERRUPT)
+ * every traced task that shares T's address space (threads, CLONE_VM
+ * children: kcmp(KCMP_VM)); when a string lies in a shared writable
+ * mapping, every traced task, and we read again.  Other traced processes
+ * cannot reach T's memory otherwise: process_vm_writev is refused in deny
+ * mode, and a write through /proc/PID/mem is caught by the verification
+ * at exit (undo + kill).  The tasks stay stopped until T's call has
+ * returned and its result has been verified.  Their wait statuses
  * are collected and handled afterwards, in order, so nothing they do is
  * lost: a pending signal is still delivered, an interrupted sleep is
  * restarted by the kernel.  A task that cannot stop in time (a vfork
@@ -593,35 +650,48 @@ static void on_move_exit(struct tracee *t, struct event *ev)
 
 static void handle_status(pid_t pid, int status);
 
-/* waitpid(which) with a time limit: spin briefly, then sleep with backoff.
- * Returns the pid, 0 on timeout, -1 on error (ECHILD). */
+/* waitpid(which) with a time limit: block (a stopping task wakes us at
+ * once), with an interval timer whose SIGALRM (no SA_RESTART) interrupts
+ * the wait when the time is up.  Returns the pid, 0 on timeout, -1 on
+ * error (ECHILD). */
+static volatile sig_atomic_t alarm_fired;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarm_fired = 1;
+}
+
 static pid_t wait_bounded(pid_t which, int *status, long timeout_us)
 {
-	struct timespec start, now, nap = { 0, 10000 };
-	int spins = 0;
+	static bool handler_set;
+	struct itimerval it = { { 0, 0 }, { 0, 0 } };
+	pid_t r;
 
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
-		pid_t r = waitpid(which, status, __WALL | WNOHANG);
+	r = waitpid(which, status, __WALL | WNOHANG);
+	if (r != 0)
+		return r;
+	if (!handler_set) {
+		struct sigaction sa;
 
-		if (r != 0) {
-			if (r < 0 && errno == EINTR)
-				continue;
-			return r;
-		}
-		if (spins++ < 64) {
-			sched_yield();
-			continue;
-		}
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if ((now.tv_sec - start.tv_sec) * 1000000L +
-			    (now.tv_nsec - start.tv_nsec) / 1000 >
-		    timeout_us)
-			return 0;
-		nanosleep(&nap, NULL);
-		if (nap.tv_nsec < 1000000)
-			nap.tv_nsec *= 2;
+		memset(&sa, 0, sizeof(sa));
+		sigemptyset(&sa.sa_mask);
+		sa.sa_handler = on_alarm;
+		sigaction(SIGALRM, &sa, NULL);
+		handler_set = true;
 	}
+	alarm_fired = 0;
+	it.it_value.tv_sec = timeout_us / 1000000;
+	it.it_value.tv_usec = timeout_us % 1000000;
+	setitimer(ITIMER_REAL, &it, NULL);
+	do {
+		r = waitpid(which, status, __WALL);
+	} while (r < 0 && errno == EINTR && !alarm_fired);
+	memset(&it, 0, sizeof(it));
+	setitimer(ITIMER_REAL, &it, NULL);
+	if (r < 0 && errno == EINTR)
+		return 0;
+	return r;
 }
 
 static void defer(struct tracee *u, int status, bool created)
@@ -633,14 +703,30 @@ static void defer(struct tracee *u, int status, bool created)
 
 struct freeze_count {
 	pid_t self;
+	bool all;
 	size_t pending;
 };
+
+/* Does u share its address space with self (a thread, a CLONE_VM child)?
+ * When the kernel cannot tell (no kcmp), assume it does. */
+static bool shares_mm(pid_t self, pid_t u)
+{
+	long r = syscall(SYS_kcmp, self, u, KCMP_VM, 0, 0);
+
+	return r != 0 ? r < 0 && errno != ESRCH : true;
+}
 
 static void freeze_send(struct tracee *u, void *arg)
 {
 	struct freeze_count *fc = arg;
 
-	if (u->tid == fc->self || (u->flags & TF_DEFERRED))
+	/* A vfork parent runs no user code until PTRACE_EVENT_VFORK_DONE
+	 * (which stops it for us first); waiting for it to stop could wait
+	 * for its child, which may be the caller. */
+	if (u->tid == fc->self ||
+	    (u->flags & (TF_DEFERRED | TF_FREEZING | TF_IN_VFORK)))
+		return;
+	if (!fc->all && !shares_mm(fc->self, u->tid))
 		return;
 	/* ESRCH: dying; its exit status is on its way and counts. */
 	if (ptrace(PTRACE_INTERRUPT, u->tid, 0, 0) < 0 && errno != ESRCH)
@@ -649,10 +735,11 @@ static void freeze_send(struct tracee *u, void *arg)
 	fc->pending++;
 }
 
-/* Stop every traced task but t.  Returns true if all stopped. */
-static bool freeze_others(struct tracee *t)
+/* Stop the traced tasks that share t's address space, or (all) every
+ * traced task but t.  Returns true if all of them stopped. */
+static bool freeze_others(struct tracee *t, bool all)
 {
-	struct freeze_count fc = { t->tid, 0 };
+	struct freeze_count fc = { t->tid, all, 0 };
 
 	tracee_foreach(freeze_send, &fc);
 	while (fc.pending > 0) {
@@ -744,9 +831,22 @@ static void on_entry(struct tracee *t, const struct syscall_state *st)
 
 	if (sc == SC_SYMLINK || sc == SC_SYMLINKAT) {
 		if (enforcing && tracee_count() > 1)
-			freeze_pending = freeze_others(t) ? 1 : 2;
+			freeze_pending = freeze_others(t, false) ? 1 : 2;
 		ev = new_event(t, st, sc);
 		inspect_entry(ev, st->args, ident_needed);
+		if (enforcing && (ev->tags & TAG_SHARED) &&
+		    tracee_count() > 1) {
+			/* Any process may map the same pages: stop all and
+			 * read again, on what no one can change now. */
+			if (!freeze_others(t, true) || freeze_pending == 2)
+				freeze_pending = 2;
+			else
+				freeze_pending = 1;
+			event_free(ev);
+			free(ev);
+			ev = new_event(t, st, sc);
+			inspect_entry(ev, st->args, ident_needed);
+		}
 		decide(ev);
 		enforce(t, ev);
 		if (ev->action == ACT_KILL) {
@@ -760,7 +860,8 @@ static void on_entry(struct tracee *t, const struct syscall_state *st)
 	} else if (sc >= SC_RENAME && sc <= SC_LINKAT) {
 		if (moves_checked) {
 			if (tracee_count() > 1)
-				freeze_pending = freeze_others(t) ? 1 : 2;
+				freeze_pending = freeze_others(t, false) ? 1
+									 : 2;
 			on_move_entry(t, st, sc);
 		}
 	} else if (st->abi == ABI_UNKNOWN && enforcing) {
@@ -849,6 +950,7 @@ static void on_syscall_stop(struct tracee *t, bool seccomp_stop)
 
 static void gone(struct tracee *t, int status)
 {
+	inspect_forget(t->tid);
 	/* A call in progress when the task died: reported with "= ?". */
 	finish_and_free(t);
 	if (t->tid == main_pid)
@@ -864,6 +966,8 @@ static void on_exec(struct tracee *t)
 
 	if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &former) < 0)
 		former = (unsigned long)t->tid;
+	inspect_forget((pid_t)former);
+	inspect_forget(t->tid);
 	if ((pid_t)former != t->tid) {
 		/* A non-leader thread exec'd and now has the leader's tid;
 		 * the old leader vanished without an exit report. */
@@ -932,6 +1036,7 @@ static void follow_job_stop(struct tracee *t, int sig)
 	dfl.sa_handler = SIG_DFL;
 	sigemptyset(&dfl.sa_mask);
 	sigaction(sig, &dfl, &old);
+	flush_output();
 	raise(sig); /* stops here until SIGCONT */
 	sigaction(sig, &old, NULL);
 }
@@ -961,9 +1066,15 @@ static void on_stop(struct tracee *t, int status, bool created)
 			tracee_get((pid_t)child, &c);
 			count_task((pid_t)child, event);
 		}
+		if (event == PTRACE_EVENT_VFORK)
+			t->flags |= TF_IN_VFORK;
 		resume(t, 0);
 		return;
 	}
+	case PTRACE_EVENT_VFORK_DONE:
+		t->flags &= ~TF_IN_VFORK;
+		resume(t, 0);
+		return;
 	case PTRACE_EVENT_EXEC:
 		on_exec(t);
 		return;
@@ -1048,7 +1159,8 @@ static struct filter_spec filter_spec(void)
 	if (enforcing) {
 		spec.trace_mask |= (1u << SC_CLONE) |
 				   (1u << SC_IO_URING_SETUP) |
-				   (1u << SC_SECCOMP);
+				   (1u << SC_SECCOMP) |
+				   (1u << SC_PROCESS_VM_WRITEV);
 		spec.enosys_mask |= 1u << SC_CLONE3;
 	}
 	if (moves_checked)
@@ -1096,7 +1208,8 @@ static unsigned long ptrace_options(void)
 {
 	unsigned long o = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK |
 			  PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
-			  PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP;
+			  PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP |
+			  PTRACE_O_TRACEVFORKDONE;
 
 	/* Fail closed: if symtrace dies, what it guards dies too. */
 	if (enforcing)
@@ -1442,53 +1555,37 @@ static void forget_wake_tid(pid_t tid)
 		wake_tid = 0;
 }
 
-/* Adaptive waiting.  A stop wakes a sleeping tracer on another CPU, and
- * that wake-up costs more than the rest of handling a symlink call.  So
- * after handling a stop we poll waitpid(WNOHANG) for a while before
- * blocking: when the next stop comes soon (the exit of the call we just
- * resumed, the next call of a busy loop) it is seen at once.  The budget
- * doubles when polling catches a stop and halves when it does not, so an
- * idle tracee (sleep 10) costs nothing: the budget falls to zero within a
- * few stops and symtrace blocks. */
-#define SPIN_MAX_NS 200000L
-#define SPIN_MIN_NS 5000L
-
-static long spin_ns = SPIN_MAX_NS;
-
-static long elapsed_ns(const struct timespec *a)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - a->tv_sec) * 1000000000L +
-	       (now.tv_nsec - a->tv_nsec);
-}
+/* Waiting.  A stop wakes the tracer; when the next stop comes soon (the
+ * exit of the call just resumed, the next call of a busy loop) it is
+ * cheaper to poll for it than to sleep and be woken.  Polling must yield
+ * the CPU between polls, or the tracer takes the CPU the tracee needs:
+ * measured on the 2-vCPU test machines (bench/RESULTS.md), busy polling
+ * made everything slower, 100 yielding polls made the symlink loop about
+ * 20% faster than blocking at once.  An idle tracee costs 100 polls once,
+ * then symtrace blocks.  SYMTRACE_POLL=N in the environment overrides
+ * (0 = always block at once). */
+#define POLL_DEFAULT 100
+static int poll_count = -1;
 
 static pid_t wait_next(int *status)
 {
-	struct timespec start;
-	pid_t pid;
+	if (poll_count < 0) {
+		const char *e = getenv("SYMTRACE_POLL");
+		long long n = 0;
 
-	if (spin_ns > 0) {
-		clock_gettime(CLOCK_MONOTONIC, &start);
-		do {
-			pid = waitpid(-1, status, __WALL | WNOHANG);
-			if (pid != 0) {
-				if (pid > 0 && spin_ns < SPIN_MAX_NS)
-					spin_ns = spin_ns * 2 + SPIN_MIN_NS;
-				return pid;
-			}
-		} while (elapsed_ns(&start) < spin_ns);
-		spin_ns /= 2;
-		if (spin_ns < SPIN_MIN_NS)
-			spin_ns = 0;
+		poll_count = e && parse_ll(e, 0, 1000000, &n) == 0
+				     ? (int)n
+				     : POLL_DEFAULT;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	pid = waitpid(-1, status, __WALL);
-	/* A stop that came quickly after all: polling would have paid. */
-	if (pid > 0 && spin_ns == 0 && elapsed_ns(&start) < SPIN_MAX_NS)
-		spin_ns = SPIN_MIN_NS;
-	return pid;
+	for (int i = 0; i < poll_count; i++) {
+		pid_t pid = waitpid(-1, status, __WALL | WNOHANG);
+
+		if (pid != 0)
+			return pid;
+		sched_yield();
+	}
+	flush_output();
+	return waitpid(-1, status, __WALL);
 }
 
 static void handle_status(pid_t pid, int status)
@@ -1525,6 +1622,7 @@ int supervise(const struct config *c)
 	if (cfg->policy && policy_needs_exe(cfg->policy))
 		ident_needed |= INSPECT_EXE;
 	use_info = !cfg->no_syscall_info;
+	setup_output();
 	if (cfg->syslog)
 		openlog("symtrace", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
 	attach_mode = cfg->npids > 0;
@@ -1566,6 +1664,7 @@ int supervise(const struct config *c)
 			summary_format_text(&line, &summary);
 		emit_line();
 	}
+	flush_output();
 	sbuf_free(&line);
 	/* Attach mode: 0 after detaching or when every process exited. */
 	return attach_mode ? 0 : exit_code();

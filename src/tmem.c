@@ -136,54 +136,49 @@ static void finish_path(char *buf, ssize_t r, struct tstr *out)
 	out->buf = buf;
 }
 
-/* Remote iovecs for up to PATH_MAX bytes at addr, one per page (at most
- * 2); returns their number. */
-static size_t path_iov(uint64_t addr, struct iovec *iov)
+/* Finish a string whose first have bytes (up to the end of its first
+ * page) are in buf: done if they hold a NUL, else read on. */
+static void continue_path(pid_t tid, uint64_t addr, char *buf, size_t have,
+			  struct tstr *out)
 {
-	size_t ps = page_size(), n = 0, off = 0;
+	ssize_t r;
 
-	while (off < PATH_MAX && n < 2) {
-		uint64_t a = addr + off;
-		size_t chunk = ps - (size_t)(a % ps);
-
-		if (chunk > PATH_MAX - off)
-			chunk = PATH_MAX - off;
-		iov[n].iov_base = (void *)(uintptr_t)a;
-		iov[n].iov_len = chunk;
-		n++;
-		off += chunk;
+	if (have == PATH_MAX || memchr(buf, '\0', have)) {
+		finish_path(buf, (ssize_t)have, out);
+		return;
 	}
-	return n;
+	r = read_upto(tid, addr + have, buf + have, PATH_MAX - have);
+	finish_path(buf, (ssize_t)have + (r > 0 ? r : 0), out);
 }
 
 void tmem_read_paths(pid_t tid, const uint64_t addr[2], struct tstr out[2])
 {
-	struct iovec local[2], remote[4];
+	struct iovec local[2], remote[2];
+	size_t ps = page_size(), chunk[2];
 	char *buf[2];
-	size_t n0, n1, len0;
 	ssize_t r;
 
-	if (use_peek || !addr[0] || !addr[1] ||
-	    path_iov(addr[0], remote) < 1) {
+	if (use_peek || !addr[0] || !addr[1]) {
 		tmem_read_path(tid, addr[0], &out[0]);
 		tmem_read_path(tid, addr[1], &out[1]);
 		return;
 	}
-	/* Both strings in one call: [target pages][linkpath pages].  A
-	 * transfer stops at the first iovec that faults, so a short result
-	 * means: read the second string on its own. */
-	n0 = path_iov(addr[0], remote);
-	n1 = path_iov(addr[1], remote + n0);
-	len0 = 0;
-	for (size_t i = 0; i < n0; i++)
-		len0 += remote[i].iov_len;
-	buf[0] = xmalloc(PATH_MAX + 1);
-	buf[1] = xmalloc(PATH_MAX + 1);
-	local[0].iov_base = buf[0];
-	local[0].iov_len = PATH_MAX;
-	local[1].iov_base = buf[1];
-	local[1].iov_len = PATH_MAX;
-	r = process_vm_readv(tid, local, 2, remote, n0 + n1, 0);
+	/* Both strings in one call, each up to the end of its page: most
+	 * paths are short, and the cost is in the pages touched.  A transfer
+	 * stops at the first iovec that faults. */
+	memset(out, 0, 2 * sizeof(*out));
+	for (int i = 0; i < 2; i++) {
+		out[i].addr = addr[i];
+		chunk[i] = ps - (size_t)(addr[i] % ps);
+		if (chunk[i] > PATH_MAX)
+			chunk[i] = PATH_MAX;
+		buf[i] = xmalloc(PATH_MAX + 1);
+		local[i].iov_base = buf[i];
+		local[i].iov_len = chunk[i];
+		remote[i].iov_base = (void *)(uintptr_t)addr[i];
+		remote[i].iov_len = chunk[i];
+	}
+	r = process_vm_readv(tid, local, 2, remote, 2, 0);
 	if (r < 0 && (errno == ENOSYS || errno == EPERM)) {
 		free(buf[0]);
 		free(buf[1]);
@@ -192,19 +187,21 @@ void tmem_read_paths(pid_t tid, const uint64_t addr[2], struct tstr out[2])
 		tmem_read_path(tid, addr[1], &out[1]);
 		return;
 	}
-	memset(out, 0, 2 * sizeof(*out));
-	out[0].addr = addr[0];
-	out[1].addr = addr[1];
-	if (r == (ssize_t)(2 * PATH_MAX)) {
-		finish_path(buf[0], PATH_MAX, &out[0]);
-		finish_path(buf[1], PATH_MAX, &out[1]);
+	if (r < (ssize_t)chunk[0]) {
+		/* The target's first page is unreadable. */
+		free(buf[0]);
+		free(buf[1]);
+		out[0].status = TSTR_FAULT;
+		tmem_read_path(tid, addr[1], &out[1]);
 		return;
 	}
-	/* Short: the first string got r bytes (or all of it). */
-	finish_path(buf[0], r < 0 ? r : (r < (ssize_t)len0 ? r : (ssize_t)len0),
-		    &out[0]);
-	free(buf[1]);
-	tmem_read_path(tid, addr[1], &out[1]);
+	continue_path(tid, addr[0], buf[0], chunk[0], &out[0]);
+	if (r == (ssize_t)(chunk[0] + chunk[1])) {
+		continue_path(tid, addr[1], buf[1], chunk[1], &out[1]);
+	} else {
+		free(buf[1]);
+		tmem_read_path(tid, addr[1], &out[1]);
+	}
 }
 
 void tmem_read_path(pid_t tid, uint64_t addr, struct tstr *out)

@@ -18,6 +18,8 @@ enum {
 	TF_FREEZING = 1u << 5,   /* interrupted for a freeze, stop not seen */
 	TF_DEFERRED = 1u << 6,   /* holds a wait status to handle at thaw */
 	TF_DEFERRED_NEW = 1u << 7, /* ... and was unknown when it came */
+	TF_IN_VFORK = 1u << 8,   /* suspended in vfork() until its child
+	                          * execs or exits (VFORK_DONE) */
 };
 
 struct tracee {
