@@ -1,0 +1,259 @@
+/*
+ * mintrace: the smallest tracer that does what symtrace must do to see
+ * symlink calls, and nothing else.  It is the floor symtrace is compared
+ * against: every cost above mintrace's is symtrace's own work.
+ *
+ * usage: mintrace [--every | --exit] [--spin=USEC] [--] COMMAND [ARG...]
+ *
+ * Default mode: the child installs a seccomp filter that returns
+ * SECCOMP_RET_TRACE for symlink and symlinkat (x86_64, i386, x32, as
+ * symtrace does; an unknown arch also traces) and ALLOW for everything
+ * else; the parent PTRACE_SEIZEs it with TRACESECCOMP, the fork/clone/vfork/
+ * exec events, EXITKILL and TRACESYSGOOD, and on every stop just resumes it
+ * with PTRACE_CONT (signal-delivery stops re-inject the signal, group-stops
+ * are PTRACE_LISTENed).  Nothing is read from the tracee.
+ *
+ * --every: no filter; every stop is resumed with PTRACE_SYSCALL, so the
+ * tracee stops at the entry and exit of every syscall (the floor of
+ * symtrace --no-seccomp).
+ *
+ * --exit: as the default, but a seccomp-stop is resumed with PTRACE_SYSCALL
+ * so that the call's exit stops too (and is resumed with PTRACE_CONT): two
+ * stops per symlink call, as a tracer that reports the return value needs
+ * (symtrace, strace --seccomp-bpf).
+ *
+ * --spin=USEC: before blocking in waitpid, poll waitpid(WNOHANG) for up to
+ * USEC microseconds after each resume.  Shows what adaptive waiting can save
+ * when the tracer would otherwise go idle between two stops.
+ *
+ * Exit status: the command's, or 128+N if it was killed by signal N.
+ */
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef PTRACE_EVENT_STOP
+#define PTRACE_EVENT_STOP 128
+#endif
+#ifndef PTRACE_O_EXITKILL
+#define PTRACE_O_EXITKILL (1 << 20)
+#endif
+#ifndef SECCOMP_RET_TRACE
+#define SECCOMP_RET_TRACE 0x7ff00000U
+#endif
+
+#define TRACE BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE)
+#define ALLOW BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)
+#define NR BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr))
+/* if (A == k) goto the TRACE right after the ALLOW that follows n further
+ * JEQ_TRACEs, else next */
+#define JEQ_TRACE(k, n) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (k), (n) + 1, 0)
+
+#if defined(__x86_64__) || defined(__i386__)
+#define X32_BIT 0x40000000U
+static struct sock_filter filter[] = {
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 2, 0), /* 4 */
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_I386, 11, 0),  /* 14 */
+	TRACE, /* unknown arch: fail closed */
+	/* 4: x86_64 and x32 */
+	NR,
+	BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, X32_BIT, 4, 0), /* 10 */
+	JEQ_TRACE(88, 1),  /* symlink */
+	JEQ_TRACE(266, 0), /* symlinkat */
+	ALLOW,
+	TRACE,
+	/* 10: x32 */
+	JEQ_TRACE(88 | X32_BIT, 1),
+	JEQ_TRACE(266 | X32_BIT, 0),
+	ALLOW,
+	TRACE,
+	/* 14: i386 */
+	NR,
+	JEQ_TRACE(83, 1),  /* symlink */
+	JEQ_TRACE(304, 0), /* symlinkat */
+	ALLOW,
+	TRACE,
+};
+#else
+/* Other architectures: the native ABI only. */
+#if !defined(AUDIT_ARCH_NATIVE)
+#error "mintrace: define AUDIT_ARCH_NATIVE for this architecture"
+#endif
+static struct sock_filter filter[] = {
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_NATIVE, 1, 0),
+	TRACE,
+	NR,
+#ifdef SYS_symlink
+	JEQ_TRACE(SYS_symlink, 1),
+#else
+	JEQ_TRACE(SYS_symlinkat, 1),
+#endif
+	JEQ_TRACE(SYS_symlinkat, 0),
+	ALLOW,
+	TRACE,
+};
+#endif
+
+static long spin_usec;
+
+static double
+now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static pid_t
+wait_any(int *status)
+{
+	pid_t pid;
+
+	if (spin_usec > 0) {
+		double end = now_usec() + spin_usec;
+
+		do {
+			pid = waitpid(-1, status, __WALL | WNOHANG);
+			if (pid != 0)
+				return pid;
+		} while (now_usec() < end);
+	}
+	return waitpid(-1, status, __WALL);
+}
+
+int
+main(int argc, char **argv)
+{
+	int every = 0, at_exit = 0, ret = 0, status, fds[2], i;
+	unsigned long opts;
+	pid_t child, pid;
+	char c = 0;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--")) {
+			i++;
+			break;
+		} else if (!strcmp(argv[i], "--every"))
+			every = 1;
+		else if (!strcmp(argv[i], "--exit"))
+			at_exit = 1;
+		else if (!strncmp(argv[i], "--spin=", 7))
+			spin_usec = atol(argv[i] + 7);
+		else {
+			fprintf(stderr, "mintrace: unknown option %s\n",
+				argv[i]);
+			return 125;
+		}
+	}
+	if (i >= argc) {
+		fprintf(stderr,
+			"usage: mintrace [--every | --exit] [--spin=USEC] [--] COMMAND "
+			"[ARG...]\n");
+		return 125;
+	}
+	if (pipe(fds) < 0) {
+		perror("mintrace: pipe");
+		return 125;
+	}
+	child = fork();
+	if (child < 0) {
+		perror("mintrace: fork");
+		return 125;
+	}
+	if (child == 0) {
+		struct sock_fprog prog = {
+			.len = sizeof(filter) / sizeof(filter[0]),
+			.filter = filter,
+		};
+
+		close(fds[1]);
+		/* Wait until seized: a TRACE verdict with no tracer fails
+		 * the call with ENOSYS. */
+		if (read(fds[0], &c, 1) != 1)
+			_exit(125);
+		close(fds[0]);
+		if (!every &&
+		    (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+		     prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)) {
+			perror("mintrace: seccomp filter");
+			_exit(125);
+		}
+		execvp(argv[i], argv + i);
+		perror(argv[i]);
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	close(fds[0]);
+	opts = PTRACE_O_TRACEFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACEVFORK |
+	       PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD;
+	if (!every)
+		opts |= PTRACE_O_TRACESECCOMP;
+	if (ptrace(PTRACE_SEIZE, child, 0, opts) < 0) {
+		perror("mintrace: PTRACE_SEIZE");
+		kill(child, SIGKILL);
+		return 125;
+	}
+	if (write(fds[1], &c, 1) != 1) {
+		perror("mintrace: write");
+		return 125;
+	}
+	close(fds[1]);
+
+	/* In --every mode the first stop that resumes with PTRACE_SYSCALL
+	 * starts the syscall stops; until then the child runs freely up to
+	 * its exec (PTRACE_EVENT_EXEC) -- the handful of calls in between
+	 * do not matter. */
+	for (;;) {
+		int req = every ? PTRACE_SYSCALL : PTRACE_CONT;
+		int sig, event;
+
+		pid = wait_any(&status);
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ECHILD)
+				break;
+			perror("mintrace: waitpid");
+			return 125;
+		}
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			if (pid == child)
+				ret = WIFEXITED(status)
+					      ? WEXITSTATUS(status)
+					      : 128 + WTERMSIG(status);
+			continue;
+		}
+		if (!WIFSTOPPED(status))
+			continue;
+		sig = WSTOPSIG(status);
+		event = (unsigned)status >> 16;
+		if (event == PTRACE_EVENT_STOP) {
+			if (sig == SIGSTOP || sig == SIGTSTP ||
+			    sig == SIGTTIN || sig == SIGTTOU)
+				ptrace(PTRACE_LISTEN, pid, 0, 0); /* group-stop */
+			else
+				ptrace(req, pid, 0, 0); /* new tracee */
+		} else if (at_exit && event == PTRACE_EVENT_SECCOMP) {
+			ptrace(PTRACE_SYSCALL, pid, 0, 0); /* stop at exit */
+		} else if (event != 0 || sig == (SIGTRAP | 0x80)) {
+			ptrace(req, pid, 0, 0); /* event or syscall stop */
+		} else {
+			ptrace(req, pid, 0, sig); /* signal-delivery stop */
+		}
+	}
+	return ret;
+}

@@ -1,0 +1,388 @@
+#!/bin/sh
+# bench/run.sh - symtrace's benchmark: native, mintrace (the floor), symtrace
+# and strace in alternation, medians and the ratios of issue 7.
+#
+# usage: [SYMTRACE=path/to/symtrace] [ROUNDS=5] [QUICK=1] sh bench/run.sh
+#
+# Environment:
+#   SYMTRACE   the symtrace binary (default: the first of ./src/symtrace,
+#              ../src/symtrace)
+#   ROUNDS     measured rounds per scenario after one warm-up round (5)
+#   QUICK=1    smaller workloads and 3 rounds unless ROUNDS is set,
+#              ~1 minute instead of ~6
+#   CC         the compiler for the workloads (cc)
+#   BENCH_BIN  where to build the workloads (bench/bin, or a temporary
+#              directory if that is not writable)
+#   BENCH_DIR  where the workloads make their links (default: a fresh
+#              directory in /dev/shm if it is tmpfs, else in /tmp)
+#   STRACE     the strace binary (strace; empty or missing: skipped)
+#
+# Every run is timed by bench/timeit (CLOCK_MONOTONIC around fork/exec/
+# wait4); its rusage is that of the direct child, so for "timeit symtrace
+# CMD" the peak RSS and CPU time are symtrace's own.
+set -eu
+
+LC_ALL=C
+export LC_ALL
+
+benchdir=$(cd "$(dirname "$0")" && pwd)
+ROUNDS_GIVEN=${ROUNDS:-}
+ROUNDS=${ROUNDS:-5}
+QUICK=${QUICK:-0}
+CC=${CC:-cc}
+STRACE=${STRACE-strace}
+
+die() {
+	echo "bench: $*" >&2
+	exit 1
+}
+
+# ---- symtrace -------------------------------------------------------------
+if [ -z "${SYMTRACE:-}" ]; then
+	for c in ./src/symtrace ../src/symtrace; do
+		if [ -x "$c" ]; then
+			SYMTRACE=$c
+			break
+		fi
+	done
+fi
+[ -n "${SYMTRACE:-}" ] ||
+	die "no symtrace: build it (make src/symtrace) and run from the build" \
+	    "directory, or set SYMTRACE=/path/to/symtrace"
+[ -x "$SYMTRACE" ] || die "SYMTRACE=$SYMTRACE is not an executable file"
+SYMTRACE=$(cd "$(dirname "$SYMTRACE")" && pwd)/$(basename "$SYMTRACE")
+
+if [ -n "$STRACE" ] && command -v "$STRACE" >/dev/null 2>&1; then
+	STRACE=$(command -v "$STRACE")
+else
+	STRACE=
+fi
+
+# ---- sizes ----------------------------------------------------------------
+if [ "$QUICK" = 1 ]; then
+	N_GETPPID=500000 N_STAT=50000
+	N_SYMLINK=10000 N_DENY=5000 N_FORK=300
+	N_SYSCALLS=50000 N_TAR=5000 IDLE_SECS=2
+	ROUNDS=${ROUNDS_GIVEN:-3}
+else
+	N_GETPPID=2000000 N_STAT=200000
+	N_SYMLINK=50000 N_DENY=20000 N_FORK=1000
+	N_SYSCALLS=200000 N_TAR=5000 IDLE_SECS=5
+fi
+MT_THREADS=4
+
+# ---- build ----------------------------------------------------------------
+BIN=${BENCH_BIN:-$benchdir/bin}
+tmpbin=
+if ! mkdir -p "$BIN" 2>/dev/null || ! [ -w "$BIN" ]; then
+	tmpbin=$(mktemp -d "${TMPDIR:-/tmp}/symtrace-bench-bin.XXXXXX")
+	BIN=$tmpbin
+fi
+for w in timeit mintrace w_nosym w_syscalls w_symlink w_fork; do
+	$CC -O2 -o "$BIN/$w" "$benchdir/$w.c" || die "cannot build $w"
+done
+$CC -O2 -pthread -o "$BIN/w_symlink_mt" "$benchdir/w_symlink_mt.c" ||
+	die "cannot build w_symlink_mt"
+TIMEIT=$BIN/timeit
+
+# ---- scratch directory ----------------------------------------------------
+fstype() { stat -f -c %T "$1" 2>/dev/null || echo unknown; }
+if [ -n "${BENCH_DIR:-}" ]; then
+	base=$BENCH_DIR
+elif [ -d /dev/shm ] && [ -w /dev/shm ] &&
+	[ "$(fstype /dev/shm)" = tmpfs ]; then
+	base=/dev/shm
+else
+	base=${TMPDIR:-/tmp}
+fi
+work=$(mktemp -d "$base/symtrace-bench.XXXXXX")
+cleanup() {
+	rm -rf "$work"
+	[ -z "$tmpbin" ] || rm -rf "$tmpbin"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+LINKDIR=$work/links
+mkdir "$LINKDIR"
+results=$work/results
+: >"$results"
+
+# ---- header ---------------------------------------------------------------
+cpu=$(sed -n 's/^model name[[:space:]]*: *//p' /proc/cpuinfo | head -n 1)
+echo "# symtrace benchmark"
+echo "machine:  $(nproc) CPUs, ${cpu:-unknown CPU}, Linux $(uname -r)" \
+     "($(uname -m))"
+echo "symtrace: $SYMTRACE ($("$SYMTRACE" --version 2>/dev/null | head -n 1))"
+if [ -n "$STRACE" ]; then
+	echo "strace:   $STRACE ($("$STRACE" -V 2>/dev/null | head -n 1))"
+else
+	echo "strace:   not installed: its columns and ratios are skipped"
+fi
+echo "compiler: $CC ($($CC --version 2>/dev/null | head -n 1))"
+echo "load:     $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min, at start;" \
+     "other work on the machine skews the times)"
+echo "scratch:  $LINKDIR ($(fstype "$LINKDIR"))"
+[ "$(fstype "$LINKDIR")" = tmpfs ] ||
+	echo "          (not tmpfs: filesystem costs are part of the times)"
+echo "rounds:   1 warm-up + $ROUNDS measured, tools in alternation" \
+     "$( [ "$QUICK" = 1 ] && echo '(QUICK=1)')"
+echo
+
+# ---- running --------------------------------------------------------------
+# timed LOGFILE CMD...: run CMD under timeit, stdout discarded; print
+# "wall user sys maxrss" or fail loudly.
+timed() {
+	log=$1
+	shift
+	if ! "$TIMEIT" "$@" </dev/null >/dev/null 2>"$log"; then
+		echo "bench: failed: $*" >&2
+		tail -n 5 "$log" >&2
+		exit 1
+	fi
+	sed -n 's/^timeit: wall=\([^ ]*\) user=\([^ ]*\) sys=\([^ ]*\) maxrss_kb=\([^ ]*\) .*/\1 \2 \3 \4/p' \
+		"$log" | tail -n 1
+}
+
+# Tools of the current scenario: "label|command words" (commands are
+# word-split, no quoting inside; paths have no spaces).
+set_tools() {
+	TOOLS=
+	for t in "$@"; do
+		case $t in strace*) [ -n "$STRACE" ] || continue ;; esac
+		TOOLS="$TOOLS$t
+"
+	done
+}
+
+# Run before every measured command (e.g. a fresh extraction directory)
+# and after it; default: nothing.
+pre_run() { :; }
+post_run() { :; }
+
+# scenario NAME: run TOOLS round-robin, 1 warm-up + ROUNDS rounds; each
+# measurement is appended to $results as "NAME LABEL wall user sys rss".
+scenario() {
+	name=$1
+	printf '%-10s' "$name" >&2
+	r=0
+	while [ "$r" -le "$ROUNDS" ]; do
+		printf '%s' "$TOOLS" | while IFS='|' read -r label cmd; do
+			[ -n "$label" ] || continue
+			pre_run
+			# shellcheck disable=SC2086
+			m=$(timed "$work/log" $cmd)
+			post_run
+			[ "$r" -eq 0 ] || echo "$name $label $m" >>"$results"
+		done
+		printf ' %s' "$r" >&2
+		r=$((r + 1))
+	done
+	echo >&2
+}
+
+ST="$SYMTRACE -o /dev/null --"
+SF="$STRACE -f -qq --seccomp-bpf -e trace=symlink,symlinkat -o /dev/null"
+SE="$STRACE -f -qq -e trace=symlink,symlinkat -o /dev/null"
+MT=$BIN/mintrace
+
+# The deny rule contains a space, which set_tools' word splitting would
+# break; a tiny wrapper script passes it as one argument.
+cat >"$BIN/symtrace-deny" <<EOF
+#!/bin/sh
+exec "$SYMTRACE" -o /dev/null -r 'deny target=/nonexistent/**' -- "\$@"
+EOF
+chmod +x "$BIN/symtrace-deny"
+STD=$BIN/symtrace-deny
+# The wrapper's exec keeps the pid, so timeit still measures symtrace.
+
+echo "running (round 0 is the warm-up):" >&2
+
+W="$BIN/w_nosym $N_GETPPID $N_STAT"
+set_tools "native|$W" "mintrace|$MT $W" "symtrace|$ST $W" "strace|$SF $W"
+scenario nosym
+
+# mintrace-exit: 2 stops per call (entry and exit), like symtrace and
+# strace; plain mintrace stops once.
+W="$BIN/w_symlink $N_SYMLINK $LINKDIR"
+set_tools "native|$W" "mintrace|$MT $W" "mintrace-exit|$MT --exit $W" \
+	"symtrace|$ST $W" "strace|$SF $W"
+scenario symlink
+
+W="$BIN/w_fork $N_FORK $LINKDIR"
+set_tools "native|$W" "mintrace|$MT $W" "symtrace|$ST $W" "strace|$SF $W"
+scenario fork
+
+W="$BIN/w_syscalls $N_SYSCALLS"
+set_tools "native|$W" "mintrace|$MT --every $W" \
+	"symtrace|$SYMTRACE -o /dev/null --no-seccomp -- $W" "strace|$SE $W"
+scenario every
+
+W="$BIN/w_symlink $N_DENY $LINKDIR"
+set_tools "native|$W" "trace|$ST $W" "deny|$STD $W"
+scenario deny
+
+W="$BIN/w_symlink_mt $MT_THREADS $N_DENY $LINKDIR"
+set_tools "native|$W" "trace|$ST $W" "deny|$STD $W"
+scenario deny-mt
+
+# tar: an archive of N_TAR symlinks and N_TAR/10 small files, made once.
+tsrc=$work/tarsrc
+mkdir -p "$tsrc/d"
+i=0
+while [ "$i" -lt $((N_TAR / 10)) ]; do
+	echo "file $i" >"$tsrc/d/f$i"
+	i=$((i + 1))
+done
+(cd "$tsrc/d" && i=0 && while [ "$i" -lt "$N_TAR" ]; do
+	ln -s "f$((i % (N_TAR / 10)))" "l$i"
+	i=$((i + 1))
+done)
+tar -C "$tsrc" -cf "$work/links.tar" d
+rm -rf "$tsrc"
+XDIR=$work/x
+pre_run() { mkdir "$XDIR"; }
+post_run() { rm -rf "$XDIR"; }
+W="tar -xf $work/links.tar -C $XDIR"
+set_tools "native|$W" "mintrace|$MT $W" "symtrace|$ST $W" "strace|$SF $W"
+scenario tar
+pre_run() { :; }
+post_run() { :; }
+
+# Idle: symtrace's own CPU time while its tracee sleeps.
+m=$(timed "$work/log" $ST sleep "$IDLE_SECS")
+echo "idle symtrace $m" >>"$results"
+echo "idle       done" >&2
+echo >&2
+
+# ---- report ---------------------------------------------------------------
+# med SCENARIO LABEL [FIELD]: median of FIELD (3 = wall, 6 = maxrss) or
+# empty if the tool did not run.
+med() {
+	awk -v s="$1" -v l="$2" -v f="${3:-3}" '
+		$1 == s && $2 == l { v[n++] = $f }
+		END {
+			if (!n) exit
+			for (i = 0; i < n; i++)
+				for (j = i + 1; j < n; j++)
+					if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+			m = (n % 2) ? v[int(n / 2)] : (v[n / 2 - 1] + v[n / 2]) / 2
+			printf (f == 3 ? "%.4f\n" : "%d\n"), m
+		}' "$results"
+}
+maxof() {
+	awk -v s="$1" -v l="$2" -v f="$3" '
+		$1 == s && $2 == l && $f > m { m = $f } END { if (m) print m }' \
+		"$results"
+}
+
+echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "## Medians (wall seconds; ${ROUNDS} runs each)"
+echo
+printf '| %-9s | %10s | %10s | %10s | %10s | %s |\n' \
+	scenario native mintrace symtrace strace workload
+echo "|-----------|-----------:|-----------:|-----------:|-----------:|----------|"
+row() {
+	printf '| %-9s | %10s | %10s | %10s | %10s | %s |\n' "$1" \
+		"$(med "$1" native)" "$(med "$1" "$2")" "$(med "$1" "$3")" \
+		"$(med "$1" strace)" "$4"
+}
+row nosym mintrace symtrace "$N_GETPPID getppid + $N_STAT stat"
+row symlink mintrace symtrace "$N_SYMLINK symlinkat+unlinkat"
+row fork mintrace symtrace "$N_FORK forks, 1 symlinkat each"
+row every mintrace symtrace \
+	"$N_SYSCALLS getppid; mintrace --every, symtrace --no-seccomp, strace without --seccomp-bpf"
+row tar mintrace symtrace "tar -xf, $N_TAR symlinks + $((N_TAR / 10)) files"
+echo
+printf '| %-9s | %10s | %10s | %10s | %s |\n' scenario native trace deny workload
+echo "|-----------|-----------:|-----------:|-----------:|----------|"
+for s in deny deny-mt; do
+	case $s in
+	deny) wl="$N_DENY symlinkat+unlinkat" ;;
+	*) wl="$MT_THREADS threads, $N_DENY symlinkat+unlinkat in all" ;;
+	esac
+	printf '| %-9s | %10s | %10s | %10s | %s |\n' "$s" \
+		"$(med $s native)" "$(med $s trace)" "$(med $s deny)" "$wl"
+done
+echo
+
+# ratio NUM DEN: NUM/DEN to 3 places, or "-".
+ratio() {
+	if [ -n "$1" ] && [ -n "$2" ]; then
+		awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "-" }'
+	else
+		echo -
+	fi
+}
+# check VALUE OP LIMIT: yes/no/-
+check() {
+	if [ "$1" = - ] || [ -z "$1" ]; then
+		echo -
+		return
+	fi
+	awk -v v="$1" -v op="$2" -v l="$3" 'BEGIN {
+		ok = (op == "<=") ? v <= l : v < l
+		print ok ? "yes" : "NO"
+	}'
+}
+line() {
+	printf '| %-52s | %10s | %-10s | %-4s |\n' "$1" "$2" "$3 $4" \
+		"$(check "$2" "$3" "$4")"
+}
+echo "## Targets (issue 7)"
+echo
+printf '| %-52s | %10s | %-10s | %-4s |\n' measure value target met
+echo "|------------------------------------------------------|-----------:|------------|------|"
+line "nosym: symtrace / mintrace" \
+	"$(ratio "$(med nosym symtrace)" "$(med nosym mintrace)")" "<=" 1.02
+line "symlink: symtrace / strace --seccomp-bpf" \
+	"$(ratio "$(med symlink symtrace)" "$(med symlink strace)")" "<=" 0.50
+line "fork: symtrace / strace --seccomp-bpf" \
+	"$(ratio "$(med fork symtrace)" "$(med fork strace)")" "<=" 0.70
+line "every: symtrace --no-seccomp / strace" \
+	"$(ratio "$(med every symtrace)" "$(med every strace)")" "<=" 0.50
+line "deny: deny / trace" \
+	"$(ratio "$(med deny deny)" "$(med deny trace)")" "<=" 1.5
+line "deny-mt: deny / trace" \
+	"$(ratio "$(med deny-mt deny)" "$(med deny-mt trace)")" "<=" 1.5
+line "tar: symtrace / native" \
+	"$(ratio "$(med tar symtrace)" "$(med tar native)")" "<=" 1.15
+rss_s=$(maxof symlink symtrace 6)
+rss_f=$(maxof fork symtrace 6)
+line "symlink: symtrace peak RSS, KiB (1 tracee)" "${rss_s:--}" "<=" 4097
+line "fork: symtrace peak RSS, KiB (<=2 live)" "${rss_f:--}" "<=" 4098
+idle=$(awk '$1 == "idle" { printf "%.3f", ($4 + $5) / $3 * 100 }' "$results")
+line "idle: symtrace CPU % while tracing sleep $IDLE_SECS" "$idle" "<" 1
+echo
+echo "## For reference (not targets)"
+echo
+printf '| %-52s | %10s |\n' measure value
+echo "|------------------------------------------------------|-----------:|"
+for s in nosym symlink fork every tar; do
+	for t in mintrace symtrace strace; do
+		v=$(ratio "$(med $s $t)" "$(med $s native)")
+		[ "$v" = - ] || printf '| %-52s | %10s |\n' "$s: $t / native" "$v"
+	done
+done
+n=$N_SYMLINK
+for t in native mintrace mintrace-exit symtrace strace; do
+	v=$(med symlink $t)
+	[ -z "$v" ] || printf '| %-52s | %10s |\n' "symlink: $t, us per pair" \
+		"$(awk -v v="$v" -v n="$n" 'BEGIN { printf "%.1f", v / n * 1e6 }')"
+done
+for t in mintrace mintrace-exit symtrace strace; do
+	v=$(med symlink $t)
+	b=$(med symlink native)
+	[ -z "$v" ] || printf '| %-52s | %10s |\n' \
+		"symlink: $t overhead, us per traced call" \
+		"$(awk -v v="$v" -v b="$b" -v n="$n" 'BEGIN { printf "%.1f", (v - b) / n * 1e6 }')"
+done
+printf '| %-52s | %10s |\n' "symlink: symtrace CPU (user+sys) s, median" \
+	"$(awk '$1 == "symlink" && $2 == "symtrace" { print $4 + $5 }' "$results" |
+		sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
+printf '| %-52s | %10s |\n' "symlink: symtrace / mintrace --exit (2-stop floor)" \
+	"$(ratio "$(med symlink symtrace)" "$(med symlink mintrace-exit)")"
+printf '| %-52s | %10s |\n' "symlink: strace / mintrace --exit (2-stop floor)" \
+	"$(ratio "$(med symlink strace)" "$(med symlink mintrace-exit)")"
+printf '| %-52s | %10s |\n' "tar: mintrace / native (1-stop floor)" \
+	"$(ratio "$(med tar mintrace)" "$(med tar native)")"
