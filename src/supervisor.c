@@ -286,6 +286,14 @@ static void enforce(struct tracee *t, struct event *ev)
 	}
 }
 
+/* Did a stopped tracee vanish under us (SIGKILL, another thread's exec)?
+ * A task in a ptrace-stop answers PTRACE_PEEKUSER; a dead one ESRCH. */
+static bool task_gone(pid_t tid)
+{
+	errno = 0;
+	return ptrace(PTRACE_PEEKUSER, tid, 0, 0) == -1 && errno == ESRCH;
+}
+
 static void decide(struct event *ev)
 {
 	struct policy_input in;
@@ -293,6 +301,10 @@ static void decide(struct event *ev)
 
 	if (!cfg->policy || policy_count(cfg->policy) == 0)
 		return;
+	if (enforcing && (ev->target.status != TSTR_OK ||
+			  ev->linkpath.status != TSTR_OK) && task_gone(ev->tid))
+		return; /* killed meanwhile (e.g. by another thread's execve):
+			 * reported with "= ?" when reaped, nothing to judge */
 	if (enforcing && (ev->target.status != TSTR_OK ||
 			  ev->linkpath.status != TSTR_OK)) {
 		/* Fail closed: what we cannot read we cannot judge (the
@@ -542,6 +554,11 @@ static void on_move_entry(struct tracee *t, const struct syscall_state *st,
 	ev->has_dirfd = sc != SC_RENAME && sc != SC_LINK;
 	ev->dirfd = m.newdfd;
 	ev->silent = true;
+	if ((ev->target.status != TSTR_OK || ev->linkpath.status != TSTR_OK) &&
+	    task_gone(t->tid)) {
+		t->ev = ev; /* "= ?" when reaped */
+		return;
+	}
 	if (ev->target.status != TSTR_OK || ev->linkpath.status != TSTR_OK) {
 		/* Fail closed, as for symlinkat. */
 		ev->silent = false;
@@ -694,9 +711,12 @@ static pid_t wait_bounded(pid_t which, int *status, long timeout_us)
 	return r;
 }
 
+static unsigned long defer_seq;
+
 static void defer(struct tracee *u, int status, bool created)
 {
 	u->deferred_status = status;
+	u->deferred_seq = ++defer_seq;
 	u->flags |= TF_DEFERRED | (created ? TF_DEFERRED_NEW : 0);
 	u->flags &= ~TF_FREEZING;
 }
@@ -724,13 +744,23 @@ static void freeze_send(struct tracee *u, void *arg)
 	 * (which stops it for us first); waiting for it to stop could wait
 	 * for its child, which may be the caller. */
 	if (u->tid == fc->self ||
-	    (u->flags & (TF_DEFERRED | TF_FREEZING | TF_IN_VFORK)))
+	    (u->flags & (TF_DEFERRED | TF_QUEUED | TF_FREEZING | TF_IN_VFORK)))
 		return;
 	if (!fc->all && !shares_mm(fc->self, u->tid))
 		return;
-	/* ESRCH: dying; its exit status is on its way and counts. */
-	if (ptrace(PTRACE_INTERRUPT, u->tid, 0, 0) < 0 && errno != ESRCH)
-		return;
+	/* ESRCH: dying; its exit status is on its way and counts - unless
+	 * there is none left to collect (then it is only a stale entry). */
+	if (ptrace(PTRACE_INTERRUPT, u->tid, 0, 0) < 0) {
+		int st;
+
+		if (errno != ESRCH)
+			return;
+		if (waitpid(u->tid, &st, __WALL | WNOHANG) < 0 &&
+		    errno == ECHILD) {
+			u->flags |= TF_STALE;
+			return;
+		}
+	}
 	u->flags |= TF_FREEZING;
 	fc->pending++;
 }
@@ -759,31 +789,98 @@ static bool freeze_others(struct tracee *t, bool all)
 	return true;
 }
 
+struct deferred {
+	unsigned long seq;
+	pid_t tid;
+};
+
 static void collect_deferred(struct tracee *u, void *arg)
 {
 	struct sbuf *list = arg;
 
 	u->flags &= ~TF_FREEZING;
-	if (u->flags & TF_DEFERRED)
-		sbuf_add(list, &u->tid, sizeof(pid_t));
+	if (u->flags & TF_STALE) {
+		tracee_del(u);
+		return;
+	}
+	if (u->flags & TF_DEFERRED) {
+		struct deferred d = { u->deferred_seq, u->tid };
+
+		sbuf_add(list, &d, sizeof(d));
+	}
 }
 
-/* Handle, in order, the statuses collected while frozen. */
+static int by_seq(const void *a, const void *b)
+{
+	const struct deferred *x = a, *y = b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Statuses taken from the kernel but not handled yet, oldest first: those
+ * collected while frozen, handed over by thaw().  The main loop handles
+ * them before it waits for new ones; their tasks stay stopped until then
+ * (TF_QUEUED), so later freezes skip them.  Handling them here, inside
+ * thaw, would nest: a queued symlink call freezes the others, whose thaw
+ * handles the next call, and so on without bound. */
+struct queued {
+	pid_t tid;
+	int status;
+	bool created;
+};
+
+static struct queued *queue;
+static size_t queue_head, queue_len, queue_cap;
+
+static void enqueue(pid_t tid, int status, bool created)
+{
+	if (queue_head + queue_len == queue_cap) {
+		if (queue_head > 0) {
+			memmove(queue, queue + queue_head,
+				queue_len * sizeof(*queue));
+			queue_head = 0;
+		} else {
+			queue_cap = queue_cap ? queue_cap * 2 : 64;
+			queue = xrealloc(queue, queue_cap * sizeof(*queue));
+		}
+	}
+	queue[queue_head + queue_len++] = (struct queued){ tid, status,
+							   created };
+}
+
+static bool dequeue(struct queued *q)
+{
+	if (!queue_len)
+		return false;
+	*q = queue[queue_head++];
+	if (--queue_len == 0)
+		queue_head = 0;
+	return true;
+}
+
+/* End a freeze: queue the statuses collected meanwhile, in the order they
+ * came. */
 static void thaw(void)
 {
 	struct sbuf list = SBUF_INIT;
+	size_t n;
 
 	tracee_foreach(collect_deferred, &list);
-	for (size_t i = 0; i < list.len / sizeof(pid_t); i++) {
-		pid_t tid;
+	n = list.len / sizeof(struct deferred);
+	if (n > 1)
+		qsort(list.buf, n, sizeof(struct deferred), by_seq);
+	for (size_t i = 0; i < n; i++) {
+		struct deferred d;
 		struct tracee *u;
 
-		memcpy(&tid, list.buf + i * sizeof(pid_t), sizeof(tid));
-		u = tracee_find(tid);
+		memcpy(&d, list.buf + i * sizeof(d), sizeof(d));
+		u = tracee_find(d.tid);
 		if (!u || !(u->flags & TF_DEFERRED))
 			continue;
-		u->flags &= ~TF_DEFERRED;
-		handle_status(tid, u->deferred_status);
+		enqueue(d.tid, u->deferred_status,
+			u->flags & TF_DEFERRED_NEW);
+		u->flags &= ~(TF_DEFERRED | TF_DEFERRED_NEW);
+		u->flags |= TF_QUEUED;
 	}
 	sbuf_free(&list);
 }
@@ -1060,12 +1157,13 @@ static void on_stop(struct tracee *t, int status, bool created)
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE: {
 		unsigned long child;
-		bool c;
 
-		if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &child) == 0) {
-			tracee_get((pid_t)child, &c);
+		/* The child is added when its first stop comes (it may
+		 * already have come, and even its exit: creating it here
+		 * could resurrect a dead tid).  Until then it is stopped by
+		 * the kernel and runs nothing. */
+		if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &child) == 0)
 			count_task((pid_t)child, event);
-		}
 		if (event == PTRACE_EVENT_VFORK)
 			t->flags |= TF_IN_VFORK;
 		resume(t, 0);
@@ -1453,7 +1551,25 @@ static void detach_task(struct tracee *t, int sig)
 static void detach_all(void)
 {
 	size_t n = tracee_count();
+	struct queued q;
 
+	/* Tasks with a status in the queue are stopped already: release
+	 * them now (a signal-delivery stop hands its signal back). */
+	while (dequeue(&q)) {
+		struct tracee *t = tracee_find(q.tid);
+
+		if (!t)
+			continue;
+		t->flags &= ~TF_QUEUED;
+		if (WIFEXITED(q.status) || WIFSIGNALED(q.status)) {
+			gone(t, q.status);
+		} else if (WIFSTOPPED(q.status) && (q.status >> 16) == 0 &&
+			   WSTOPSIG(q.status) != (SIGTRAP | 0x80)) {
+			detach_task(t, WSTOPSIG(q.status));
+		} else {
+			detach_task(t, 0);
+		}
+	}
 	tracee_foreach(interrupt_one, NULL);
 	while (tracee_count() > 0) {
 		int status, sig;
@@ -1588,15 +1704,13 @@ static pid_t wait_next(int *status)
 	return waitpid(-1, status, __WALL);
 }
 
-static void handle_status(pid_t pid, int status)
+static void handle_status_as(pid_t pid, int status, bool was_new)
 {
 	bool created;
 	struct tracee *t = tracee_get(pid, &created);
 
-	if (t->flags & TF_DEFERRED_NEW) {
-		t->flags &= ~TF_DEFERRED_NEW;
-		created = true;
-	}
+	created = created || was_new;
+	t->flags &= ~TF_QUEUED;
 	if (WIFEXITED(status) || WIFSIGNALED(status)) {
 		forget_wake_tid(pid);
 		gone(t, status);
@@ -1606,6 +1720,11 @@ static void handle_status(pid_t pid, int status)
 	}
 	if (WIFSTOPPED(status))
 		on_stop(t, status, created);
+}
+
+static void handle_status(pid_t pid, int status)
+{
+	handle_status_as(pid, status, false);
 }
 
 int supervise(const struct config *c)
@@ -1642,9 +1761,15 @@ int supervise(const struct config *c)
 		int status;
 		pid_t pid;
 
+		struct queued q;
+
 		if (detach_requested) {
 			detach_all();
 			break;
+		}
+		if (dequeue(&q)) {
+			handle_status_as(q.tid, q.status, q.created);
+			continue;
 		}
 		pid = wait_next(&status);
 		if (pid < 0) {
@@ -1666,6 +1791,7 @@ int supervise(const struct config *c)
 	}
 	flush_output();
 	sbuf_free(&line);
+	free(queue);
 	/* Attach mode: 0 after detaching or when every process exited. */
 	return attach_mode ? 0 : exit_code();
 }

@@ -20,6 +20,8 @@ enum {
 	TF_DEFERRED_NEW = 1u << 7, /* ... and was unknown when it came */
 	TF_IN_VFORK = 1u << 8,   /* suspended in vfork() until its child
 	                          * execs or exits (VFORK_DONE) */
+	TF_STALE = 1u << 9,      /* gone, with no status left to collect */
+	TF_QUEUED = 1u << 10,    /* stopped, its status waits in the queue */
 };
 
 struct tracee {
@@ -27,6 +29,7 @@ struct tracee {
 	unsigned flags;
 	struct event *ev; /* the pending call: entry seen, exit not yet */
 	int deferred_status; /* with TF_DEFERRED */
+	unsigned long deferred_seq; /* arrival order of deferred_status */
 	struct tracee *next; /* hash chain */
 };
 
