@@ -13,34 +13,7 @@ skip_unless_ptrace
 w=$tmp/w
 mkdir "$w" && cd "$w" || fail "cannot set up $w"
 
-# Kill what we started if a check fails half-way.
-hpid='' spid=''
-reap()
-{
-	_st=$?
-	# shellcheck disable=SC2086
-	[ -n "$spid$hpid" ] && kill -KILL $spid $hpid 2>/dev/null
-	return $_st
-}
-trap 'reap; cleanup' EXIT
-
-# wait_grep PATTERN FILE [TENTHS]: wait until FILE has a line matching
-# the extended regex PATTERN.
-wait_grep()
-{
-	_n=${3:-100}
-	until grep -Eq "$1" "$2" 2>/dev/null; do
-		_n=$((_n - 1))
-		[ $_n -le 0 ] && return 1
-		sleep 0.1
-	done
-}
-
-# tracer_of PID: the TracerPid of PID.
-tracer_of()
-{
-	sed -n 's/^TracerPid:[[:space:]]*//p' /proc/"$1"/status 2>/dev/null
-}
+. "$TESTSRC/attach-lib.sh"
 
 # last_link LOG: the highest N of the "lN" lines the helper printed.
 last_link()
