@@ -223,6 +223,15 @@ static void notice_exit(pid_t tid, int status)
 	emit_line();
 }
 
+/* Report a call whose process was killed at entry (no exit stop will
+ * come), and free it. */
+static void report_now(struct event *ev)
+{
+	emit(ev);
+	event_free(ev);
+	free(ev);
+}
+
 static void finish_and_free(struct tracee *t)
 {
 	if (!t->ev)
@@ -602,9 +611,7 @@ static void on_move_entry(struct tracee *t, const struct syscall_state *st,
 		enforce(t, ev);
 	}
 	if (ev->action == ACT_KILL) {
-		emit(ev);
-		event_free(ev);
-		free(ev);
+		report_now(ev);
 		return;
 	}
 	/* Keep the event even when no symlink was seen: the exit check
@@ -947,10 +954,7 @@ static void on_entry(struct tracee *t, const struct syscall_state *st)
 		decide(ev);
 		enforce(t, ev);
 		if (ev->action == ACT_KILL) {
-			/* No exit stop will come: report now. */
-			emit(ev);
-			event_free(ev);
-			free(ev);
+			report_now(ev);
 			return;
 		}
 		t->ev = ev;

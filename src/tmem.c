@@ -133,7 +133,8 @@ static void finish_path(char *buf, ssize_t r, struct tstr *out)
 		return;
 	}
 	buf[out->len] = '\0';
-	out->buf = buf;
+	/* Keep only the string: pending events live as long as their call. */
+	out->buf = xrealloc(buf, out->len + 1);
 }
 
 /* Finish a string whose first have bytes (up to the end of its first
@@ -208,7 +209,6 @@ void tmem_read_path(pid_t tid, uint64_t addr, struct tstr *out)
 {
 	char *buf;
 	ssize_t r;
-	char *nul;
 
 	memset(out, 0, sizeof(*out));
 	out->addr = addr;
@@ -219,25 +219,5 @@ void tmem_read_path(pid_t tid, uint64_t addr, struct tstr *out)
 	/* PATH_MAX bytes span at most two pages: one call. */
 	buf = xmalloc(PATH_MAX + 1);
 	r = read_upto(tid, addr, buf, PATH_MAX);
-	if (r <= 0) {
-		free(buf);
-		out->status = TSTR_FAULT;
-		return;
-	}
-	nul = memchr(buf, '\0', (size_t)r);
-	if (nul) {
-		out->status = TSTR_OK;
-		out->len = (size_t)(nul - buf);
-	} else if (r == PATH_MAX) {
-		/* Like the kernel: no NUL in PATH_MAX bytes, ENAMETOOLONG. */
-		out->status = TSTR_TOOLONG;
-		out->len = PATH_MAX;
-	} else {
-		/* The string runs into an unreadable page. */
-		free(buf);
-		out->status = TSTR_FAULT;
-		return;
-	}
-	buf[out->len] = '\0';
-	out->buf = xrealloc(buf, out->len + 1);
+	finish_path(buf, r, out);
 }
