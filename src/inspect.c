@@ -448,8 +448,17 @@ bool inspect_exit(struct event *ev)
 			both);
 	ev->target_exit = both[0];
 	ev->linkpath_exit = both[1];
-	if (!tstr_same(&ev->target, &ev->target_exit) ||
-	    !tstr_same(&ev->linkpath, &ev->linkpath_exit))
+	if ((both[0].status == TSTR_FAULT || both[1].status == TSTR_FAULT) &&
+	    !tmem_task_alive(ev->tid)) {
+		/* The address space went away (another thread's execve
+		 * killed this one after its call): no second read, which is
+		 * not a difference. */
+		tstr_free(&ev->target_exit);
+		tstr_free(&ev->linkpath_exit);
+	}
+	if (ev->target_exit.status != TSTR_UNSET &&
+	    (!tstr_same(&ev->target, &ev->target_exit) ||
+	     !tstr_same(&ev->linkpath, &ev->linkpath_exit)))
 		diff = true;
 
 	/* What the kernel really created, if it created anything. */

@@ -295,12 +295,10 @@ static void enforce(struct tracee *t, struct event *ev)
 	}
 }
 
-/* Did a stopped tracee vanish under us (SIGKILL, another thread's exec)?
- * A task in a ptrace-stop answers PTRACE_PEEKUSER; a dead one ESRCH. */
+/* Did a stopped tracee vanish under us (SIGKILL, another thread's exec)? */
 static bool task_gone(pid_t tid)
 {
-	errno = 0;
-	return ptrace(PTRACE_PEEKUSER, tid, 0, 0) == -1 && errno == ESRCH;
+	return !tmem_task_alive(tid);
 }
 
 static void decide(struct event *ev)

@@ -19,6 +19,12 @@
 
 static int use_peek;
 
+bool tmem_task_alive(pid_t tid)
+{
+	errno = 0;
+	return !(ptrace(PTRACE_PEEKUSER, tid, 0, 0) == -1 && errno == ESRCH);
+}
+
 void tmem_force_peek(int on)
 {
 	use_peek = on;

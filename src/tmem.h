@@ -2,6 +2,7 @@
 #ifndef SYMTRACE_TMEM_H
 #define SYMTRACE_TMEM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -20,6 +21,11 @@ void tmem_read_path(pid_t tid, uint64_t addr, struct tstr *out);
 /* The same for two strings (target and linkpath) with one
  * process_vm_readv where possible. */
 void tmem_read_paths(pid_t tid, const uint64_t addr[2], struct tstr out[2]);
+
+/* Is the stopped tracee still there?  A task in a ptrace-stop answers
+ * PTRACE_PEEKUSER; one that was killed meanwhile (SIGKILL, another
+ * thread's execve) answers ESRCH. */
+bool tmem_task_alive(pid_t tid);
 
 /* Force the PTRACE_PEEKDATA fallback (tests). */
 void tmem_force_peek(int on);
