@@ -40,6 +40,9 @@ const struct arch_abi_desc arch_abis[] = {
 			[SC_LINK] = 86,
 			[SC_LINKAT] = 265,
 			[SC_PROCESS_VM_WRITEV] = 311,
+			[SC_OPEN] = 2,
+			[SC_OPENAT] = 257,
+			[SC_OPENAT2] = 437,
 		},
 	},
 	{
@@ -61,6 +64,9 @@ const struct arch_abi_desc arch_abis[] = {
 			[SC_LINK] = 9,
 			[SC_LINKAT] = 303,
 			[SC_PROCESS_VM_WRITEV] = 348,
+			[SC_OPEN] = 5,
+			[SC_OPENAT] = 295,
+			[SC_OPENAT2] = 437,
 		},
 	},
 	{
@@ -84,6 +90,9 @@ const struct arch_abi_desc arch_abis[] = {
 			[SC_LINKAT] = 265,
 			/* x32 has its own (compat) entry here. */
 			[SC_PROCESS_VM_WRITEV] = 540,
+			[SC_OPEN] = 2,
+			[SC_OPENAT] = 257,
+			[SC_OPENAT2] = 437,
 		},
 	},
 };
@@ -110,6 +119,9 @@ static const char *const sysc_names[] = {
 	[SC_LINK] = "link",
 	[SC_LINKAT] = "linkat",
 	[SC_PROCESS_VM_WRITEV] = "process_vm_writev",
+	[SC_OPEN] = "open",
+	[SC_OPENAT] = "openat",
+	[SC_OPENAT2] = "openat2",
 };
 
 const char *abi_name(enum abi abi)

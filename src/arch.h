@@ -35,6 +35,9 @@ enum sysc {
 	SC_LINK,
 	SC_LINKAT,
 	SC_PROCESS_VM_WRITEV,
+	SC_OPEN,     /* traced only when opening for writing */
+	SC_OPENAT,   /* likewise */
+	SC_OPENAT2,  /* flags in memory: always traced */
 	SC_COUNT,
 };
 

@@ -46,6 +46,7 @@
 #include "seccomp.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <sched.h>
@@ -89,6 +90,8 @@ enum {
 	LBL_ENOSYS,
 	LBL_CLONE,
 	LBL_SECCOMP,
+	LBL_OPEN,   /* open: flags are args[1] */
+	LBL_OPENAT, /* openat: flags are args[2] */
 	LBL_FIRST_DYNAMIC, /* arch and ABI blocks */
 };
 
@@ -186,6 +189,10 @@ static int emit_abi(struct builder *b, const struct filter_spec *spec,
 			lbl = LBL_CLONE;
 		else if (sc == SC_SECCOMP)
 			lbl = LBL_SECCOMP;
+		else if (sc == SC_OPEN)
+			lbl = LBL_OPEN;
+		else if (sc == SC_OPENAT)
+			lbl = LBL_OPENAT;
 		else
 			lbl = LBL_TRACE;
 		emit(b, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr | d->nr_bit,
@@ -270,6 +277,19 @@ static void emit_tail(struct builder *b)
 		emit(b, BPF_JMP | BPF_JSET | BPF_K,
 		     (uint32_t)SECCOMP_FILTER_FLAG_NEW_LISTENER, LBL_TRACE,
 		     LBL_ALLOW);
+	}
+	/* open/openat for writing (O_WRONLY or O_RDWR in the low bits). */
+	if (b->used[LBL_OPEN]) {
+		place(b, LBL_OPEN);
+		emit_stmt(b, BPF_LD | BPF_W | BPF_ABS, ARG_LO(1));
+		emit(b, BPF_JMP | BPF_JSET | BPF_K, O_WRONLY | O_RDWR,
+		     LBL_TRACE, LBL_ALLOW);
+	}
+	if (b->used[LBL_OPENAT]) {
+		place(b, LBL_OPENAT);
+		emit_stmt(b, BPF_LD | BPF_W | BPF_ABS, ARG_LO(2));
+		emit(b, BPF_JMP | BPF_JSET | BPF_K, O_WRONLY | O_RDWR,
+		     LBL_TRACE, LBL_ALLOW);
 	}
 	if (b->used[LBL_TRACE]) {
 		place(b, LBL_TRACE);

@@ -15,7 +15,8 @@
 /* Which calls to trace: bit (1u << SC_xxx) for each enum sysc.  Special
  * cases: SC_CLONE is traced only when its flags argument has
  * CLONE_UNTRACED; SC_SECCOMP only for SECCOMP_SET_MODE_FILTER with
- * SECCOMP_FILTER_FLAG_NEW_LISTENER.  A call in enosys_mask is failed with ENOSYS by
+ * SECCOMP_FILTER_FLAG_NEW_LISTENER; SC_OPEN and SC_OPENAT only when their
+ * flags have O_WRONLY or O_RDWR.  A call in enosys_mask is failed with ENOSYS by
  * the filter itself (no stop); that wins over trace_mask.  Arguments are
  * compared on their low 32 bits (the kernel takes them as unsigned int). */
 struct filter_spec {

@@ -658,8 +658,8 @@ static void on_move_exit(struct tracee *t, struct event *ev)
  * children: kcmp(KCMP_VM)); when a string lies in a shared writable
  * mapping, every traced task, and we read again.  Other traced processes
  * cannot reach T's memory otherwise: process_vm_writev is refused in deny
- * mode, and a write through /proc/PID/mem is caught by the verification
- * at exit (undo + kill).  The tasks stay stopped until T's call has
+ * mode, and opening another traced process's /proc/PID/mem for writing
+ * kills the opener (mem_open_exit).  The tasks stay stopped until T's call has
  * returned and its result has been verified.  Their wait statuses
  * are collected and handled afterwards, in order, so nothing they do is
  * lost: a pending signal is still delivered, an interrupted sleep is
@@ -963,12 +963,77 @@ static void on_entry(struct tracee *t, const struct syscall_state *st)
 									 : 2;
 			on_move_entry(t, st, sc);
 		}
+	} else if (sc == SC_OPEN || sc == SC_OPENAT || sc == SC_OPENAT2) {
+		/* (Without the filter every open stops: the same test.) */
+		if (enforcing &&
+		    (sc == SC_OPENAT2 ||
+		     (st->args[sc == SC_OPEN ? 1 : 2] & (O_WRONLY | O_RDWR)))) {
+			ev = new_event(t, st, sc);
+			ev->silent = true;
+			t->ev = ev; /* judged at its exit: mem_open_exit() */
+		}
 	} else if (st->abi == ABI_UNKNOWN && enforcing) {
 		/* Fail closed on an ABI we cannot decode. */
 		arch_skip_syscall(t->tid, -(int64_t)ENOSYS);
 	} else if (enforcing && sc != SC_NONE) {
 		side_door(t, st, sc);
 	}
+}
+
+/* Deny mode: a traced process that opens another traced process's
+ * /proc/PID/mem (or /proc/PID/task/TID/mem) for writing could rewrite that
+ * process's path strings while it is stopped for judging.  Checked at the
+ * open's exit, on the descriptor the kernel really returned (no race with
+ * the path string): such an opener is killed before it gets back to user
+ * space, so it never writes.  Its own memory, or a process symtrace does
+ * not trace, is not our concern. */
+static void mem_open_exit(struct tracee *t, struct event *ev)
+{
+	char link[64], fdinfo[64], buf[256];
+	_cleanup_free_ char *path = NULL;
+	long long owner = 0, flags = -1;
+	const char *p;
+	char *end;
+	FILE *f;
+
+	if (!ev->finished || ev->ret < 0)
+		return;
+	snprintf(link, sizeof(link), "/proc/%d/fd/%lld", (int)t->tid,
+		 (long long)ev->ret);
+	path = xreadlink(link);
+	if (!path || strncmp(path, "/proc/", 6) != 0)
+		return;
+	p = path + 6;
+	owner = strtoll(p, &end, 10);
+	if (end == p || owner <= 0)
+		return;
+	if (strncmp(end, "/task/", 6) == 0) {
+		p = end + 6;
+		owner = strtoll(p, &end, 10);
+		if (end == p || owner <= 0)
+			return;
+	}
+	if (strcmp(end, "/mem") != 0 || !tracee_find((pid_t)owner) ||
+	    shares_mm(t->tid, (pid_t)owner))
+		return;
+	snprintf(fdinfo, sizeof(fdinfo), "/proc/%d/fdinfo/%lld", (int)t->tid,
+		 (long long)ev->ret);
+	f = fopen(fdinfo, "re");
+	while (f && fgets(buf, sizeof(buf), f))
+		if (strncmp(buf, "flags:", 6) == 0)
+			flags = strtoll(buf + 6, NULL, 8);
+	if (f)
+		fclose(f);
+	if (flags >= 0 && !(flags & (O_WRONLY | O_RDWR)))
+		return;
+	inspect_ident(ev, ident_needed);
+	ev->target.status = TSTR_OK;
+	ev->target.len = strlen(path);
+	ev->target.buf = path;
+	path = NULL;
+	ev->silent = false;
+	ev->action = ACT_KILL;
+	kill(t->tid, SIGKILL);
 }
 
 static void on_exit_stop(struct tracee *t, const struct syscall_state *st)
@@ -995,6 +1060,9 @@ static void on_exit_stop(struct tracee *t, const struct syscall_state *st)
 		if (inspect_exit(ev) && enforcing && !blocks(ev->action) &&
 		    ev->ret == 0)
 			undo_toctou(t, ev);
+	} else if (ev->sc == SC_OPEN || ev->sc == SC_OPENAT ||
+		   ev->sc == SC_OPENAT2) {
+		mem_open_exit(t, ev);
 	}
 	else if (ev->sc >= SC_RENAME && ev->sc <= SC_LINKAT)
 		on_move_exit(t, ev);
@@ -1260,7 +1328,9 @@ static struct filter_spec filter_spec(void)
 		spec.trace_mask |= (1u << SC_CLONE) |
 				   (1u << SC_IO_URING_SETUP) |
 				   (1u << SC_SECCOMP) |
-				   (1u << SC_PROCESS_VM_WRITEV);
+				   (1u << SC_PROCESS_VM_WRITEV) |
+				   (1u << SC_OPEN) | (1u << SC_OPENAT) |
+				   (1u << SC_OPENAT2);
 		spec.enosys_mask |= 1u << SC_CLONE3;
 	}
 	if (moves_checked)

@@ -264,5 +264,24 @@ print("allowed" if r == 0 else os.strerror(ctypes.get_errno()))'
 	no_link guarded/l7
 done
 
+# /proc/PID/mem of another traced process, opened for writing: the opener
+# is killed before open() returns (it never prints "procmem: allowed");
+# its own /proc/self/mem stays allowed.  Without symtrace it gets through.
+"$TESTBIN/sidedoor" procmem >"$tmp/pm.out" 2>&1
+[ $? -eq 1 ] && grep -qx 'procmem: allowed' "$tmp/pm.out" ||
+	fail "procmem control: $(cat "$tmp/pm.out")"
+for mode in "" --no-seccomp; do
+	# shellcheck disable=SC2086
+	"$SYMTRACE" $mode -o "$tmp/pm.trace" --deny -- "$TESTBIN/sidedoor" \
+		procmem >"$tmp/pm.out" 2>&1
+	st=$?
+	[ $st -eq 137 ] || fail "procmem ${mode:-seccomp}: exit $st, not 137"
+	[ "$(cat "$tmp/pm.out")" = "procmem self: opened" ] ||
+		fail "procmem ${mode:-seccomp}: printed $(cat "$tmp/pm.out")"
+	grep -Eq '^\[pid [0-9]+\] openat\("/proc/[0-9]+/mem"\) = [0-9]+ <killed>$' \
+		"$tmp/pm.trace" ||
+		fail "procmem ${mode:-seccomp}: report: $(cat "$tmp/pm.trace")"
+done
+
 check_no_leftovers
 exit 0

@@ -9,6 +9,9 @@
  *   listener              seccomp(SET_MODE_FILTER, NEW_LISTENER)
  *   fallback TARGET LINK  symlink, and on failure copy TARGET instead
  *   sleeper SECS LINK     sleep, then symlink (fail-closed test)
+ *   procmem               open a child's /proc/PID/mem for writing (it
+ *                         could rewrite the child's strings); also opens
+ *                         its own /proc/self/mem, which is harmless
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -156,6 +159,28 @@ static int do_sleeper(int secs, const char *link)
 	return report("sleeper", syscall(SYS_symlink, "/etc/passwd", link));
 }
 
+static int do_procmem(void)
+{
+	char path[64];
+	pid_t child = fork();
+	int fd;
+
+	if (child == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		pause();
+		_exit(0);
+	}
+	fd = open("/proc/self/mem", O_RDWR);
+	printf("procmem self: %s\n", fd >= 0 ? "opened" : ename(errno));
+	if (fd >= 0)
+		close(fd);
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)child);
+	fd = open(path, O_RDWR);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	return report("procmem", fd);
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -169,6 +194,8 @@ int main(int argc, char **argv)
 		return do_listener();
 	if (argc == 4 && strcmp(argv[1], "fallback") == 0)
 		return do_fallback(argv[2], argv[3]);
+	if (argc == 2 && strcmp(argv[1], "procmem") == 0)
+		return do_procmem();
 	if (argc == 4 && strcmp(argv[1], "sleeper") == 0)
 		return do_sleeper(atoi(argv[2]), argv[3]);
 	fprintf(stderr, "usage: see sidedoor.c\n");
