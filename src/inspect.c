@@ -274,32 +274,52 @@ static bool text_shared(const char *maps, uint64_t first, uint64_t last)
 	return false;
 }
 
-/* One /proc/TID/maps fd is kept open for the task that asked last (a busy
- * process asks again and again).  The fd pins the task's address space as
- * it was at open time, so it is dropped when that task execs or ends
- * (inspect_forget()). */
-static pid_t maps_tid;
-static int maps_fd = -1;
+/* /proc/TID/maps fds are kept open for the last few tasks that asked (a
+ * busy process asks again and again, from each of its threads).  An fd
+ * pins the task's address space as it was at open time, so it is dropped
+ * when that task execs or ends (inspect_forget()). */
+#define MAPS_SLOTS 8
+
+static struct {
+	pid_t tid;
+	int fd;
+	unsigned long used;
+} maps_cache[MAPS_SLOTS];
+static unsigned long maps_clock;
 
 void inspect_forget(pid_t tid)
 {
-	if (maps_fd >= 0 && (tid == 0 || tid == maps_tid)) {
-		close(maps_fd);
-		maps_fd = -1;
+	for (int i = 0; i < MAPS_SLOTS; i++) {
+		if (maps_cache[i].tid && (tid == 0 || maps_cache[i].tid == tid)) {
+			close(maps_cache[i].fd);
+			maps_cache[i].tid = 0;
+		}
 	}
 }
 
 static int maps_open(pid_t tid)
 {
 	char path[64];
+	int victim = 0, fd;
 
-	if (maps_fd >= 0 && maps_tid == tid)
-		return maps_fd;
-	inspect_forget(0);
+	for (int i = 0; i < MAPS_SLOTS; i++) {
+		if (maps_cache[i].tid == tid) {
+			maps_cache[i].used = ++maps_clock;
+			return maps_cache[i].fd;
+		}
+		if (maps_cache[i].used < maps_cache[victim].used)
+			victim = i;
+	}
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)tid);
-	maps_fd = open(path, O_RDONLY | O_CLOEXEC);
-	maps_tid = tid;
-	return maps_fd;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (maps_cache[victim].tid)
+		close(maps_cache[victim].fd);
+	maps_cache[victim].tid = tid;
+	maps_cache[victim].fd = fd;
+	maps_cache[victim].used = ++maps_clock;
+	return fd;
 }
 
 /* Is [first, last] (at most two mappings) in a shared writable mapping?

@@ -775,14 +775,20 @@ static void freeze_send(struct tracee *u, void *arg)
 static bool freeze_others(struct tracee *t, bool all)
 {
 	struct freeze_count fc = { t->tid, all, 0 };
+	bool created;
+	int status;
+	pid_t pid;
 
+	/* Tasks with a stop already waiting are stopped: collect those
+	 * first, so that only running tasks are interrupted (an interrupt
+	 * costs each an extra stop later). */
+	while ((pid = waitpid(-1, &status, __WALL | WNOHANG)) > 0)
+		defer(tracee_get(pid, &created), status, created);
 	tracee_foreach(freeze_send, &fc);
 	while (fc.pending > 0) {
-		int status;
-		bool created;
-		pid_t pid = wait_bounded(-1, &status, FREEZE_TIMEOUT_US);
 		struct tracee *u;
 
+		pid = wait_bounded(-1, &status, FREEZE_TIMEOUT_US);
 		if (pid <= 0)
 			return false;
 		u = tracee_get(pid, &created);
