@@ -690,9 +690,12 @@ static pid_t wait_bounded(pid_t which, int *status, long timeout_us)
 	struct itimerval it = { { 0, 0 }, { 0, 0 } };
 	pid_t r;
 
-	r = waitpid(which, status, __WALL | WNOHANG);
-	if (r != 0)
-		return r;
+	for (int i = 0; i < 50; i++) {
+		r = waitpid(which, status, __WALL | WNOHANG);
+		if (r != 0)
+			return r;
+		sched_yield();
+	}
 	if (!handler_set) {
 		struct sigaction sa;
 
@@ -909,6 +912,19 @@ static void finish_frozen_call(struct tracee *t)
 	thaw();
 }
 
+static void kill_peer(struct tracee *u, void *arg)
+{
+	pid_t self = *(pid_t *)arg;
+
+	if (u->tid != self && shares_mm(self, u->tid))
+		kill(u->tid, SIGKILL);
+}
+
+static void kill_mm_peers(pid_t tid)
+{
+	tracee_foreach(kill_peer, &tid);
+}
+
 /* In deny mode, after an allowed call whose strings or result differ from
  * what was approved: remove the symlinks the call may have made that were
  * not approved, report, and kill the process (fail closed). */
@@ -930,6 +946,9 @@ static void undo_toctou(struct tracee *t, struct event *ev)
 	free(other);
 	ev->action = ACT_KILL;
 	kill(ev->pid, SIGKILL);
+	/* ... and whoever shares its memory (a CLONE_VM child): the writer
+	 * of the race is among them. */
+	kill_mm_peers(t->tid);
 }
 
 static void on_entry(struct tracee *t, const struct syscall_state *st)
@@ -938,7 +957,11 @@ static void on_entry(struct tracee *t, const struct syscall_state *st)
 	struct event *ev;
 
 	if (sc == SC_SYMLINK || sc == SC_SYMLINKAT) {
-		if (enforcing && tracee_count() > 1)
+		/* In deny mode a judged call always runs to its exit before
+		 * anything else is resumed - even with no other task known
+		 * yet: a new CLONE_VM child's first stop may be waiting, and
+		 * resuming it mid-call would let it rewrite the strings. */
+		if (enforcing)
 			freeze_pending = freeze_others(t, false) ? 1 : 2;
 		ev = new_event(t, st, sc);
 		inspect_entry(ev, st->args, ident_needed);
@@ -964,9 +987,7 @@ static void on_entry(struct tracee *t, const struct syscall_state *st)
 		t->ev = ev;
 	} else if (sc >= SC_RENAME && sc <= SC_LINKAT) {
 		if (moves_checked) {
-			if (tracee_count() > 1)
-				freeze_pending = freeze_others(t, false) ? 1
-									 : 2;
+			freeze_pending = freeze_others(t, false) ? 1 : 2;
 			on_move_entry(t, st, sc);
 		}
 	} else if (sc == SC_OPEN || sc == SC_OPENAT || sc == SC_OPENAT2) {
@@ -984,6 +1005,24 @@ static void on_entry(struct tracee *t, const struct syscall_state *st)
 	} else if (enforcing && sc != SC_NONE) {
 		side_door(t, st, sc);
 	}
+}
+
+/* Is pid traced by symtrace?  Asked of the kernel, not of our table: a
+ * new child is traced before its first stop has been handled. */
+static bool traced_by_us(pid_t pid)
+{
+	char path[64], buf[256];
+	bool ours = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	while (f && fgets(buf, sizeof(buf), f))
+		if (strncmp(buf, "TracerPid:", 10) == 0)
+			ours = strtol(buf + 10, NULL, 10) == (long)getpid();
+	if (f)
+		fclose(f);
+	return ours;
 }
 
 /* Deny mode: a traced process that opens another traced process's
@@ -1019,7 +1058,7 @@ static void mem_open_exit(struct tracee *t, struct event *ev)
 		if (end == p || owner <= 0)
 			return;
 	}
-	if (strcmp(end, "/mem") != 0 || !tracee_find((pid_t)owner) ||
+	if (strcmp(end, "/mem") != 0 || !traced_by_us((pid_t)owner) ||
 	    shares_mm(t->tid, (pid_t)owner))
 		return;
 	snprintf(fdinfo, sizeof(fdinfo), "/proc/%d/fdinfo/%lld", (int)t->tid,
