@@ -785,8 +785,12 @@ static bool freeze_others(struct tracee *t, bool all)
 	/* Tasks with a stop already waiting are stopped: collect those
 	 * first, so that only running tasks are interrupted (an interrupt
 	 * costs each an extra stop later). */
-	while ((pid = waitpid(-1, &status, __WALL | WNOHANG)) > 0)
-		defer(tracee_get(pid, &created), status, created);
+	while ((pid = waitpid(-1, &status, __WALL | WNOHANG)) > 0) {
+		/* (Two statements: argument order is unspecified.) */
+		struct tracee *u = tracee_get(pid, &created);
+
+		defer(u, status, created);
+	}
 	tracee_foreach(freeze_send, &fc);
 	while (fc.pending > 0) {
 		struct tracee *u;
