@@ -224,13 +224,17 @@ struct st_procmap_query {
 static bool procmap_query_missing;
 
 /* Is addr in a shared writable mapping?  1 yes, 0 no, -1 cannot ask. */
-static int query_shared(int fd, uint64_t addr)
+/* Ask for the mapping that covers addr.  1 if it is shared and writable,
+ * 0 if not (or nothing is mapped there), -1 if the kernel cannot answer;
+ * *end is the mapping's end (0 when none). */
+static int query_vma(int fd, uint64_t addr, uint64_t *end)
 {
 	struct st_procmap_query q;
 
 	memset(&q, 0, sizeof(q));
 	q.size = sizeof(q);
 	q.query_addr = addr;
+	*end = 0;
 	if (ioctl(fd, ST_PROCMAP_QUERY, &q) < 0) {
 		if (errno == ENOENT)
 			return 0;
@@ -238,6 +242,7 @@ static int query_shared(int fd, uint64_t addr)
 			procmap_query_missing = true;
 		return -1;
 	}
+	*end = q.vma_end;
 	return (q.vma_flags & (ST_VMA_WRITABLE | ST_VMA_SHARED)) ==
 	       (ST_VMA_WRITABLE | ST_VMA_SHARED);
 }
@@ -326,25 +331,12 @@ static int maps_open(pid_t tid)
  * 1 yes, 0 no, -1 cannot ask. */
 static int range_shared(int fd, uint64_t first, uint64_t last)
 {
-	struct st_procmap_query q;
-	int r;
+	uint64_t end;
+	int r = query_vma(fd, first, &end);
 
-	memset(&q, 0, sizeof(q));
-	q.size = sizeof(q);
-	q.query_addr = first;
-	if (ioctl(fd, ST_PROCMAP_QUERY, &q) < 0) {
-		if (errno == ENOTTY || errno == EINVAL)
-			procmap_query_missing = true;
-		if (errno != ENOENT)
-			return -1;
-	} else if ((q.vma_flags & (ST_VMA_WRITABLE | ST_VMA_SHARED)) ==
-		   (ST_VMA_WRITABLE | ST_VMA_SHARED)) {
-		return 1;
-	} else if (last < q.vma_end) {
-		return 0; /* one mapping holds it all */
-	}
-	r = query_shared(fd, last);
-	return r;
+	if (r != 0 || last < end)
+		return r; /* shared, unknown, or one mapping holds it all */
+	return query_vma(fd, last, &end);
 }
 
 /* Mark the strings that lie in a shared writable mapping: processes
@@ -365,22 +357,21 @@ static void mark_shared(struct event *ev)
 	for (int i = 0; i < 2; i++) {
 		struct tstr *t = strs[i];
 		uint64_t first = t->addr, last = t->addr + t->len;
-		int a = 0, b = 0;
+		int shared = -1;
 
 		if (t->status != TSTR_OK && t->status != TSTR_TOOLONG)
 			continue;
 		if (!procmap_query_missing)
-			a = range_shared(fd, first, last);
-		if (procmap_query_missing || a < 0 || b < 0) {
+			shared = range_shared(fd, first, last);
+		if (shared < 0) {
 			if (!maps.len) {
 				lseek(fd, 0, SEEK_SET);
 				while ((n = read(fd, chunk, sizeof(chunk))) > 0)
 					sbuf_add(&maps, chunk, (size_t)n);
 			}
-			a = text_shared(sbuf_str(&maps), first, last);
-			b = 0;
+			shared = text_shared(sbuf_str(&maps), first, last);
 		}
-		if (a > 0 || b > 0) {
+		if (shared > 0) {
 			t->shared = true;
 			ev->tags |= TAG_SHARED;
 		}
@@ -414,12 +405,9 @@ void inspect_entry(struct event *ev, const uint64_t args[6], unsigned what)
 					      ? ev->linkpath.buf
 					      : NULL,
 				      &ev->dir);
-	if (ev->path && ev->target.status == TSTR_OK) {
-		char *d = path_dirname(ev->path);
-
-		ev->target_resolved = path_resolve_lexical(d, ev->target.buf);
-		free(d);
-	}
+	if (ev->path && ev->target.status == TSTR_OK)
+		ev->target_resolved = path_resolve_target(ev->path,
+							  ev->target.buf);
 }
 
 void inspect_ident(struct event *ev, unsigned what)

@@ -909,3 +909,12 @@ char *path_dirname(const char *path)
 		n--;
 	return xstrndup(path, n);
 }
+
+char *path_resolve_target(const char *link, const char *target)
+{
+	char *dir = path_dirname(link);
+	char *res = path_resolve_lexical(dir, target);
+
+	free(dir);
+	return res;
+}

@@ -77,6 +77,10 @@ bool glob_match(const char *pattern, const char *s);
  * Returns a malloc'd string; NULL if path is relative and base is NULL. */
 char *path_resolve_lexical(const char *base, const char *path);
 
+/* A symlink's target resolved lexically against the directory of link
+ * (an absolute link path): what target= rules match.  malloc'd. */
+char *path_resolve_target(const char *link, const char *target);
+
 /* The directory part of an absolute path ("/a/b" -> "/a", "/a" -> "/"),
  * malloc'd. */
 char *path_dirname(const char *path);

@@ -422,8 +422,7 @@ static char *symlink_contents(const char *abs)
 static struct verdict judge_at(const struct event *ev, const char *contents,
 			       const char *dest)
 {
-	_cleanup_free_ char *dir = path_dirname(dest);
-	_cleanup_free_ char *resolved = path_resolve_lexical(dir, contents);
+	_cleanup_free_ char *resolved = path_resolve_target(dest, contents);
 	struct policy_input in = {
 		.target = contents,
 		.target_resolved = resolved,
@@ -599,13 +598,9 @@ static void on_move_entry(struct tracee *t, const struct syscall_state *st,
 		ev->action = v.action;
 		ev->rule = v.rule;
 		ev->deny_errno = v.err;
-		if (ev->disk_target && ev->path) {
-			char *d = path_dirname(ev->path);
-
+		if (ev->disk_target && ev->path)
 			ev->target_resolved =
-				path_resolve_lexical(d, ev->disk_target);
-			free(d);
-		}
+				path_resolve_target(ev->path, ev->disk_target);
 		enforce(t, ev);
 	}
 	if (ev->action == ACT_KILL) {
