@@ -161,15 +161,25 @@ static int do_sleeper(int secs, const char *link)
 
 static int do_procmem(void)
 {
-	char path[64];
-	pid_t child = fork();
-	int fd;
+	char path[64], c;
+	pid_t child;
+	int fd, ready[2];
 
+	if (pipe(ready) < 0)
+		return 2;
+	child = fork();
 	if (child == 0) {
+		/* Die with the parent (killed for its open), and say so
+		 * only once that is armed: the parent waits for it, so the
+		 * child is running - and traced - before the open. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(2);
 		pause();
 		_exit(0);
 	}
+	if (child < 0 || read(ready[0], &c, 1) != 1)
+		return 2;
 	fd = open("/proc/self/mem", O_RDWR);
 	printf("procmem self: %s\n", fd >= 0 ? "opened" : ename(errno));
 	if (fd >= 0)
