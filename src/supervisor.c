@@ -768,6 +768,25 @@ static void freeze_send(struct tracee *u, void *arg)
 	fc->pending++;
 }
 
+/* An exec by a thread other than the leader is reported under the
+ * leader's tid; the thread's own tid is gone and will never stop.  If we
+ * were waiting for it, stop waiting. */
+static bool former_freezing(pid_t pid, int status)
+{
+	unsigned long former;
+	struct tracee *old;
+
+	if (!WIFSTOPPED(status) || (unsigned)status >> 16 != PTRACE_EVENT_EXEC ||
+	    ptrace(PTRACE_GETEVENTMSG, pid, 0, &former) < 0 ||
+	    (pid_t)former == pid)
+		return false;
+	old = tracee_find((pid_t)former);
+	if (!old || !(old->flags & TF_FREEZING))
+		return false;
+	old->flags &= ~TF_FREEZING;
+	return true;
+}
+
 /* Stop the traced tasks that share t's address space, or (all) every
  * traced task but t.  Returns true if all of them stopped. */
 static bool freeze_others(struct tracee *t, bool all)
@@ -795,6 +814,8 @@ static bool freeze_others(struct tracee *t, bool all)
 			return false;
 		u = tracee_get(pid, &created);
 		if (u->flags & TF_FREEZING)
+			fc.pending--;
+		if (former_freezing(pid, status))
 			fc.pending--;
 		/* (New children arrive stopped: deferred as well.) */
 		defer(u, status, created);
@@ -845,6 +866,19 @@ struct queued {
 static struct queued *queue;
 static size_t queue_head, queue_len, queue_cap;
 
+/* A task with a status in the queue is stopped and stays so until we
+ * resume it; if the kernel reports it again meanwhile, it either died (an
+ * exit status) or is no longer the task that stopped (a thread exec'd and
+ * took the old leader's tid: PTRACE_EVENT_EXEC).  Either way the earlier
+ * status is void: handling it would resume a task that is stopped
+ * somewhere else, at a stop we have not seen - a symlink call's, say. */
+static void drop_queued(pid_t tid)
+{
+	for (size_t i = queue_head; i < queue_head + queue_len; i++)
+		if (queue[i].tid == tid)
+			queue[i].tid = 0;
+}
+
 static void enqueue(pid_t tid, int status, bool created)
 {
 	if (queue_head + queue_len == queue_cap) {
@@ -861,14 +895,18 @@ static void enqueue(pid_t tid, int status, bool created)
 							   created };
 }
 
+/* The next status to handle, skipping those made void (drop_queued) and
+ * those of tasks forgotten since (the old tid of a thread that exec'd). */
 static bool dequeue(struct queued *q)
 {
-	if (!queue_len)
-		return false;
-	*q = queue[queue_head++];
-	if (--queue_len == 0)
-		queue_head = 0;
-	return true;
+	while (queue_len) {
+		*q = queue[queue_head++];
+		if (--queue_len == 0)
+			queue_head = 0;
+		if (q->tid && tracee_find(q->tid))
+			return true;
+	}
+	return false;
 }
 
 /* End a freeze: queue the statuses collected meanwhile, in the order they
@@ -890,6 +928,8 @@ static void thaw(void)
 		u = tracee_find(d.tid);
 		if (!u || !(u->flags & TF_DEFERRED))
 			continue;
+		if (u->flags & TF_QUEUED)
+			drop_queued(d.tid);
 		enqueue(d.tid, u->deferred_status,
 			u->flags & TF_DEFERRED_NEW);
 		u->flags &= ~(TF_DEFERRED | TF_DEFERRED_NEW);
@@ -1184,8 +1224,19 @@ static void on_exec(struct tracee *t)
 		 * the old leader vanished without an exit report. */
 		old = tracee_find((pid_t)former);
 		finish_and_free(t);
+		/* The entry now stands for the thread that exec'd.  Of the
+		 * old leader's state only what belongs to the thread group
+		 * stays; of the exec'ing thread's, how it was traced.  Any
+		 * status either had pending is void (see drop_queued): its
+		 * queue entries go with the entry of the old tid, and t's
+		 * were dropped when this event was queued. */
+		if (t->flags & TF_QUEUED)
+			drop_queued(t->tid);
+		t->flags &= ~(TF_GROUP_STOP | TF_GONE_PENDING | TF_FREEZING |
+			      TF_DEFERRED | TF_DEFERRED_NEW | TF_QUEUED |
+			      TF_IN_VFORK | TF_STALE);
 		if (old) {
-			t->flags = old->flags;
+			t->flags |= old->flags & TF_ATTACHED;
 			finish_and_free(old);
 			tracee_del(old);
 		}
@@ -1674,8 +1725,6 @@ static void detach_all(void)
 	while (dequeue(&q)) {
 		struct tracee *t = tracee_find(q.tid);
 
-		if (!t)
-			continue;
 		t->flags &= ~TF_QUEUED;
 		if (WIFEXITED(q.status) || WIFSIGNALED(q.status)) {
 			gone(t, q.status);

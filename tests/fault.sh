@@ -164,7 +164,7 @@ texec()
 	echo "thread exec ($mode): ok, $rounds rounds" >&2
 }
 texec trace 5
-texec deny 3 -r 'deny target=/nonexistent/**'
+texec deny 10 -r 'deny target=/nonexistent/**'
 
 # ---- the tracee closes stdout and stderr ---------------------------------
 # symtrace's report goes to its own stderr, or to -o, whatever the tracee
