@@ -95,9 +95,22 @@ static int freeze_pending;
  * written when it fills, before symtrace blocks waiting for the tracees,
  * and at exit: fewer syscalls on busy workloads, nothing held while idle. */
 #define OBUF_FLUSH 32768
+/* ... and when its oldest line is this old: a tracee that keeps symtrace
+ * busy with other stops (attach mode stops at every syscall) must not hold
+ * a line back until 32 KiB collect. */
+#define OBUF_MAX_AGE_US 200000
 
 static struct sbuf obuf = SBUF_INIT;
 static bool buffered;
+static long long obuf_since; /* mono_us() when obuf became non-empty */
+
+static long long mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 static void write_out(const struct sbuf *sb)
 {
@@ -141,8 +154,16 @@ static void emit_line(void)
 		write_out(&line);
 		return;
 	}
+	if (!obuf.len)
+		obuf_since = mono_us();
 	sbuf_add(&obuf, line.buf, line.len);
 	if (obuf.len >= OBUF_FLUSH)
+		flush_output();
+}
+
+static void flush_if_old(void)
+{
+	if (obuf.len && mono_us() - obuf_since >= OBUF_MAX_AGE_US)
 		flush_output();
 }
 
@@ -679,18 +700,41 @@ static void on_alarm(int sig)
 	alarm_fired = 1;
 }
 
+/* Up to `polls` waitpid(which, WNOHANG), with sched_yield() between them,
+ * for at most POLL_MAX_US: on a loaded machine one yield can last a whole
+ * time slice, and a tracer that never stops polling never blocks, so it
+ * never flushes its output and keeps competing for the CPU.  Returns what
+ * waitpid returned last (0: nothing yet). */
+#define POLL_MAX_US 1000
+
+static pid_t poll_wait(pid_t which, int *status, int polls)
+{
+	long long start = 0;
+	pid_t r = 0;
+
+	for (int i = 0; i < polls; i++) {
+		r = waitpid(which, status, __WALL | WNOHANG);
+		if (r != 0)
+			return r;
+		sched_yield();
+		/* (The clock is read from the vDSO: no syscall.) */
+		if (i == 0)
+			start = mono_us();
+		else if (mono_us() - start >= POLL_MAX_US)
+			break;
+	}
+	return r;
+}
+
 static pid_t wait_bounded(pid_t which, int *status, long timeout_us)
 {
 	static bool handler_set;
 	struct itimerval it = { { 0, 0 }, { 0, 0 } };
 	pid_t r;
 
-	for (int i = 0; i < 50; i++) {
-		r = waitpid(which, status, __WALL | WNOHANG);
-		if (r != 0)
-			return r;
-		sched_yield();
-	}
+	r = poll_wait(which, status, 50);
+	if (r != 0)
+		return r;
 	if (!handler_set) {
 		struct sigaction sa;
 
@@ -1844,7 +1888,7 @@ static void forget_wake_tid(pid_t tid)
  * made everything slower, 100 yielding polls made the symlink loop about
  * 20% faster than blocking at once.  An idle tracee costs 100 polls once,
  * then symtrace blocks.  SYMTRACE_POLL=N in the environment overrides
- * (0 = always block at once). */
+ * (0 = always block at once).  See poll_wait() for the time limit. */
 #define POLL_DEFAULT 100
 static int poll_count = -1;
 
@@ -1858,13 +1902,12 @@ static pid_t wait_next(int *status)
 				     ? (int)n
 				     : POLL_DEFAULT;
 	}
-	for (int i = 0; i < poll_count; i++) {
-		pid_t pid = waitpid(-1, status, __WALL | WNOHANG);
+	pid_t pid;
 
-		if (pid != 0)
-			return pid;
-		sched_yield();
-	}
+	flush_if_old();
+	pid = poll_wait(-1, status, poll_count);
+	if (pid != 0)
+		return pid;
 	flush_output();
 	return waitpid(-1, status, __WALL);
 }

@@ -116,6 +116,48 @@ run_once
 run_once -q
 run_once --quiet
 
+# A process that keeps symtrace busy (attach mode stops at every syscall:
+# symtrace never goes idle) must not have its lines held back in -o's
+# buffer: each reaches the file within OBUF_MAX_AGE_US (0.2 s) of the next
+# stop.  The links are 100 ms apart, 40 bytes a line: 32 KiB (the size
+# flush) would take over a minute.  The first line of a link made after the
+# attach must be in the file within 3 s, while symtrace still runs.
+rm -f "$w"/b* "$tmp/log"
+log=$tmp/log
+"$TESTBIN/attachee" busy "$w" >"$log" 2>&1 &
+hpid=$!
+wait_for_file "$log" || fail "busy: the helper did not start"
+before=$(sed -n 's/^b\([0-9]*\)$/\1/p' "$log" | tail -n 1)
+attach -q
+wait_grep "^b$((before + 3))\$" "$log" ||
+	{ show log "$log"; fail "busy: no progress while attached"; }
+n=30
+until grep -q '^symlinkat("busy", AT_FDCWD<' "$tmp/out" 2>/dev/null; do
+	n=$((n - 1))
+	[ $n -le 0 ] && fail "busy: no line in -o within 3 s while attached"
+	sleep 0.1
+done
+kill -0 "$spid" || fail "busy: symtrace is gone"
+kill -INT "$spid"
+wait "$spid"
+st=$?
+spid=
+[ $st -eq 0 ] || { show stderr "$tmp/err"; fail "busy: symtrace exit $st"; }
+kill -TERM "$hpid"
+wait "$hpid"
+st=$?
+hpid=
+[ $st -eq 7 ] || { show log "$log"; fail "busy: helper exit $st"; }
+grep -q '^FAIL' "$log" && { show log "$log"; fail "busy: helper failed"; }
+# Every line is one of its links, each made after the attach began.
+grep -v '^symlinkat("busy", AT_FDCWD<[^>]*>, "[^"]*/b[0-9]*") = 0$' \
+	"$tmp/out" >"$tmp/bad"
+[ -s "$tmp/bad" ] && { show bad "$tmp/bad"; fail "busy: unexpected lines"; }
+first=$(sed -n '1s/.*\/b\([0-9]*\)") = 0$/\1/p' "$tmp/out")
+[ "$first" -gt "${before:--1}" ] ||
+	fail "busy: b$first was made before attaching (b$before)"
+echo "busy process: lines reach -o while attached: ok" >&2
+
 # symtrace exits 0 by itself when every attached process has exited.
 log=$tmp/log
 rm -f "$w"/l* "$log"

@@ -14,6 +14,10 @@
  *   attachee forker DIR   every 100 ms fork a child that creates DIR/cN and
  *                         exits 0 (3 on failure); the parent prints
  *                         "cN PID STATUS"; SIGTERM: exit 7.
+ *   attachee busy DIR     make syscalls (getppid) without pause, and every
+ *                         100 ms of them create DIR/bN and print "bN";
+ *                         SIGTERM: exit 7.  Under -p, symtrace stops at
+ *                         every syscall and so is never idle.
  *   attachee reader       print "ready", block in read(0), then create the
  *                         link named after what was read (up to a newline)
  *                         with target "read", print "made NAME", exit 5.
@@ -121,6 +125,32 @@ static int do_loop(const char *dir)
 		n++;
 		nap(50);
 	}
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int do_busy(const char *dir)
+{
+	char name[32];
+	long long next = now_ms();
+
+	handle(SIGTERM, on_term, 0);
+	for (int n = 0; !term_requested;) {
+		if (now_ms() >= next) {
+			snprintf(name, sizeof(name), "b%d", n++);
+			make_link("busy", dir, name);
+			say("%s\n", name);
+			next += 100;
+		}
+		syscall(SYS_getppid);
+	}
+	return 7;
 }
 
 struct th {
@@ -239,9 +269,11 @@ int main(int argc, char **argv)
 		return do_threads(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "forker") == 0)
 		return do_forker(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "busy") == 0)
+		return do_busy(argv[2]);
 	if (argc == 2 && strcmp(argv[1], "reader") == 0)
 		return do_reader();
-	fprintf(stderr, "usage: attachee loop|threads|forker DIR, "
+	fprintf(stderr, "usage: attachee loop|threads|forker|busy DIR, "
 		"attachee reader\n");
 	return 2;
 }
