@@ -405,8 +405,8 @@ static void victim(int w)
 			     st);
 			return;
 		}
-		if (time(NULL) - start > 40) {
-			oops("victim %d: no last links after 40 s", (int)pid);
+		if (time(NULL) - start > 100) {
+			oops("victim %d: no last links after 100 s", (int)pid);
 			kill(pid, SIGKILL);
 			break;
 		}
