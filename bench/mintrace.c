@@ -3,7 +3,7 @@
  * symlink calls, and nothing else.  It is the floor symtrace is compared
  * against: every cost above mintrace's is symtrace's own work.
  *
- * usage: mintrace [--every | --exit] [--spin=USEC] [--] COMMAND [ARG...]
+ * usage: mintrace [--every | --exit] [--spin=USEC | --poll=N] [--] COMMAND [ARG...]
  *
  * Default mode: the child installs a seccomp filter that returns
  * SECCOMP_RET_TRACE for symlink and symlinkat (x86_64, i386, x32, as
@@ -26,12 +26,17 @@
  * USEC microseconds after each resume.  Shows what adaptive waiting can save
  * when the tracer would otherwise go idle between two stops.
  *
+ * --poll=N: before blocking, up to N polls of waitpid(WNOHANG), each
+ * followed by sched_yield() - symtrace's own way of waiting (its default
+ * N is 100), so that the floor and symtrace wait alike.
+ *
  * Exit status: the command's, or 128+N if it was killed by signal N.
  */
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -108,7 +113,7 @@ static struct sock_filter filter[] = {
 };
 #endif
 
-static long spin_usec;
+static long spin_usec, poll_count;
 
 static double
 now_usec(void)
@@ -133,6 +138,12 @@ wait_any(int *status)
 				return pid;
 		} while (now_usec() < end);
 	}
+	for (long i = 0; i < poll_count; i++) {
+		pid = waitpid(-1, status, __WALL | WNOHANG);
+		if (pid != 0)
+			return pid;
+		sched_yield();
+	}
 	return waitpid(-1, status, __WALL);
 }
 
@@ -154,6 +165,8 @@ main(int argc, char **argv)
 			at_exit = 1;
 		else if (!strncmp(argv[i], "--spin=", 7))
 			spin_usec = atol(argv[i] + 7);
+		else if (!strncmp(argv[i], "--poll=", 7))
+			poll_count = atol(argv[i] + 7);
 		else {
 			fprintf(stderr, "mintrace: unknown option %s\n",
 				argv[i]);
@@ -162,7 +175,8 @@ main(int argc, char **argv)
 	}
 	if (i >= argc) {
 		fprintf(stderr,
-			"usage: mintrace [--every | --exit] [--spin=USEC] [--] COMMAND "
+			"usage: mintrace [--every | --exit] [--spin=USEC | --poll=N] "
+			"[--] COMMAND "
 			"[ARG...]\n");
 		return 125;
 	}
