@@ -379,7 +379,7 @@ static void mark_shared(struct event *ev)
 	sbuf_free(&maps);
 }
 
-void inspect_entry(struct event *ev, const uint64_t args[6], unsigned what)
+void inspect_entry_strings(struct event *ev, const uint64_t args[6])
 {
 	uint64_t taddr, laddr;
 	struct tstr both[2];
@@ -398,6 +398,10 @@ void inspect_entry(struct event *ev, const uint64_t args[6], unsigned what)
 	tmem_read_paths(ev->tid, (uint64_t[2]){ taddr, laddr }, both);
 	ev->target = both[0];
 	ev->linkpath = both[1];
+}
+
+void inspect_entry_context(struct event *ev, unsigned what)
+{
 	mark_shared(ev);
 	inspect_ident(ev, what);
 	ev->path = inspect_resolve_at(ev->tid, ev->dirfd,
@@ -408,6 +412,12 @@ void inspect_entry(struct event *ev, const uint64_t args[6], unsigned what)
 	if (ev->path && ev->target.status == TSTR_OK)
 		ev->target_resolved = path_resolve_target(ev->path,
 							  ev->target.buf);
+}
+
+void inspect_entry(struct event *ev, const uint64_t args[6], unsigned what)
+{
+	inspect_entry_strings(ev, args);
+	inspect_entry_context(ev, what);
 }
 
 void inspect_ident(struct event *ev, unsigned what)
