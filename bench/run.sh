@@ -119,6 +119,12 @@ else
 	echo "strace:   not installed: its columns and ratios are skipped"
 fi
 echo "compiler: $CC ($($CC --version 2>/dev/null | head -n 1))"
+# cpu_ticks: "total steal" jiffies of all CPUs so far, from /proc/stat.
+cpu_ticks() {
+	awk '$1 == "cpu" { t = 0; for (i = 2; i <= NF; i++) t += $i; print t, $9 }' \
+		/proc/stat 2>/dev/null
+}
+ticks_start=$(cpu_ticks)
 echo "load:     $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min, at start;" \
      "other work on the machine skews the times)"
 echo "scratch:  $LINKDIR ($(fstype "$LINKDIR"))"
@@ -286,6 +292,11 @@ maxof() {
 }
 
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+# Steal: the share of CPU time the hypervisor gave to other guests while
+# this ran.  A high one means the times (and, less, the ratios) are noisy.
+echo "$ticks_start $(cpu_ticks)" | awk 'NF == 4 && $3 > $1 {
+	printf "cpu steal during the run: %.1f%% (from /proc/stat)\n",
+		($4 - $2) / ($3 - $1) * 100 }'
 echo
 echo "## Medians (wall seconds; ${ROUNDS} runs each, nosym $NOSYM_ROUNDS)"
 echo
