@@ -1048,6 +1048,14 @@ static pid_t late_tid;
 /* Trace mode: a finished call, to report after its caller is resumed. */
 static struct event *late_ev;
 
+static void report_late(void)
+{
+	if (late_ev) {
+		emit_and_free(late_ev);
+		late_ev = NULL;
+	}
+}
+
 static void inspect_late(void)
 {
 	struct tracee *t = late_tid ? tracee_find(late_tid) : NULL;
@@ -1273,10 +1281,7 @@ static void on_syscall_stop(struct tracee *t, bool seccomp_stop)
 	resume(t, 0);
 	if (late_tid)
 		inspect_late();
-	if (late_ev) {
-		emit_and_free(late_ev);
-		late_ev = NULL;
-	}
+	report_late();
 	if (freeze_pending) {
 		freeze_pending = 0;
 		if (t->ev)
@@ -1852,6 +1857,7 @@ static void detach_all(void)
 			    (st.op == SCOP_EXIT || st.op == SCOP_NONE))
 				on_exit_stop(t, &st);
 			detach_task(t, 0);
+			report_late();
 		} else if (event == PTRACE_EVENT_FORK ||
 			   event == PTRACE_EVENT_VFORK ||
 			   event == PTRACE_EVENT_CLONE) {
