@@ -1345,16 +1345,20 @@ static void on_exec(struct tracee *t)
 	resume(t, 0);
 }
 
-/* For the summary: is the new task a process or a thread?  A clone event
- * may be either (clone without CLONE_THREAD and another exit signal). */
-static void count_task(pid_t child, unsigned event)
+/* For the summary: a task seen for the first time (its first status) is
+ * a new process or thread.  It is classified while it is stopped there:
+ * at the parent's fork/clone event the child may already have run and
+ * been reaped (its first stop can come first), and its /proc entry gone
+ * - a thread was then counted as a process.  A task whose first status is
+ * its death (killed before its first stop) cannot be told: a process. */
+static void count_new_task(pid_t tid, int status)
 {
 	struct proc_info pi;
 
 	if (!cfg->summary)
 		return;
-	if (event == PTRACE_EVENT_CLONE && inspect_status(child, &pi) == 0 &&
-	    pi.tgid != child)
+	if (WIFSTOPPED(status) && inspect_status(tid, &pi) == 0 &&
+	    pi.tgid != tid)
 		summary.threads++;
 	else
 		summary.processes++;
@@ -1415,14 +1419,10 @@ static void on_stop(struct tracee *t, int status, bool created)
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE: {
-		unsigned long child;
-
-		/* The child is added when its first stop comes (it may
-		 * already have come, and even its exit: creating it here
-		 * could resurrect a dead tid).  Until then it is stopped by
-		 * the kernel and runs nothing. */
-		if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &child) == 0)
-			count_task((pid_t)child, event);
+		/* The child is added (and counted) when its first stop
+		 * comes (it may already have come, and even its exit:
+		 * creating it here could resurrect a dead tid).  Until then
+		 * it is stopped by the kernel and runs nothing. */
 		if (event == PTRACE_EVENT_VFORK)
 			t->flags |= TF_IN_VFORK;
 		resume(t, 0);
@@ -1970,6 +1970,8 @@ static void handle_status_as(pid_t pid, int status, bool was_new)
 
 	created = created || was_new;
 	t->flags &= ~TF_QUEUED;
+	if (created)
+		count_new_task(pid, status);
 	if (WIFEXITED(status) || WIFSIGNALED(status)) {
 		forget_wake_tid(pid);
 		gone(t, status);
