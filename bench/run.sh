@@ -225,7 +225,9 @@ scenario symlink
 
 W="$BIN/w_fork $N_FORK $LINKDIR"
 set_tools "native|$W" "mintrace|$MT $W" "symtrace|$ST $W" "strace|$SF $W"
-scenario fork
+# Short runs whose time depends on the scheduler more than any other:
+# 3 x ROUNDS as well.
+scenario fork $NOSYM_ROUNDS
 
 W="$BIN/w_syscalls $N_SYSCALLS"
 set_tools "native|$W" "mintrace|$MT --every $W" \
@@ -298,7 +300,7 @@ echo "$ticks_start $(cpu_ticks)" | awk 'NF == 4 && $3 > $1 {
 	printf "cpu steal during the run: %.1f%% (from /proc/stat)\n",
 		($4 - $2) / ($3 - $1) * 100 }'
 echo
-echo "## Medians (wall seconds; ${ROUNDS} runs each, nosym $NOSYM_ROUNDS)"
+echo "## Medians (wall seconds; ${ROUNDS} runs each, nosym and fork $NOSYM_ROUNDS)"
 echo
 printf '| %-9s | %10s | %10s | %10s | %10s | %s |\n' \
 	scenario native mintrace symtrace strace workload
