@@ -1040,7 +1040,7 @@ static void undo_toctou(struct tracee *t, struct event *ev)
  * while the caller is inside the call but by its other tasks, which could
  * change them while it is stopped at the entry as well; doing this work
  * while the kernel runs the call takes it off the time the caller waits
- * (bench: about a third of symtrace's cost per call).  The strings are read
+ * (a symlink loop: about a fifth of its time under symtrace).  The strings are read
  * at the entry stop: the caller's own code may rewrite them after the
  * call.  In deny mode everything is read before the verdict, with the
  * caller and its peers stopped. */
@@ -1073,10 +1073,6 @@ static void on_entry(struct tracee *t, const struct syscall_state *st)
 	struct event *ev;
 
 	if (sc == SC_SYMLINK || sc == SC_SYMLINKAT) {
-		/* In deny mode a judged call always runs to its exit before
-		 * anything else is resumed - even with no other task known
-		 * yet: a new CLONE_VM child's first stop may be waiting, and
-		 * resuming it mid-call would let it rewrite the strings. */
 		if (!enforcing) {
 			/* Nothing to decide before the call runs: read the
 			 * strings now, the rest once it runs (inspect_late). */
@@ -1086,11 +1082,14 @@ static void on_entry(struct tracee *t, const struct syscall_state *st)
 			late_tid = t->tid;
 			return;
 		}
+		/* In deny mode a judged call always runs to its exit before
+		 * anything else is resumed - even with no other task known
+		 * yet: a new CLONE_VM child's first stop may be waiting, and
+		 * resuming it mid-call would let it rewrite the strings. */
 		freeze_pending = freeze_others(t, false) ? 1 : 2;
 		ev = new_event(t, st, sc);
 		inspect_entry(ev, st->args, ident_needed);
-		if (enforcing && (ev->tags & TAG_SHARED) &&
-		    tracee_count() > 1) {
+		if ((ev->tags & TAG_SHARED) && tracee_count() > 1) {
 			/* Any process may map the same pages: stop all and
 			 * read again, on what no one can change now. */
 			if (!freeze_others(t, true) || freeze_pending == 2)
