@@ -138,17 +138,8 @@ until grep -q '^symlinkat("busy", AT_FDCWD<' "$tmp/out" 2>/dev/null; do
 	sleep 0.1
 done
 kill -0 "$spid" || fail "busy: symtrace is gone"
-kill -INT "$spid"
-wait "$spid"
-st=$?
-spid=
-[ $st -eq 0 ] || { show stderr "$tmp/err"; fail "busy: symtrace exit $st"; }
-kill -TERM "$hpid"
-wait "$hpid"
-st=$?
-hpid=
-[ $st -eq 7 ] || { show log "$log"; fail "busy: helper exit $st"; }
-grep -q '^FAIL' "$log" && { show log "$log"; fail "busy: helper failed"; }
+detach
+finish 7
 # Every line is one of its links, each made after the attach began.
 grep -v '^symlinkat("busy", AT_FDCWD<[^>]*>, "[^"]*/b[0-9]*") = 0$' \
 	"$tmp/out" >"$tmp/bad"
