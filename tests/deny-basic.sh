@@ -270,6 +270,21 @@ check 0 ""
 check_link keep2 a
 rm -f keep2
 
+# ---- link=: a linkpath too long to join to /proc/PID/cwd ----
+# The link's directory is found by opening /proc/PID/cwd/DIRPART; when that
+# is longer than PATH_MAX (the linkpath alone is not), the directory is
+# opened in two steps - never guessed lexically, which would miss the
+# symlink "via" and let the link into the guarded directory.
+mkdir guard || fail "cannot create $w/guard"
+ln -s guard via || fail "cannot create $w/via"
+long=$(printf './%.0s' $(seq 2043))
+st "link=, long linkpath" -r "deny link=$w/guard/**" -- \
+	"$TESTBIN/symhelper" symlink t "${long}via/x"
+want "symlink(\"t\", \"${long}via/x\"<$w/guard/x>) = $eperm <denied rule 1>"
+check 0 ""
+no_link guard/x
+rm -rf guard via
+
 # ---- deny mode as a testing tool: the program's fallback path runs ----
 printf 'the contents\n' >"$tmp/src" || fail "cannot write $tmp/src"
 st "fallback" --deny=EACCES -- "$TESTBIN/sidedoor" fallback "$tmp/src" dst
