@@ -144,7 +144,7 @@ int main(int argc, char **argv)
 	TIME("readlink of the link (verification)",
 	     readlink(path, buf, sizeof(buf)));
 	call += last_us;
-	row("one traced call: the sum (2x the first three)", call);
+	row("one call: the sum (2x the first three)", call);
 	TIME("getppid (a syscall, for scale)", getppid());
 	close(mfd);
 	kill(c, SIGKILL);
