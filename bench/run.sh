@@ -274,6 +274,15 @@ post_run() { :; }
 m=$(timed "$work/log" $ST sleep "$IDLE_SECS")
 echo "idle symtrace $m" >>"$results"
 echo "idle       done" >&2
+
+# The cost of each operation symtrace makes per call, for the floors with
+# those reads added (report) and the last table.
+proccost_out=$work/proccost
+if "$BIN/proccost" 100000 "$LINKDIR" >"$proccost_out" 2>&1; then
+	echo "proccost   done" >&2
+else
+	echo "proccost   failed (status $?)" >&2
+fi
 echo >&2
 
 # ---- report ---------------------------------------------------------------
@@ -455,6 +464,41 @@ fl "nosym: mintrace / native (the filter's own cost)" \
 	"$(pratio nosym mintrace native)"
 fl "nosym: symtrace / mintrace, ratio of the medians" \
 	"$(ratio "$(med nosym symtrace)" "$(med nosym mintrace)")"
+# pc TABLE LABEL: a microseconds value from proccost's output: TABLE 1 is
+# the cached operations, 2 the first accesses on a new process.
+pc() {
+	awk -F'|' -v t="$1" -v l="$2" '/first access/ { n = 1 }
+		{ x = $2; gsub(/^ +| +$/, "", x) }
+		x == l && n + 1 == t { v = $3; gsub(/ /, "", v); print v; exit }' \
+		"$proccost_out" 2>/dev/null
+}
+# The 2-stop floor plus what proccost says symtrace's reads cost, per call
+# (for fork: with a new process's first accesses instead of the cached
+# ones), as a ratio to strace's median: the least a tracer that stops
+# twice and reads what symtrace reports can cost here.
+call_us=$(pc 1 "one call: the sum (2x the first three)")
+if [ -n "$call_us" ]; then
+	newproc_us=$(awk -v c="$call_us" \
+		-v cw="$(pc 1 "readlink /proc/PID/cwd")" \
+		-v rt="$(pc 1 "readlink /proc/PID/root")" \
+		-v m="$(pc 2 "open /proc/PID/maps")" \
+		-v fc="$(pc 2 "readlink /proc/PID/cwd")" \
+		-v fr="$(pc 2 "readlink /proc/PID/root")" \
+		-v cl="$(pc 2 "close the maps fd")" \
+		'BEGIN { printf "%.2f", c - cw - rt + m + fc + fr + cl }')
+	wfloor() { # SCENARIO N US-PER-CALL
+		awk -v f="$(med "$1" mintrace-exit)" -v s="$(med "$1" strace)" \
+			-v n="$2" -v u="$3" 'BEGIN {
+				if (f == "" || s == "" || s <= 0) print "-"
+				else printf "%.3f", (f + n * u / 1e6) / s }'
+	}
+	fl "symlink: 2-stop floor + the reads' cost / strace" \
+		"$(wfloor symlink "$N_SYMLINK" "$call_us")"
+	fl "fork: 2-stop floor + the reads' cost / strace" \
+		"$(wfloor fork "$N_FORK" "$newproc_us")"
+	fl "reads per call, us (proccost)" "$call_us"
+	fl "reads per call of a new process, us (proccost)" "$newproc_us"
+fi
 echo
 echo "## For reference (not targets)"
 echo
@@ -499,5 +543,4 @@ echo "PROCMAP_QUERY (SHARED), the cwd or dirfd readlink, the root readlink,"
 echo "the directory open + readlink + close (none for a plain name), and the"
 echo "readlink of the new link; a new process also opens and closes its maps."
 echo
-"$BIN/proccost" 100000 "$LINKDIR" ||
-	echo "(proccost failed: status $?)"
+cat "$proccost_out"
