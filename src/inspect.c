@@ -20,7 +20,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#if defined(__has_include)
+#if __has_include(<linux/openat2.h>)
+#include <linux/openat2.h>
+#endif
+#endif
 
 #include "policy.h"
 #include "tmem.h"
@@ -122,6 +128,33 @@ static void split_last(const char *path, char **dirpart, char **base)
 	*base = xstrndup(path + start, end - start);
 }
 
+/* Is the absolute path dir an existing directory reached without
+ * following any symlink?  Then its lexical form (".", ".." and "//"
+ * folded) is its real path: every ".." goes back to the directory the walk
+ * came from.  One openat2(RESOLVE_NO_SYMLINKS) and a close instead of an
+ * open, a readlink of /proc/self/fd/N and a close.  False on any error
+ * (ELOOP: a symlink on the way; ENOSYS before Linux 5.6): the caller then
+ * asks the kernel for the real path. */
+static bool no_symlinks_in(const char *dir)
+{
+#if defined(SYS_openat2) && defined(RESOLVE_NO_SYMLINKS)
+	struct open_how how;
+	int fd;
+
+	memset(&how, 0, sizeof(how));
+	how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+	how.resolve = RESOLVE_NO_SYMLINKS;
+	fd = (int)syscall(SYS_openat2, AT_FDCWD, dir, &how, sizeof(how));
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+#else
+	(void)dir;
+	return false;
+#endif
+}
+
 /* The real absolute directory that dirpart names relative to basedir (a
  * /proc magic link, or "/"), or NULL.  One open walks basedir/dirpart: the
  * kernel follows the magic link and goes on from the directory it names.
@@ -136,10 +169,16 @@ static char *real_dir(const char *basedir, const char *dirpart)
 	char *res = NULL;
 	int bfd, dfd;
 
-	if (strcmp(basedir, "/") == 0)
+	if (strcmp(basedir, "/") == 0) {
 		walk = xstrdup(*dirpart ? dirpart : "/");
-	else
+		if (no_symlinks_in(walk)) {
+			res = path_resolve_lexical(NULL, walk);
+			free(walk);
+			return res;
+		}
+	} else {
 		walk = xasprintf("%s/%s", basedir, rel);
+	}
 	dfd = open(walk, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	free(walk);
 	if (dfd < 0 && errno == ENAMETOOLONG && strcmp(basedir, "/") != 0) {

@@ -283,7 +283,29 @@ st "link=, long linkpath" -r "deny link=$w/guard/**" -- \
 want "symlink(\"t\", \"${long}via/x\"<$w/guard/x>) = $eperm <denied rule 1>"
 check 0 ""
 no_link guard/x
-rm -rf guard via
+
+# ---- link=: absolute linkpaths, with and without symlinks on the way ----
+# Without a symlink in the directory part, its lexical form ("." "..",
+# "//" folded) is the real one (found with openat2 RESOLVE_NO_SYMLINKS);
+# with one, the kernel's answer is used.  Either way the rule sees where
+# the link lands.
+# via2 -> guard/inner: "via2/.." is guard, though lexically it is $w.
+mkdir free guard/inner || fail "cannot create $w/free, $w/guard/inner"
+ln -s guard/inner via2 || fail "cannot create $w/via2"
+for lp in "$w/free/..//guard/./a1" "$w/via/a2" "$w/via2/../a3"; do
+	st "link=, $lp" -r "deny link=$w/guard/**" -- ln -s t "$lp"
+	want "symlinkat(\"t\", AT_FDCWD<$w>, \"$lp\") = $eperm <denied rule 1>"
+	check 1 "ln: failed to create symbolic link '$lp': Operation not permitted"
+done
+no_link guard/a1
+no_link guard/a2
+no_link guard/a3
+st "link=, $w/guard/../free/a4" -r "deny link=$w/guard/**" -- \
+	ln -s t "$w/guard/../free/a4"
+want "symlinkat(\"t\", AT_FDCWD<$w>, \"$w/guard/../free/a4\") = 0"
+check 0 ""
+check_link free/a4 t
+rm -rf guard via via2 free
 
 # ---- deny mode as a testing tool: the program's fallback path runs ----
 printf 'the contents\n' >"$tmp/src" || fail "cannot write $tmp/src"
