@@ -4,7 +4,12 @@
  * a stopped child: the floor of symtrace's own work per call.
  *
  * usage: proccost [N [DIR]]   (defaults 100000 and "."; DIR: an existing
- *                              directory, as the link's directory part)
+ *                              directory without symlinks on its path, as
+ *                              the link's directory part)
+ *
+ * The per-call sum counts the directory as symtrace finds an absolute one
+ * without symlinks (openat2 RESOLVE_NO_SYMLINKS); a relative directory
+ * part, or one with symlinks, costs the open + readlink + close row.
  *
  * The first block repeats each operation on one child (its /proc entries
  * stay cached, as for a busy tracee); the second does the first access of
@@ -12,6 +17,11 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#if defined(__has_include)
+#if __has_include(<linux/openat2.h>)
+#include <linux/openat2.h>
+#endif
+#endif
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,6 +29,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -81,6 +92,9 @@ int main(int argc, char **argv)
 	char path[4200], buf[4096], self[64];
 	struct __ptrace_syscall_info si;
 	struct iovec lv[2], rv[2];
+#if defined(SYS_openat2) && defined(RESOLVE_NO_SYMLINKS)
+	struct open_how how;
+#endif
 	struct pq q;
 	double t, sum[4] = { 0, 0, 0, 0 }, call = 0;
 	long i, forks = n / 200 > 50 ? n / 200 : 50;
@@ -133,13 +147,27 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof(path), "/proc/%d/root", (int)c);
 	TIME("readlink /proc/PID/root", readlink(path, buf, sizeof(buf)));
 	call += last_us;
-	TIME("open dir O_PATH + readlink fd + close", {
+#if defined(SYS_openat2) && defined(RESOLVE_NO_SYMLINKS)
+	memset(&how, 0, sizeof(how));
+	how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+	how.resolve = RESOLVE_NO_SYMLINKS;
+	TIME("dir: openat2 RESOLVE_NO_SYMLINKS + close", {
+		fd = (int)syscall(SYS_openat2, AT_FDCWD, dir, &how,
+				  sizeof(how));
+		if (fd >= 0)
+			close(fd);
+	});
+	call += last_us;
+#endif
+	TIME("dir: open O_PATH + readlink fd + close", {
 		fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
 		readlink(self, buf, sizeof(buf));
 		close(fd);
 	});
+#if !(defined(SYS_openat2) && defined(RESOLVE_NO_SYMLINKS))
 	call += last_us;
+#endif
 	snprintf(path, sizeof(path), "%s/proccost-no-such-link", dir);
 	TIME("readlink of the link (verification)",
 	     readlink(path, buf, sizeof(buf)));
