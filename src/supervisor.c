@@ -244,15 +244,9 @@ static void notice_exit(pid_t tid, int status)
 	emit_line();
 }
 
-/* Report a call whose process was killed at entry (no exit stop will
- * come), and free it. */
-static void report_now(struct event *ev)
-{
-	emit(ev);
-	event_free(ev);
-	free(ev);
-}
-
+/* Report a finished call (unless it is a silent one: an open or move
+ * that turned out not to concern us) and free it.  Also for a call whose
+ * process was killed at its entry: no exit stop will come. */
 static void emit_and_free(struct event *ev)
 {
 	if (!ev->silent)
@@ -630,7 +624,7 @@ static void on_move_entry(struct tracee *t, const struct syscall_state *st,
 		enforce(t, ev);
 	}
 	if (ev->action == ACT_KILL) {
-		report_now(ev);
+		emit_and_free(ev);
 		return;
 	}
 	/* Keep the event even when no symlink was seen: the exit check
@@ -1040,9 +1034,9 @@ static void undo_toctou(struct tracee *t, struct event *ev)
  * while the caller is inside the call but by its other tasks, which could
  * change them while it is stopped at the entry as well; doing this work
  * while the kernel runs the call takes it off the time the caller waits
- * (a symlink loop: about a fifth of its time under symtrace).  The strings are read
- * at the entry stop: the caller's own code may rewrite them after the
- * call.  In deny mode everything is read before the verdict, with the
+ * (a symlink loop: about a fifth of its time under symtrace).  The
+ * strings are read at the entry stop: the caller's own code may rewrite
+ * them after the call.  In deny mode everything is read before the verdict, with the
  * caller and its peers stopped. */
 static pid_t late_tid;
 /* Trace mode: a finished call, to report after its caller is resumed. */
@@ -1104,7 +1098,7 @@ static void on_entry(struct tracee *t, const struct syscall_state *st)
 		decide(ev);
 		enforce(t, ev);
 		if (ev->action == ACT_KILL) {
-			report_now(ev);
+			emit_and_free(ev);
 			return;
 		}
 		t->ev = ev;
