@@ -35,15 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* PROCMAP_QUERY (Linux 6.11), declared for older headers. */
-struct pq {
-	uint64_t size, query_flags, query_addr;
-	uint64_t vma_start, vma_end, vma_flags, vma_page_size, vma_offset;
-	uint64_t inode;
-	uint32_t dev_major, dev_minor, vma_name_size, build_id_size;
-	uint64_t vma_name_addr, build_id_addr;
-};
-#define PQ_IOCTL _IOWR('f', 17, struct pq)
+#include "procmap.h" /* symtrace's src/: run.sh passes -I */
 
 static char str[256] = "/some/target/of/the/link";
 
@@ -95,7 +87,7 @@ int main(int argc, char **argv)
 #if defined(SYS_openat2) && defined(RESOLVE_NO_SYMLINKS)
 	struct open_how how;
 #endif
-	struct pq q;
+	struct st_procmap_query q;
 	double t, sum[4] = { 0, 0, 0, 0 }, call = 0;
 	long i, forks = n / 200 > 50 ? n / 200 : 50;
 	pid_t c;
@@ -137,7 +129,7 @@ int main(int argc, char **argv)
 		memset(&q, 0, sizeof(q));
 		q.size = sizeof(q);
 		q.query_addr = (uint64_t)(uintptr_t)str;
-		if (ioctl(mfd, PQ_IOCTL, &q) < 0)
+		if (ioctl(mfd, ST_PROCMAP_QUERY, &q) < 0)
 			break;
 	});
 	call += 2 * last_us;

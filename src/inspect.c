@@ -29,6 +29,7 @@
 #endif
 
 #include "policy.h"
+#include "procmap.h"
 #include "tmem.h"
 #include "util.h"
 
@@ -165,11 +166,12 @@ static bool no_symlinks_in(const char *dir)
 static char *real_dir(const char *basedir, const char *dirpart)
 {
 	const char *rel = *dirpart ? dirpart : ".";
+	bool absolute = strcmp(basedir, "/") == 0;
 	char self[64], *walk;
 	char *res = NULL;
 	int bfd, dfd;
 
-	if (strcmp(basedir, "/") == 0) {
+	if (absolute) {
 		walk = xstrdup(*dirpart ? dirpart : "/");
 		if (no_symlinks_in(walk)) {
 			res = path_resolve_lexical(NULL, walk);
@@ -181,7 +183,7 @@ static char *real_dir(const char *basedir, const char *dirpart)
 	}
 	dfd = open(walk, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	free(walk);
-	if (dfd < 0 && errno == ENAMETOOLONG && strcmp(basedir, "/") != 0) {
+	if (dfd < 0 && errno == ENAMETOOLONG && !absolute) {
 		bfd = open(basedir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (bfd < 0)
 			return NULL;
@@ -250,21 +252,8 @@ char *inspect_resolve_at(pid_t tid, int dirfd, const char *path,
 	return res;
 }
 
-/* PROCMAP_QUERY (Linux 6.11): ask /proc/PID/maps for the mapping that
- * covers an address, without generating the whole text.  Declared here so
- * that older headers build; older kernels answer ENOTTY and we parse the
- * text instead. */
-struct st_procmap_query {
-	uint64_t size, query_flags, query_addr;
-	uint64_t vma_start, vma_end, vma_flags, vma_page_size, vma_offset;
-	uint64_t inode;
-	uint32_t dev_major, dev_minor, vma_name_size, build_id_size;
-	uint64_t vma_name_addr, build_id_addr;
-};
-#define ST_PROCMAP_QUERY _IOWR('f', 17, struct st_procmap_query)
-#define ST_VMA_WRITABLE 0x02
-#define ST_VMA_SHARED 0x08
-
+/* Kernels without PROCMAP_QUERY (procmap.h): the maps text is parsed
+ * instead. */
 static bool procmap_query_missing;
 
 /* Ask for the mapping that covers addr.  1 if it is shared and writable,
