@@ -364,10 +364,6 @@ check() {
 		print ok ? "yes" : "NO"
 	}'
 }
-line() {
-	printf '| %-52s | %10s | %-10s | %-4s |\n' "$1" "$2" "$3 $4" \
-		"$(check "$2" "$3" "$4")"
-}
 # pratio SCENARIO A B [range]: the median over rounds of A's time / B's
 # time in the same round (runs next to each other share the machine's state
 # of the moment), to 3 places, or "-"; with "range", the lowest and the
