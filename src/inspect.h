@@ -56,6 +56,11 @@ bool inspect_exit(struct event *ev);
 char *inspect_resolve_at(pid_t tid, int dirfd, const char *path,
 			 char **dir_out);
 
+/* Touch the /proc entries of a new task that every traced call of it
+ * reads (cwd, root), so that the kernel has instantiated them before its
+ * first call stops; see inspect.c. */
+void inspect_prefetch(pid_t tid);
+
 /* Forget what is cached about task tid (it exec'd or ended); 0 = all. */
 void inspect_forget(pid_t tid);
 

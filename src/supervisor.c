@@ -1435,6 +1435,8 @@ static void on_stop(struct tracee *t, int status, bool created)
 			 * PTRACE_INTERRUPT stop of one we attached to. */
 			t->flags |= TF_STARTED;
 			resume(t, 0);
+			if (created)
+				inspect_prefetch(t->tid);
 		} else if (is_stop_signal(sig)) {
 			/* Group-stop: stay stopped, but let us see SIGCONT
 			 * and other events.  (A process we attached to while
