@@ -6,9 +6,11 @@
  * Prints one line to stderr:
  *   timeit: wall=SECONDS user=SECONDS sys=SECONDS maxrss_kb=KB status=N
  * wall is measured with CLOCK_MONOTONIC around fork/exec/wait4; user, sys
- * and maxrss come from wait4's rusage of the direct child only, so for
- * "timeit symtrace CMD" they are symtrace's own (the traced command is
- * symtrace's child, not ours).  Exits with the command's status.
+ * and maxrss come from wait4's rusage of the child, which the kernel fills
+ * with the child's own usage plus that of the descendants it waited for
+ * (RUSAGE_BOTH): for "timeit symtrace CMD" the CPU times are symtrace's and
+ * the traced command's together, and maxrss is the larger peak of the two
+ * - upper bounds of symtrace's own.  Exits with the command's status.
  */
 #include <stdio.h>
 #include <stdlib.h>
