@@ -43,6 +43,8 @@ const struct arch_abi_desc arch_abis[] = {
 			[SC_OPEN] = 2,
 			[SC_OPENAT] = 257,
 			[SC_OPENAT2] = 437,
+			[SC_UNSHARE] = 272,
+			[SC_SETNS] = 308,
 		},
 	},
 	{
@@ -67,6 +69,8 @@ const struct arch_abi_desc arch_abis[] = {
 			[SC_OPEN] = 5,
 			[SC_OPENAT] = 295,
 			[SC_OPENAT2] = 437,
+			[SC_UNSHARE] = 310,
+			[SC_SETNS] = 346,
 		},
 	},
 	{
@@ -93,6 +97,8 @@ const struct arch_abi_desc arch_abis[] = {
 			[SC_OPEN] = 2,
 			[SC_OPENAT] = 257,
 			[SC_OPENAT2] = 437,
+			[SC_UNSHARE] = 272,
+			[SC_SETNS] = 308,
 		},
 	},
 };
@@ -122,6 +128,8 @@ static const char *const sysc_names[] = {
 	[SC_OPEN] = "open",
 	[SC_OPENAT] = "openat",
 	[SC_OPENAT2] = "openat2",
+	[SC_UNSHARE] = "unshare",
+	[SC_SETNS] = "setns",
 };
 
 const char *abi_name(enum abi abi)

@@ -38,6 +38,8 @@ enum sysc {
 	SC_OPEN,     /* traced only when opening for writing */
 	SC_OPENAT,   /* likewise */
 	SC_OPENAT2,  /* flags in memory: always traced */
+	SC_UNSHARE,  /* traced only with CLONE_NEWNS */
+	SC_SETNS,    /* traced only when it may join a mount namespace */
 	SC_COUNT,
 };
 

@@ -13,7 +13,8 @@
  *	jset UNCLAIMED, ret_trace	mask bit of the plain ABI that no
  *					ABI claims: fail closed
  *	jeq NR(sc), LABEL		the plain ABI; LABEL is ret_trace,
- *	...				ret_enosys, clone or seccomp
+ *	...				ret_enosys or one of the argument
+ *					tests of the tail
  *	ret ALLOW
  * abi_X:
  *	jeq NR(sc) | NR_BIT_X, LABEL	the same for ABI X
@@ -22,12 +23,22 @@
  *	...
  * clone:				shared tail, each part only when
  *	ld  args[0] (low word)		something jumps to it
- *	jset CLONE_UNTRACED, ret_trace, ret_allow
+ *	jset CLONE_UNTRACED|CLONE_NEWNS, ret_trace, ret_allow
+ * unshare:
+ *	ld  args[0] (low word)
+ *	jset CLONE_NEWNS, ret_trace, ret_allow
+ * setns:
+ *	ld  args[1] (low word)
+ *	jeq 0, ret_trace		nstype 0: whatever the fd is
+ *	jset CLONE_NEWNS, ret_trace, ret_allow
  * seccomp:
  *	ld  args[0] (low word)
  *	jeq SECCOMP_SET_MODE_FILTER, 0, ret_allow
  *	ld  args[1] (low word)
  *	jset SECCOMP_FILTER_FLAG_NEW_LISTENER, ret_trace, ret_allow
+ * open, openat:
+ *	ld  args[1] or args[2] (low word)
+ *	jset O_WRONLY|O_RDWR, ret_trace, ret_allow
  * ret_trace:	ret TRACE
  * ret_allow:	ret ALLOW
  * ret_enosys:	ret ERRNO | ENOSYS
@@ -38,8 +49,8 @@
  * offset anyway and fails with -1 rather than emit a wrong jump.
  *
  * The generator knows nothing of x86: it walks arch_abis[] only.  It does
- * assume that clone's flags are argument 0 on every ABI (true on x86_64,
- * i386 and x32). */
+ * assume that clone's and unshare's flags are argument 0 and setns's
+ * nstype argument 1 on every ABI (true on x86_64, i386 and x32). */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* CLONE_UNTRACED */
 #endif
@@ -58,6 +69,9 @@
 
 #ifndef CLONE_UNTRACED
 #define CLONE_UNTRACED 0x00800000
+#endif
+#ifndef CLONE_NEWNS
+#define CLONE_NEWNS 0x00020000
 #endif
 #ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
 #define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
@@ -92,6 +106,8 @@ enum {
 	LBL_SECCOMP,
 	LBL_OPEN,   /* open: flags are args[1] */
 	LBL_OPENAT, /* openat: flags are args[2] */
+	LBL_UNSHARE,
+	LBL_SETNS,
 	LBL_FIRST_DYNAMIC, /* arch and ABI blocks */
 };
 
@@ -193,6 +209,10 @@ static int emit_abi(struct builder *b, const struct filter_spec *spec,
 			lbl = LBL_OPEN;
 		else if (sc == SC_OPENAT)
 			lbl = LBL_OPENAT;
+		else if (sc == SC_UNSHARE)
+			lbl = LBL_UNSHARE;
+		else if (sc == SC_SETNS)
+			lbl = LBL_SETNS;
 		else
 			lbl = LBL_TRACE;
 		emit(b, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr | d->nr_bit,
@@ -258,14 +278,36 @@ static int emit_arch(struct builder *b, const struct filter_spec *spec,
 static void emit_tail(struct builder *b)
 {
 	/* Only the low 32 bits of the arguments are looked at.  The kernel
-	 * takes clone's CLONE_UNTRACED and seccomp's op and flags from the
-	 * low word (seccomp's op and flags are unsigned int even on x86_64,
-	 * and 32-bit ABIs may carry junk in the upper half): a check on the
-	 * full 64 bits could be passed by setting the high word. */
+	 * takes clone's flags and seccomp's op and flags from the low word
+	 * (seccomp's op and flags and setns's nstype are unsigned int or int
+	 * even on x86_64, and 32-bit ABIs may carry junk in the upper half):
+	 * a check on the full 64 bits could be passed by setting the high
+	 * word.  unshare takes all 64 bits but fails any bit it does not
+	 * know (all are in the low word) with EINVAL. */
 	if (b->used[LBL_CLONE]) {
+		/* CLONE_UNTRACED escapes the tracer; CLONE_NEWNS gives the
+		 * child a mount namespace of its own, where it may mount
+		 * (with a new user namespace) what our paths cannot see. */
 		place(b, LBL_CLONE);
 		emit_stmt(b, BPF_LD | BPF_W | BPF_ABS, ARG_LO(0));
-		emit(b, BPF_JMP | BPF_JSET | BPF_K, CLONE_UNTRACED, LBL_TRACE,
+		emit(b, BPF_JMP | BPF_JSET | BPF_K,
+		     CLONE_UNTRACED | CLONE_NEWNS, LBL_TRACE, LBL_ALLOW);
+	}
+	if (b->used[LBL_UNSHARE]) {
+		place(b, LBL_UNSHARE);
+		emit_stmt(b, BPF_LD | BPF_W | BPF_ABS, ARG_LO(0));
+		emit(b, BPF_JMP | BPF_JSET | BPF_K, CLONE_NEWNS, LBL_TRACE,
+		     LBL_ALLOW);
+	}
+	if (b->used[LBL_SETNS]) {
+		/* setns(fd, 0) joins whatever namespace fd is; a nonzero
+		 * nstype must equal a namespace fd's type, and selects
+		 * among a pidfd's namespaces: only one with CLONE_NEWNS
+		 * can join a mount namespace. */
+		place(b, LBL_SETNS);
+		emit_stmt(b, BPF_LD | BPF_W | BPF_ABS, ARG_LO(1));
+		emit(b, BPF_JMP | BPF_JEQ | BPF_K, 0, LBL_TRACE, LBL_NEXT);
+		emit(b, BPF_JMP | BPF_JSET | BPF_K, CLONE_NEWNS, LBL_TRACE,
 		     LBL_ALLOW);
 	}
 	if (b->used[LBL_SECCOMP]) {

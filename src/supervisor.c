@@ -366,7 +366,31 @@ static void side_door(struct tracee *t, const struct syscall_state *st,
 
 	switch (sc) {
 	case SC_CLONE:
-		if (!(st->args[0] & CLONE_UNTRACED))
+		/* The same tests as the prefilter's (seccomp.c), on the
+		 * same low 32 bits: without the filter every call stops. */
+		if (!((uint32_t)st->args[0] & (CLONE_UNTRACED | CLONE_NEWNS)))
+			return;
+		err = EPERM;
+		break;
+	case SC_UNSHARE:
+		/* A mount namespace of its own (with a new user namespace,
+		 * an unprivileged process may then mount) lets a process
+		 * bind-mount a guarded directory under another name: the
+		 * link would land there while symtrace, walking the path in
+		 * its own namespace, judges the other name.  In run mode
+		 * every tracee thus stays in symtrace's mount namespace. */
+		if (!((uint32_t)st->args[0] & CLONE_NEWNS))
+			return;
+		err = EPERM;
+		break;
+	case SC_SETNS:
+		/* Joining a mount namespace, for the same reason.  nstype 0
+		 * accepts a namespace fd of any type; a nonzero nstype must
+		 * be a namespace fd's own type, or names which of a pidfd's
+		 * namespaces to join: only with CLONE_NEWNS can it be a
+		 * mount namespace.  Other namespaces stay allowed. */
+		if ((uint32_t)st->args[1] != 0 &&
+		    !((uint32_t)st->args[1] & CLONE_NEWNS))
 			return;
 		err = EPERM;
 		break;
@@ -1514,7 +1538,8 @@ static struct filter_spec filter_spec(void)
 				   (1u << SC_SECCOMP) |
 				   (1u << SC_PROCESS_VM_WRITEV) |
 				   (1u << SC_OPEN) | (1u << SC_OPENAT) |
-				   (1u << SC_OPENAT2);
+				   (1u << SC_OPENAT2) | (1u << SC_UNSHARE) |
+				   (1u << SC_SETNS);
 		spec.enosys_mask |= 1u << SC_CLONE3;
 	}
 	if (moves_checked)

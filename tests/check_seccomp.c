@@ -201,7 +201,15 @@ static uint32_t model(const struct filter_spec *spec, uint32_t arch,
 		if (!(spec->trace_mask & M(sc)))
 			return RET_ALLOW;
 		if (sc == SC_CLONE)
-			return ((uint32_t)args[0] & CLONE_UNTRACED) ?
+			return ((uint32_t)args[0] &
+				(CLONE_UNTRACED | CLONE_NEWNS)) ?
+				       RET_TRACE : RET_ALLOW;
+		if (sc == SC_UNSHARE)
+			return ((uint32_t)args[0] & CLONE_NEWNS) ? RET_TRACE
+								 : RET_ALLOW;
+		if (sc == SC_SETNS)
+			return ((uint32_t)args[1] == 0 ||
+				((uint32_t)args[1] & CLONE_NEWNS)) ?
 				       RET_TRACE : RET_ALLOW;
 		if (sc == SC_SECCOMP &&
 		    ((uint32_t)args[0] != SECCOMP_SET_MODE_FILTER ||
@@ -380,6 +388,61 @@ static const struct row rows[] = {
 	  CLONE_UNTRACED, 0, RET_TRACE },
 	{ "x32 clone plain", M(SC_CLONE), 0, X86_64, X32_BIT | 56, 0, 0,
 	  RET_ALLOW },
+	{ "clone NEWNS", M(SC_CLONE), 0, X86_64, 56, CLONE_NEWNS | SIGCHLD,
+	  0, RET_TRACE },
+	{ "clone NEWUSER|NEWNS", M(SC_CLONE), 0, X86_64, 56,
+	  CLONE_NEWUSER | CLONE_NEWNS | SIGCHLD, 0, RET_TRACE },
+	{ "clone NEWUSER|NEWPID|NEWNET", M(SC_CLONE), 0, X86_64, 56,
+	  CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | SIGCHLD, 0,
+	  RET_ALLOW },
+	{ "clone NEWNS in high word", M(SC_CLONE), 0, X86_64, 56,
+	  (uint64_t)CLONE_NEWNS << 32, 0, RET_ALLOW },
+	{ "i386 clone NEWNS", M(SC_CLONE), 0, I386, 120, CLONE_NEWNS, 0,
+	  RET_TRACE },
+	{ "x32 clone NEWNS", M(SC_CLONE), 0, X86_64, X32_BIT | 56,
+	  CLONE_NEWNS, 0, RET_TRACE },
+	{ "unshare NEWNS", M(SC_UNSHARE), 0, X86_64, 272, CLONE_NEWNS, 0,
+	  RET_TRACE },
+	{ "unshare NEWUSER|NEWNS", M(SC_UNSHARE), 0, X86_64, 272,
+	  CLONE_NEWUSER | CLONE_NEWNS, 0, RET_TRACE },
+	{ "unshare NEWUSER", M(SC_UNSHARE), 0, X86_64, 272, CLONE_NEWUSER, 0,
+	  RET_ALLOW },
+	{ "unshare NEWNS in arg 1", M(SC_UNSHARE), 0, X86_64, 272, 0,
+	  CLONE_NEWNS, RET_ALLOW },
+	{ "unshare UNTRACED", M(SC_UNSHARE), 0, X86_64, 272, CLONE_UNTRACED,
+	  0, RET_ALLOW },
+	{ "unshare not in mask", SYMS | M(SC_CLONE), 0, X86_64, 272,
+	  CLONE_NEWNS, 0, RET_ALLOW },
+	{ "i386 unshare NEWNS", M(SC_UNSHARE), 0, I386, 310, CLONE_NEWNS, 0,
+	  RET_TRACE },
+	{ "i386 unshare NEWNET", M(SC_UNSHARE), 0, I386, 310, CLONE_NEWNET,
+	  0, RET_ALLOW },
+	{ "x32 unshare NEWNS", M(SC_UNSHARE), 0, X86_64, X32_BIT | 272,
+	  CLONE_NEWNS, 0, RET_TRACE },
+	{ "setns any type", M(SC_SETNS), 0, X86_64, 308, 3, 0, RET_TRACE },
+	{ "setns NEWNS", M(SC_SETNS), 0, X86_64, 308, 3, CLONE_NEWNS,
+	  RET_TRACE },
+	{ "setns pidfd NEWUSER|NEWNS", M(SC_SETNS), 0, X86_64, 308, 3,
+	  CLONE_NEWUSER | CLONE_NEWNS, RET_TRACE },
+	{ "setns NEWNET", M(SC_SETNS), 0, X86_64, 308, 3, CLONE_NEWNET,
+	  RET_ALLOW },
+	{ "setns NEWNS in arg 0 only", M(SC_SETNS), 0, X86_64, 308,
+	  CLONE_NEWNS, CLONE_NEWUSER, RET_ALLOW },
+	/* nstype is an int: a high word does not make it nonzero. */
+	{ "setns 0 with junk high word", M(SC_SETNS), 0, X86_64, 308, 3,
+	  0xdead00000000ull, RET_TRACE },
+	{ "setns NEWNET, NEWNS in high word", M(SC_SETNS), 0, X86_64, 308,
+	  3, ((uint64_t)CLONE_NEWNS << 32) | CLONE_NEWNET, RET_ALLOW },
+	{ "i386 setns any type", M(SC_SETNS), 0, I386, 346, 3, 0,
+	  RET_TRACE },
+	{ "i386 setns NEWUTS", M(SC_SETNS), 0, I386, 346, 3, CLONE_NEWUTS,
+	  RET_ALLOW },
+	{ "x32 setns NEWNS", M(SC_SETNS), 0, X86_64, X32_BIT | 308, 3,
+	  CLONE_NEWNS, RET_TRACE },
+	{ "x32 setns NEWIPC", M(SC_SETNS), 0, X86_64, X32_BIT | 308, 3,
+	  CLONE_NEWIPC, RET_ALLOW },
+	{ "i386 pselect6 (x86_64's setns nr)", M(SC_SETNS), 0, I386, 308, 3,
+	  0, RET_ALLOW },
 	{ "seccomp listener", M(SC_SECCOMP), 0, X86_64, 317,
 	  SECCOMP_SET_MODE_FILTER, NEW_LISTENER, RET_TRACE },
 	{ "seccomp listener+tsync", M(SC_SECCOMP), 0, X86_64, 317,
@@ -453,6 +516,12 @@ static const uint64_t arg_sets[][2] = {
 	{ SECCOMP_SET_MODE_FILTER, 0 },
 	{ 0x100000000ull | SECCOMP_SET_MODE_FILTER, NEW_LISTENER },
 	{ SECCOMP_SET_MODE_FILTER, NEW_LISTENER << 32 },
+	{ CLONE_NEWNS | SIGCHLD, 0 },
+	{ (uint64_t)CLONE_NEWNS << 32, CLONE_NEWNET },
+	{ 3, CLONE_NEWNS },
+	{ 3, CLONE_NEWNET },
+	{ 3, CLONE_NEWUSER | CLONE_NEWNS },
+	{ CLONE_NEWNS, (uint64_t)CLONE_NEWNS << 32 },
 };
 
 static int check_against_model(unsigned trace, unsigned enosys,
@@ -616,6 +685,11 @@ enum child_fail {
 	CH_SECCOMP_OTHER,
 	CH_NNP,
 	CH_SETUID,
+	CH_CLONE_NEWNS,
+	CH_UNSHARE_NEWNS,
+	CH_UNSHARE_OTHER,
+	CH_SETNS_NEWNS,
+	CH_SETNS_OTHER,
 	CH_END,
 };
 
@@ -636,6 +710,13 @@ static const char *const child_fail_names[] = {
 	[CH_SECCOMP_OTHER] = "plain seccomp() calls failed",
 	[CH_NNP] = "NO_NEW_PRIVS in the wrong state",
 	[CH_SETUID] = "could not drop root",
+	[CH_CLONE_NEWNS] = "clone(CLONE_NEWNS) did not fail",
+	[CH_UNSHARE_NEWNS] = "unshare(CLONE_NEWNS) did not fail with ENOSYS",
+	[CH_UNSHARE_OTHER] = "unshare(0) failed",
+	[CH_SETNS_NEWNS] = "setns(fd, 0 or CLONE_NEWNS) did not fail with "
+			   "ENOSYS",
+	[CH_SETNS_OTHER] = "setns(-1, CLONE_NEWNET) did not reach the kernel "
+			   "(EBADF)",
 };
 
 /* Fork, run fn(arg) in the child, return its exit code. */
@@ -845,7 +926,8 @@ static int child_side_doors(const void *unused)
 	int st;
 
 	(void)unused;
-	if (install(M(SC_CLONE) | M(SC_SECCOMP), 0, true) < 0)
+	if (install(M(SC_CLONE) | M(SC_SECCOMP) | M(SC_UNSHARE) | M(SC_SETNS),
+		    0, true) < 0)
 		return CH_INSTALL;
 	fflush(NULL);
 	pid = fork();
@@ -867,6 +949,26 @@ static int child_side_doors(const void *unused)
 		return CH_SECCOMP_OTHER;
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp) != 0)
 		return CH_SECCOMP_OTHER;
+	/* Mount namespaces: without a tracer, RET_TRACE fails the call
+	 * with ENOSYS before the kernel looks at its arguments. */
+	errno = 0;
+	if (!refused(syscall(SYS_clone, CLONE_NEWNS | SIGCHLD, 0, 0, 0, 0)))
+		return CH_CLONE_NEWNS;
+	errno = 0;
+	if (syscall(SYS_unshare, CLONE_NEWUSER | CLONE_NEWNS) != -1 ||
+	    errno != ENOSYS)
+		return CH_UNSHARE_NEWNS;
+	if (syscall(SYS_unshare, 0) != 0)
+		return CH_UNSHARE_OTHER;
+	errno = 0;
+	if (syscall(SYS_setns, -1, 0) != -1 || errno != ENOSYS)
+		return CH_SETNS_NEWNS;
+	errno = 0;
+	if (syscall(SYS_setns, -1, CLONE_NEWNS) != -1 || errno != ENOSYS)
+		return CH_SETNS_NEWNS;
+	errno = 0;
+	if (syscall(SYS_setns, -1, CLONE_NEWNET) != -1 || errno != EBADF)
+		return CH_SETNS_OTHER;
 	return CH_OK;
 }
 

@@ -12,6 +12,9 @@
  *   procmem               open a child's /proc/PID/mem for writing (it
  *                         could rewrite the child's strings); also opens
  *                         its own /proc/self/mem, which is harmless
+ *   clone-newns           clone(CLONE_NEWUSER|CLONE_NEWNS): a child in a
+ *                         mount namespace of its own (where it may mount)
+ *   setns NSFILE NSTYPE   setns(open(NSFILE), NSTYPE), NSTYPE a number
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +33,15 @@
 
 #ifndef CLONE_UNTRACED
 #define CLONE_UNTRACED 0x00800000
+#endif
+#ifndef CLONE_NEWNS
+#define CLONE_NEWNS 0x00020000
+#endif
+#ifndef CLONE_NEWUSER
+#define CLONE_NEWUSER 0x10000000
+#endif
+#ifndef SYS_setns
+#define SYS_setns 308
 #endif
 #ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
 #define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
@@ -126,6 +138,32 @@ static int do_listener(void)
 	return report("listener", r);
 }
 
+static int do_clone_newns(void)
+{
+	long r = syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWNS | SIGCHLD, 0,
+			 0, 0, 0);
+
+	if (r == 0)
+		_exit(0);
+	if (r > 0)
+		waitpid((pid_t)r, NULL, 0);
+	return report("clone-newns", r);
+}
+
+static int do_setns(const char *file, const char *nstype)
+{
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	long r;
+
+	if (fd < 0) {
+		perror(file);
+		return 2;
+	}
+	r = syscall(SYS_setns, fd, (int)strtol(nstype, NULL, 0));
+	close(fd);
+	return report("setns", r);
+}
+
 /* A program that copes with symlink failure: deny mode as a test tool. */
 static int do_fallback(const char *target, const char *link)
 {
@@ -206,6 +244,10 @@ int main(int argc, char **argv)
 		return do_fallback(argv[2], argv[3]);
 	if (argc == 2 && strcmp(argv[1], "procmem") == 0)
 		return do_procmem();
+	if (argc == 2 && strcmp(argv[1], "clone-newns") == 0)
+		return do_clone_newns();
+	if (argc == 4 && strcmp(argv[1], "setns") == 0)
+		return do_setns(argv[2], argv[3]);
 	if (argc == 4 && strcmp(argv[1], "sleeper") == 0)
 		return do_sleeper(atoi(argv[2]), argv[3]);
 	fprintf(stderr, "usage: see sidedoor.c\n");
