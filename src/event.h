@@ -68,6 +68,8 @@ struct event {
 	int dirfd;            /* -100 = AT_FDCWD */
 	char *dir;   /* directory newdirfd (or the cwd) names; NULL unknown */
 	char *path;  /* absolute path the link lands at; NULL unknown */
+	bool path_guessed; /* path is a lexical guess (chrooted tracee whose
+	                    * real directory could not be found) */
 	char *target_resolved; /* target resolved lexically against the
 	                        * link's directory; NULL unknown */
 

@@ -9,8 +9,10 @@
  * with symtrace's credentials, so it can succeed where the tracee's call
  * will fail (EACCES); that only makes the reported path more precise.  When
  * the directory does not exist (the call fails with ENOENT) we fall back to
- * the lexical join.  Limitation (man page): a tracee in a chroot is resolved
- * lexically, and paths are reported as seen from symtrace's root. */
+ * the lexical join.  A tracee in a chroot is walked from its own root
+ * (real_dir_in_root()); where that cannot be done the path is a guess,
+ * marked so that deny mode refuses the call.  Paths are reported as seen
+ * from symtrace's root. */
 #include "inspect.h"
 
 #include <errno.h>
@@ -207,12 +209,130 @@ static char *join(const char *dir, const char *name)
 	return xasprintf("%s/%s", dir, name);
 }
 
+/* Where path lies below root (both real absolute paths, root not "/"):
+ * "" for root itself, "/a/b" for root/a/b; NULL when it is not at or under
+ * root. */
+static const char *below(const char *root, const char *path)
+{
+	size_t n = strlen(root);
+
+	if (strncmp(path, root, n) != 0 || (path[n] && path[n] != '/'))
+		return NULL;
+	return path + n;
+}
+
+/* How real_dir_in_root() ended when it found no directory. */
+enum in_root {
+	IN_ROOT_FOUND,
+	IN_ROOT_MISSING, /* no such directory: the call fails the same way */
+	IN_ROOT_UNKNOWN, /* cannot tell where the kernel would walk */
+};
+
+/* The real directory that dirpart names for a chrooted tracee (root not
+ * "/").  The kernel walks the tracee's absolute paths from its root, and
+ * relative ones from its cwd or dirfd, with ".." stopping at its root and
+ * absolute symlinks on the way starting again at its root.  openat2()
+ * with RESOLVE_IN_ROOT walks exactly so from a descriptor of that root:
+ * an absolute dirpart is walked as it is; a relative one as where basedir
+ * lies below the root, then dirpart (a base outside the root - a chroot
+ * without chdir - cannot be walked so: unknown).  Walking from the root
+ * also keeps a "/proc/TID/cwd/.." from stepping above the tracee's root,
+ * as our own walk through the magic link would.  The descriptor is read
+ * back through /proc/self/fd like real_dir()'s.  basedir: the readlink of
+ * the cwd or dirfd (NULL if unreadable); root: that of /proc/TID/root. */
+static char *real_dir_in_root(pid_t tid, const char *root, bool absolute,
+			      const char *basedir, const char *dirpart,
+			      enum in_root *how_out)
+{
+#if defined(SYS_openat2) && defined(RESOLVE_IN_ROOT)
+	const char *rel = "";
+	char link[64], *walk, *res = NULL;
+	struct open_how how;
+	int rfd, dfd = -1, err = 0;
+
+	*how_out = IN_ROOT_UNKNOWN;
+	if (!absolute) {
+		rel = basedir ? below(root, basedir) : NULL;
+		if (!rel)
+			return NULL;
+	}
+	snprintf(link, sizeof(link), "/proc/%d/root", (int)tid);
+	rfd = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rfd < 0)
+		return NULL;
+	walk = xasprintf("%s/%s", rel, dirpart);
+	memset(&how, 0, sizeof(how));
+	how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+	how.resolve = RESOLVE_IN_ROOT;
+	/* EAGAIN: a rename or mount raced with a ".." (the kernel's check
+	 * that ".." stayed inside): try again, a few times. */
+	for (int i = 0; i < 4; i++) {
+		dfd = (int)syscall(SYS_openat2, rfd, walk, &how, sizeof(how));
+		err = errno;
+		if (dfd >= 0 || err != EAGAIN)
+			break;
+	}
+	free(walk);
+	close(rfd);
+	if (dfd < 0) {
+		/* ENOSYS (before Linux 5.6), ELOOP (RESOLVE_IN_ROOT does not
+		 * follow /proc magic links), EACCES...: unknown. */
+		if (err == ENOENT || err == ENOTDIR)
+			*how_out = IN_ROOT_MISSING;
+		return NULL;
+	}
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", dfd);
+	res = xreadlink(link);
+	close(dfd);
+	if (res)
+		*how_out = IN_ROOT_FOUND;
+	return res;
+#else
+	(void)tid;
+	(void)root;
+	(void)absolute;
+	(void)basedir;
+	(void)dirpart;
+	*how_out = IN_ROOT_UNKNOWN;
+	return NULL;
+#endif
+}
+
+/* A lexical guess for a chrooted tracee: path resolved as the kernel
+ * would without symlinks, inside root (".." stops there), then put below
+ * root.  NULL when a relative path's base is unknown or outside root. */
+static char *lexical_in_root(const char *root, const char *basedir,
+			     const char *path)
+{
+	const char *rel = "";
+	char *base, *inroot, *res;
+
+	if (path[0] != '/') {
+		rel = basedir ? below(root, basedir) : NULL;
+		if (!rel)
+			return NULL;
+	}
+	base = xasprintf("/%s", rel);
+	inroot = path_resolve_lexical(base, path);
+	free(base);
+	if (!inroot)
+		return NULL;
+	res = strcmp(inroot, "/") == 0 ? xstrdup(root)
+				       : xasprintf("%s%s", root, inroot);
+	free(inroot);
+	return res;
+}
+
 char *inspect_resolve_at(pid_t tid, int dirfd, const char *path,
-			 char **dir_out)
+			 char **dir_out, bool *guessed)
 {
 	char base[64], rootlink[64];
 	char *dirpart, *last, *rdir = NULL, *root, *dir, *res = NULL;
+	enum in_root found;
 	bool chrooted;
+
+	if (guessed)
+		*guessed = false;
 
 	if (dirfd == -100)
 		snprintf(base, sizeof(base), "/proc/%d/cwd", (int)tid);
@@ -229,17 +349,37 @@ char *inspect_resolve_at(pid_t tid, int dirfd, const char *path,
 			 (int)tid);
 		root = xreadlink(rootlink);
 		chrooted = !root || strcmp(root, "/") != 0;
-		free(root);
 
 		split_last(path, &dirpart, &last);
 		if (!chrooted) {
 			/* Absolute paths start at the root, which is ours. */
 			rdir = real_dir(path[0] == '/' ? "/" : base, dirpart);
+		} else if (root) {
+			rdir = real_dir_in_root(tid, root, path[0] == '/', dir,
+						dirpart, &found);
+			if (!rdir) {
+				/* A directory that does not exist fails the
+				 * call: the lexical path is as good as the
+				 * unchrooted case's.  Anything else is a
+				 * guess, which deny mode refuses (a lexical
+				 * path ignores symlinks on the way). */
+				res = lexical_in_root(root, dir, path);
+				if (found != IN_ROOT_MISSING || !res) {
+					if (guessed)
+						*guessed = true;
+					if (!res && (path[0] == '/' || dir))
+						res = path_resolve_lexical(
+							dir, path);
+				}
+			}
+		} else if (guessed) {
+			*guessed = true; /* no root: the tracee is gone */
 		}
+		free(root);
 		if (rdir) {
 			res = join(rdir, last);
 			free(rdir);
-		} else if (path[0] == '/' || dir) {
+		} else if (!res && (path[0] == '/' || dir)) {
 			res = path_resolve_lexical(dir, path);
 		}
 		free(dirpart);
@@ -464,7 +604,7 @@ void inspect_entry_context(struct event *ev, unsigned what)
 				      ev->linkpath.status == TSTR_OK
 					      ? ev->linkpath.buf
 					      : NULL,
-				      &ev->dir);
+				      &ev->dir, &ev->path_guessed);
 	if (ev->path && ev->target.status == TSTR_OK)
 		ev->target_resolved = path_resolve_target(ev->path,
 							  ev->target.buf);

@@ -52,9 +52,11 @@ bool inspect_exit(struct event *ev);
 /* The absolute path that path (relative to dirfd, -100 = the cwd) of
  * task tid names, with every component but the last resolved physically
  * (see inspect.c); NULL if unknown or path is NULL.  *dir_out (if
- * dir_out) receives the directory dirfd names, or NULL. */
+ * dir_out) receives the directory dirfd names, or NULL.  *guessed (if
+ * guessed) is set when the task is chrooted and the path could only be
+ * guessed lexically (deny mode must not judge on it). */
 char *inspect_resolve_at(pid_t tid, int dirfd, const char *path,
-			 char **dir_out);
+			 char **dir_out, bool *guessed);
 
 /* Touch the /proc entries of a new task that every traced call of it
  * reads (cwd, root), so that the kernel has instantiated them before its

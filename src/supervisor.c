@@ -341,6 +341,14 @@ static void decide(struct event *ev)
 		ev->deny_errno = EPERM;
 		return;
 	}
+	if (enforcing && ev->path_guessed) {
+		/* Fail closed: a chrooted caller whose link's directory
+		 * could not be found from its root (inspect.c) - a lexical
+		 * guess must not decide where a link may go. */
+		ev->action = ACT_DENY;
+		ev->deny_errno = EPERM;
+		return;
+	}
 	in = (struct policy_input){
 		.target = ev->target.buf,
 		.target_resolved = ev->target_resolved,
@@ -594,7 +602,7 @@ static void on_move_entry(struct tracee *t, const struct syscall_state *st,
 	struct event *ev = new_event(t, st, sc);
 	struct move m;
 	struct verdict v;
-	bool involved;
+	bool involved, guessed = false, dst_guessed = false;
 	char *src = NULL;
 
 	move_args(sc, st->args, &m);
@@ -629,10 +637,21 @@ static void on_move_entry(struct tracee *t, const struct syscall_state *st,
 	} else if (!(sc == SC_LINKAT && (m.flags & AT_SYMLINK_FOLLOW))) {
 		/* (AT_SYMLINK_FOLLOW links the file, not the symlink.) */
 		src = inspect_resolve_at(t->tid, m.olddfd, ev->target.buf,
-					 NULL);
+					 NULL, &guessed);
 	}
 	ev->path = inspect_resolve_at(t->tid, m.newdfd, ev->linkpath.buf,
-				      &ev->dir);
+				      &ev->dir, &dst_guessed);
+	if (guessed || dst_guessed) {
+		/* Fail closed, as for symlinkat: a chrooted caller's paths
+		 * that could only be guessed cannot be judged. */
+		free(src);
+		ev->silent = false;
+		ev->action = ACT_DENY;
+		ev->deny_errno = EPERM;
+		enforce(t, ev);
+		t->ev = ev;
+		return;
+	}
 	v = judge_move(ev, src, ev->path,
 		       sc == SC_RENAMEAT2 && (m.flags & RENAME_EXCHANGE),
 		       &involved);
@@ -1040,7 +1059,7 @@ static void undo_toctou(struct tracee *t, struct event *ev)
 		unlink(ev->path);
 	if (ev->linkpath_exit.status == TSTR_OK)
 		other = inspect_resolve_at(t->tid, ev->dirfd,
-					   ev->linkpath_exit.buf, NULL);
+					   ev->linkpath_exit.buf, NULL, NULL);
 	if (other && (!ev->path || strcmp(other, ev->path) != 0) &&
 	    lstat(other, &sb) == 0 && S_ISLNK(sb.st_mode))
 		unlink(other);

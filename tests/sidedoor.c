@@ -15,6 +15,12 @@
  *   clone-newns           clone(CLONE_NEWUSER|CLONE_NEWNS): a child in a
  *                         mount namespace of its own (where it may mount)
  *   setns NSFILE NSTYPE   setns(open(NSFILE), NSTYPE), NSTYPE a number
+ *   chroot ROOT CWD OP A B
+ *                         chdir(CWD), chroot(ROOT) (no chdir after it: CWD
+ *                         may lie outside ROOT), then OP: "symlink"
+ *                         (symlink(A, B)) or "rename" (rename(A, B)), as
+ *                         raw system calls; prints "OP: allowed" or the
+ *                         errno name
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -60,6 +66,7 @@ static const char *ename(int e)
 	case EACCES: return "EACCES";
 	case ENOSYS: return "ENOSYS";
 	case EINVAL: return "EINVAL";
+	case ENOENT: return "ENOENT";
 	default: return strerror(e);
 	}
 }
@@ -164,6 +171,24 @@ static int do_setns(const char *file, const char *nstype)
 	return report("setns", r);
 }
 
+static int do_chroot(const char *root, const char *cwd, const char *op,
+		     const char *a, const char *b)
+{
+	long nr;
+
+	if (strcmp(op, "symlink") == 0)
+		nr = SYS_symlink;
+	else if (strcmp(op, "rename") == 0)
+		nr = SYS_rename;
+	else
+		return 2;
+	if (chdir(cwd) < 0 || chroot(root) < 0) {
+		perror(root);
+		return 2;
+	}
+	return report(op, syscall(nr, a, b));
+}
+
 /* A program that copes with symlink failure: deny mode as a test tool. */
 static int do_fallback(const char *target, const char *link)
 {
@@ -248,6 +273,8 @@ int main(int argc, char **argv)
 		return do_clone_newns();
 	if (argc == 4 && strcmp(argv[1], "setns") == 0)
 		return do_setns(argv[2], argv[3]);
+	if (argc == 7 && strcmp(argv[1], "chroot") == 0)
+		return do_chroot(argv[2], argv[3], argv[4], argv[5], argv[6]);
 	if (argc == 4 && strcmp(argv[1], "sleeper") == 0)
 		return do_sleeper(atoi(argv[2]), argv[3]);
 	fprintf(stderr, "usage: see sidedoor.c\n");
