@@ -711,9 +711,12 @@ static void on_move_exit(struct tracee *t, struct event *ev)
  *
  * While thread T is stopped at a family call, any other running task that
  * can write T's memory could rewrite the path strings between our read
- * and the kernel's.  Before reading, we therefore stop (PTRACE_INTERRUPT)
- * every traced task that shares T's address space (threads, CLONE_VM
- * children: kcmp(KCMP_VM)); when a string lies in a shared writable
+ * and the kernel's, and one that shares T's cwd and root (CLONE_FS) or
+ * its descriptor table (CLONE_FILES) could move the directory the kernel
+ * starts from (chdir, chroot, dup2 onto the dirfd) after we resolved it.
+ * Before reading, we therefore stop (PTRACE_INTERRUPT) every traced task
+ * that shares any of the three with T (threads, CLONE_VM, CLONE_FS,
+ * CLONE_FILES children: kcmp); when a string lies in a shared writable
  * mapping, every traced task, and we read again.  Other traced processes
  * cannot reach T's memory otherwise: process_vm_writev is refused in deny
  * mode, and opening another traced process's /proc/PID/mem for writing
@@ -820,6 +823,28 @@ static bool shares_mm(pid_t self, pid_t u)
 	return r != 0 ? r < 0 && errno != ESRCH : true;
 }
 
+/* Does u share with self anything a judgment of self's call reads: the
+ * address space (the strings), the fs_struct (cwd and root: CLONE_FS) or
+ * the descriptor table (the dirfd: CLONE_FILES)?  A CLONE_FS child with
+ * memory of its own that moved the shared cwd between two directories put
+ * 327 of 2000 links into a guarded one before this was asked, a
+ * CLONE_FILES child dup2()ing onto the dirfd 439 (tests/toctou.sh).
+ * When the kernel cannot tell, assume it does. */
+static bool shares_call_state(pid_t self, pid_t u)
+{
+	static const int types[] = { KCMP_VM, KCMP_FS, KCMP_FILES };
+
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		long r = syscall(SYS_kcmp, self, u, types[i], 0, 0);
+
+		if (r == 0)
+			return true;
+		if (r < 0)
+			return errno != ESRCH;
+	}
+	return false;
+}
+
 static void freeze_send(struct tracee *u, void *arg)
 {
 	struct freeze_count *fc = arg;
@@ -830,7 +855,7 @@ static void freeze_send(struct tracee *u, void *arg)
 	if (u->tid == fc->self ||
 	    (u->flags & (TF_DEFERRED | TF_QUEUED | TF_FREEZING | TF_IN_VFORK)))
 		return;
-	if (!fc->all && !shares_mm(fc->self, u->tid))
+	if (!fc->all && !shares_call_state(fc->self, u->tid))
 		return;
 	/* ESRCH: dying; its exit status is on its way and counts - unless
 	 * there is none left to collect (then it is only a stale entry). */
@@ -1036,11 +1061,11 @@ static void kill_peer(struct tracee *u, void *arg)
 {
 	pid_t self = *(pid_t *)arg;
 
-	if (u->tid != self && shares_mm(self, u->tid))
+	if (u->tid != self && shares_call_state(self, u->tid))
 		kill(u->tid, SIGKILL);
 }
 
-static void kill_mm_peers(pid_t tid)
+static void kill_call_peers(pid_t tid)
 {
 	tracee_foreach(kill_peer, &tid);
 }
@@ -1066,9 +1091,10 @@ static void undo_toctou(struct tracee *t, struct event *ev)
 	free(other);
 	ev->action = ACT_KILL;
 	kill(ev->pid, SIGKILL);
-	/* ... and whoever shares its memory (a CLONE_VM child): the writer
-	 * of the race is among them. */
-	kill_mm_peers(t->tid);
+	/* ... and whoever shares its memory, cwd or descriptors (a CLONE_VM,
+	 * CLONE_FS or CLONE_FILES child): the writer of the race is among
+	 * them. */
+	kill_call_peers(t->tid);
 }
 
 /* Trace mode: the caller whose entry was seen and who is resumed into its

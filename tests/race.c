@@ -8,9 +8,17 @@
  *           clonevm  the flipper is a CLONE_VM (non-thread) child
  *           shared   the flipper is a forked process writing through a
  *                    MAP_SHARED mapping
+ *           clonefs  the flipper is a CLONE_FS child (own memory) that
+ *                    moves the shared cwd between DIR/allowed and
+ *                    DIR/guarded; the caller links the relative "lI"
+ *           clonefiles  the flipper is a CLONE_FILES child (own memory)
+ *                    that dup2()s DIR/allowed or DIR/guarded onto the
+ *                    shared dirfd the caller passes with "lI"
  *           quiet    no flipper (for false-positive checks)
  *     WHAT: target   flip target between /tmp/okfile and /etc/passwd
  *           link     flip linkpath between DIR/allowed/ and DIR/guarded/
+ *                    (clonefs and clonefiles: link only; the strings
+ *                    never change, the directory they name does)
  *   Output: "calls N ok A failed F".  Links are named DIR/{allowed,guarded,}/lI, I = 0..N-1.
  */
 #include <errno.h>
@@ -20,6 +28,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +46,10 @@ struct shared {
 
 static struct shared *sh;
 static const char *what;
+
+/* clonefs / clonefiles: the directories to flip between. */
+static const char *dir_a, *dir_b;
+enum { DIRFD = 100, FD_A = 101, FD_B = 102 };
 
 static void spin(void)
 {
@@ -76,6 +89,66 @@ static int flip_child(void *arg)
 	return 0;
 }
 
+/* sh is private to the caller in these modes: the stop flag lives in a
+ * page of its own, shared with the flipper (the strings are not in it). */
+static atomic_int *stop_flag;
+
+static bool stop_seen(void)
+{
+	return atomic_load(stop_flag) != 0;
+}
+
+static int flip_cwd(void *arg)
+{
+	(void)arg;
+	while (!stop_seen()) {
+		if (chdir(dir_b) < 0)
+			return 1;
+		spin();
+		if (chdir(dir_a) < 0)
+			return 1;
+		spin();
+	}
+	return 0;
+}
+
+static int flip_fd(void *arg)
+{
+	(void)arg;
+	while (!stop_seen()) {
+		if (dup2(FD_B, DIRFD) < 0)
+			return 1;
+		spin();
+		if (dup2(FD_A, DIRFD) < 0)
+			return 1;
+		spin();
+	}
+	return 0;
+}
+
+/* Start the flipper of clonefs / clonefiles; returns its pid. */
+static pid_t start_dir_flipper(const char *mode, const char *dir)
+{
+	static char a[PATH_MAX], b[PATH_MAX];
+	bool fs = strcmp(mode, "clonefs") == 0;
+	char *stack = malloc(65536);
+
+	snprintf(a, sizeof(a), "%s/allowed", dir);
+	snprintf(b, sizeof(b), "%s/guarded", dir);
+	dir_a = a;
+	dir_b = b;
+	stop_flag = mmap(NULL, sizeof(*stop_flag), PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (!stack || stop_flag == MAP_FAILED || chdir(a) < 0)
+		return -1;
+	if (!fs && (dup2(open(a, O_PATH | O_DIRECTORY), FD_A) < 0 ||
+		    dup2(open(b, O_PATH | O_DIRECTORY), FD_B) < 0 ||
+		    dup2(FD_A, DIRFD) < 0))
+		return -1;
+	return clone(fs ? flip_cwd : flip_fd, stack + 65536,
+		     (fs ? CLONE_FS : CLONE_FILES) | SIGCHLD, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode, *dir;
@@ -111,6 +184,17 @@ int main(int argc, char **argv)
 			flip_loop();
 			_exit(0);
 		}
+	} else if (strcmp(mode, "clonefs") == 0 ||
+		   strcmp(mode, "clonefiles") == 0) {
+		if (strcmp(what, "link") != 0) {
+			fprintf(stderr, "race: %s flips links only\n", mode);
+			return 2;
+		}
+		child = start_dir_flipper(mode, dir);
+		if (child < 0) {
+			perror("race: flipper");
+			return 2;
+		}
 	} else if (strcmp(mode, "quiet") != 0) {
 		fprintf(stderr, "race: unknown mode %s\n", mode);
 		return 2;
@@ -121,7 +205,16 @@ int main(int argc, char **argv)
 		/* Both variants of the link path have the same length. */
 		snprintf(sh->link_a, PATH_MAX, "%s/allowed/l%ld", dir, i);
 		snprintf(sh->link_b, PATH_MAX, "%s/guarded/l%ld", dir, i);
-		if (strcmp(what, "link") == 0) {
+		if (child > 0 && (strcmp(mode, "clonefs") == 0 ||
+				  strcmp(mode, "clonefiles") == 0)) {
+			char l[32];
+
+			snprintf(l, sizeof(l), "l%ld", i);
+			r = syscall(SYS_symlinkat, "/tmp/okfile",
+				    strcmp(mode, "clonefs") == 0 ? AT_FDCWD
+								 : DIRFD,
+				    l);
+		} else if (strcmp(what, "link") == 0) {
 			memcpy(sh->link, sh->link_a, strlen(sh->link_a) + 1);
 			r = syscall(SYS_symlinkat, "/tmp/okfile", AT_FDCWD,
 				    sh->link);
@@ -137,6 +230,8 @@ int main(int argc, char **argv)
 			failed++;
 	}
 	atomic_store(&sh->stop, 1);
+	if (strcmp(mode, "clonefs") == 0 || strcmp(mode, "clonefiles") == 0)
+		atomic_store(stop_flag, 1);
 	if (strcmp(mode, "thread") == 0)
 		pthread_join(th, NULL);
 	else if (child > 0)

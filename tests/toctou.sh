@@ -1,7 +1,9 @@
 #!/bin/sh
 # TOCTOU attacks (tests/race.c): a thread, a CLONE_VM child or a process
 # sharing a MAP_SHARED page flips the target or the link path of a looping
-# symlinkat between an allowed and a forbidden value.
+# symlinkat between an allowed and a forbidden value; a CLONE_FS child
+# moves the shared cwd, a CLONE_FILES child the shared dirfd, between an
+# allowed and a forbidden directory.
 # Deny mode: zero links to /etc/passwd or into the guarded directory, and
 # the counts add up.  Trace mode: every call whose on-disk link differs
 # from the string read at entry is tagged TOCTOU; quiet calls never are.
@@ -35,9 +37,23 @@ done
 [ "$control_escapes" -gt 0 ] ||
 	fail "the race never succeeded without symtrace: the attack is broken"
 echo "control: $control_escapes of 2000 links point to /etc without symtrace"
+for mode in clonefs clonefiles; do
+	for try in 1 2 3; do
+		d=$tmp/control-$mode$try
+		mkdir -p "$d/allowed" "$d/guarded"
+		"$RACE" "$mode" link 2000 "$d" >/dev/null ||
+			fail "race $mode failed natively"
+		control_guarded=$(find "$d/guarded" -type l | wc -l)
+		[ "$control_guarded" -gt 0 ] && break
+	done
+	[ "$control_guarded" -gt 0 ] ||
+		fail "$mode never moved a link without symtrace: the attack is broken"
+	echo "control: $mode put $control_guarded of 2000 links in guarded/"
+done
 
-for mode in thread clonevm shared; do
+for mode in thread clonevm shared clonefs clonefiles; do
 	for what in target link; do
+		case $mode-$what in clone*-target) continue ;; esac
 		d=$tmp/$mode-$what
 		mkdir -p "$d/allowed" "$d/guarded"
 		res=$("$SYMTRACE" -C -o "$d/trace" -r 'deny target=/etc/**' \
@@ -82,7 +98,11 @@ for mode in thread clonevm shared; do
 			tail -5 "$d/trace" >&2
 			fail "$mode $what: summary does not match"
 		}
-		[ "$what" = link ] || [ "$denied" -gt 0 ] ||
+		case $mode in
+		clonefs | clonefiles) ;;
+		*) [ "$what" = link ] && continue ;;
+		esac
+		[ "$denied" -gt 0 ] ||
 			fail "$mode $what: nothing was denied (no race?)"
 	done
 done
