@@ -1798,6 +1798,26 @@ static int attach_process(pid_t pid)
 	return n;
 }
 
+/* Is pid in a mount namespace other than symtrace's?  Its link paths are
+ * walked in symtrace's (inspect.c), so they would be judged by other
+ * mounts than the kernel uses for it.  false when unknown: a process we
+ * may not inspect cannot be attached either, and that error is clearer.
+ * *theirs / *ours get the namespaces' names ("mnt:[4026531841]"). */
+static bool other_mount_ns(pid_t pid, char *theirs, char *ours, size_t size)
+{
+	char path[64];
+	ssize_t n, m;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)pid);
+	n = readlink(path, theirs, size - 1);
+	m = readlink("/proc/self/ns/mnt", ours, size - 1);
+	if (n < 0 || m < 0)
+		return false;
+	theirs[n] = '\0';
+	ours[m] = '\0';
+	return strcmp(theirs, ours) != 0;
+}
+
 static void attach_all(void)
 {
 	size_t ok = 0;
@@ -1810,6 +1830,25 @@ static void attach_all(void)
 			warn("cannot attach to %d: that is symtrace itself",
 			     (int)pid);
 			continue;
+		}
+		char theirs[64], ours[64];
+
+		if (other_mount_ns(pid, theirs, ours, sizeof(theirs))) {
+			if (enforcing) {
+				/* Fail closed: rules on paths cannot be kept
+				 * in another namespace's mounts. */
+				warn("cannot attach to %d: it runs in another "
+				     "mount namespace (%s, symtrace's %s), "
+				     "where symtrace cannot judge link paths; "
+				     "run symtrace in that namespace (nsenter "
+				     "--mount --target %d symtrace ...)",
+				     (int)pid, theirs, ours, (int)pid);
+				continue;
+			}
+			warn("process %d runs in another mount namespace (%s, "
+			     "symtrace's %s): its paths are reported as "
+			     "symtrace's namespace shows them", (int)pid,
+			     theirs, ours);
 		}
 		r = attach_process(pid);
 		if (r < 0) {

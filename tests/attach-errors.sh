@@ -1,8 +1,10 @@
 #!/bin/sh
 # attach-errors.sh - attach failures are clear and exit 125: no such
 # process, permission denied (pid 1 as user nobody), a process already
-# traced (naming the tracer's pid); with several pids a bad one is
-# reported and the good one is still traced; bad command lines.
+# traced (naming the tracer's pid), a process in another mount namespace
+# when rules can deny (trace mode attaches and says so); with several pids
+# a bad one is reported and the good one is still traced; bad command
+# lines.
 . "$TESTSRC/lib.sh"
 
 skip_unless_ptrace
@@ -55,6 +57,44 @@ else
 	st=$?
 	[ $st -eq 125 ] || { show stderr "$tmp/e"; fail "-p 1 as nobody: exit $st"; }
 	diff -u "$tmp/want" "$tmp/e" >&2 || fail "-p 1 as nobody: wrong message"
+fi
+
+# Another mount namespace: symtrace walks link paths in its own, so deny
+# mode refuses to attach (fail closed) and names both namespaces; trace
+# mode attaches and warns.
+if unshare -m true 2>/dev/null; then
+	unshare -m sleep 60 &
+	npid=$!
+	ours=$(readlink /proc/self/ns/mnt)
+	n=100
+	until theirs=$(readlink "/proc/$npid/ns/mnt") &&
+		[ "$theirs" != "$ours" ]; do
+		n=$((n - 1))
+		[ $n -le 0 ] && fail "unshare -m did not start"
+		sleep 0.1
+	done
+	printf '%s\n' "symtrace: cannot attach to $npid: it runs in another mount namespace ($theirs, symtrace's $ours), where symtrace cannot judge link paths; run symtrace in that namespace (nsenter --mount --target $npid symtrace ...)" \
+		"symtrace: no process could be attached" >"$tmp/want"
+	expect_fail "$tmp/want" -r 'deny target=/etc/**' -p $npid
+	[ "$(tracer_of "$npid")" = 0 ] || fail "deny mode attached anyway"
+	"$SYMTRACE" -p $npid -o "$tmp/nsout" 2>"$tmp/err" &
+	spid=$!
+	n=100
+	until [ "$(tracer_of "$npid")" = "$spid" ]; do
+		n=$((n - 1))
+		[ $n -le 0 ] && { show stderr "$tmp/err"; fail "trace mode: not attached"; }
+		sleep 0.1
+	done
+	kill -INT $spid
+	wait $spid || fail "trace mode: symtrace exited $? after SIGINT"
+	printf '%s\n' "symtrace: process $npid runs in another mount namespace ($theirs, symtrace's $ours): its paths are reported as symtrace's namespace shows them" \
+		"symtrace: attached to process $npid (1 thread)" \
+		"symtrace: detached from 1 task" >"$tmp/want"
+	diff -u "$tmp/want" "$tmp/err" >&2 || fail "trace mode: wrong messages"
+	kill $npid
+	wait $npid 2>/dev/null
+else
+	echo "NOTE: $me: unshare -m not permitted, mount namespaces not checked" >&2
 fi
 
 # Bad command lines.
