@@ -596,6 +596,16 @@ static struct verdict judge_move(struct event *ev, const char *src,
 	return v;
 }
 
+/* A move that cannot be judged is refused (EPERM) and reported. */
+static void refuse_move(struct tracee *t, struct event *ev)
+{
+	ev->silent = false;
+	ev->action = ACT_DENY;
+	ev->deny_errno = EPERM;
+	enforce(t, ev);
+	t->ev = ev;
+}
+
 static void on_move_entry(struct tracee *t, const struct syscall_state *st,
 			  enum sysc sc)
 {
@@ -619,11 +629,7 @@ static void on_move_entry(struct tracee *t, const struct syscall_state *st,
 	}
 	if (ev->target.status != TSTR_OK || ev->linkpath.status != TSTR_OK) {
 		/* Fail closed, as for symlinkat. */
-		ev->silent = false;
-		ev->action = ACT_DENY;
-		ev->deny_errno = EPERM;
-		enforce(t, ev);
-		t->ev = ev;
+		refuse_move(t, ev);
 		return;
 	}
 	if (sc == SC_LINKAT && (m.flags & AT_EMPTY_PATH) &&
@@ -645,11 +651,7 @@ static void on_move_entry(struct tracee *t, const struct syscall_state *st,
 		/* Fail closed, as for symlinkat: a chrooted caller's paths
 		 * that could only be guessed cannot be judged. */
 		free(src);
-		ev->silent = false;
-		ev->action = ACT_DENY;
-		ev->deny_errno = EPERM;
-		enforce(t, ev);
-		t->ev = ev;
+		refuse_move(t, ev);
 		return;
 	}
 	v = judge_move(ev, src, ev->path,

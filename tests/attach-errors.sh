@@ -77,14 +77,8 @@ if unshare -m true 2>/dev/null; then
 		"symtrace: no process could be attached" >"$tmp/want"
 	expect_fail "$tmp/want" -r 'deny target=/etc/**' -p $npid
 	[ "$(tracer_of "$npid")" = 0 ] || fail "deny mode attached anyway"
-	"$SYMTRACE" -p $npid -o "$tmp/nsout" 2>"$tmp/err" &
-	spid=$!
-	n=100
-	until [ "$(tracer_of "$npid")" = "$spid" ]; do
-		n=$((n - 1))
-		[ $n -le 0 ] && { show stderr "$tmp/err"; fail "trace mode: not attached"; }
-		sleep 0.1
-	done
+	hpid=$npid
+	attach
 	kill -INT $spid
 	wait $spid || fail "trace mode: symtrace exited $? after SIGINT"
 	printf '%s\n' "symtrace: process $npid runs in another mount namespace ($theirs, symtrace's $ours): its paths are reported as symtrace's namespace shows them" \
