@@ -158,6 +158,19 @@ static bool no_symlinks_in(const char *dir)
 #endif
 }
 
+/* The path the kernel gives for the directory fd is open on (read back
+ * through /proc/self/fd), or NULL; fd is closed. */
+static char *path_of_fd(int fd)
+{
+	char self[64];
+	char *res;
+
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	res = xreadlink(self);
+	close(fd);
+	return res;
+}
+
 /* The real absolute directory that dirpart names relative to basedir (a
  * /proc magic link, or "/"), or NULL.  One open walks basedir/dirpart: the
  * kernel follows the magic link and goes on from the directory it names.
@@ -169,7 +182,7 @@ static char *real_dir(const char *basedir, const char *dirpart)
 {
 	const char *rel = *dirpart ? dirpart : ".";
 	bool absolute = strcmp(basedir, "/") == 0;
-	char self[64], *walk;
+	char *walk;
 	char *res = NULL;
 	int bfd, dfd;
 
@@ -192,12 +205,7 @@ static char *real_dir(const char *basedir, const char *dirpart)
 		dfd = openat(bfd, rel, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		close(bfd);
 	}
-	if (dfd >= 0) {
-		snprintf(self, sizeof(self), "/proc/self/fd/%d", dfd);
-		res = xreadlink(self);
-		close(dfd);
-	}
-	return res;
+	return dfd >= 0 ? path_of_fd(dfd) : NULL;
 }
 
 static char *join(const char *dir, const char *name)
@@ -281,9 +289,7 @@ static char *real_dir_in_root(pid_t tid, const char *root, bool absolute,
 			*how_out = IN_ROOT_MISSING;
 		return NULL;
 	}
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", dfd);
-	res = xreadlink(link);
-	close(dfd);
+	res = path_of_fd(dfd);
 	if (res)
 		*how_out = IN_ROOT_FOUND;
 	return res;
@@ -364,13 +370,11 @@ char *inspect_resolve_at(pid_t tid, int dirfd, const char *path,
 				 * guess, which deny mode refuses (a lexical
 				 * path ignores symlinks on the way). */
 				res = lexical_in_root(root, dir, path);
-				if (found != IN_ROOT_MISSING || !res) {
-					if (guessed)
-						*guessed = true;
-					if (!res && (path[0] == '/' || dir))
-						res = path_resolve_lexical(
-							dir, path);
-				}
+				if ((found != IN_ROOT_MISSING || !res) &&
+				    guessed)
+					*guessed = true;
+				/* (No guess inside the root: the plain
+				 * lexical one below.) */
 			}
 		} else if (guessed) {
 			*guessed = true; /* no root: the tracee is gone */

@@ -333,18 +333,13 @@ static void decide(struct event *ev)
 		return; /* killed meanwhile (e.g. by another thread's execve):
 			 * reported with "= ?" when reaped, nothing to judge */
 	if (enforcing && (ev->target.status != TSTR_OK ||
-			  ev->linkpath.status != TSTR_OK)) {
+			  ev->linkpath.status != TSTR_OK || ev->path_guessed)) {
 		/* Fail closed: what we cannot read we cannot judge (the
 		 * kernel would fail these with EFAULT/ENAMETOOLONG, but a
-		 * racing thread could make them readable meanwhile). */
-		ev->action = ACT_DENY;
-		ev->deny_errno = EPERM;
-		return;
-	}
-	if (enforcing && ev->path_guessed) {
-		/* Fail closed: a chrooted caller whose link's directory
-		 * could not be found from its root (inspect.c) - a lexical
-		 * guess must not decide where a link may go. */
+		 * racing thread could make them readable meanwhile), nor a
+		 * chrooted caller's link whose directory could not be found
+		 * from its root (inspect.c): a lexical guess must not decide
+		 * where a link may go. */
 		ev->action = ACT_DENY;
 		ev->deny_errno = EPERM;
 		return;

@@ -152,6 +152,7 @@ static pid_t start_dir_flipper(const char *mode, const char *dir)
 int main(int argc, char **argv)
 {
 	const char *mode, *dir;
+	bool dir_flip;
 	long n, ok = 0, failed = 0;
 	pthread_t th;
 	pid_t child = 0;
@@ -162,6 +163,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	mode = argv[1];
+	/* clonefs, clonefiles: the directory moves, not the strings. */
+	dir_flip = strcmp(mode, "clonefs") == 0 ||
+		   strcmp(mode, "clonefiles") == 0;
 	what = argv[2];
 	n = atol(argv[3]);
 	dir = argv[4];
@@ -184,8 +188,7 @@ int main(int argc, char **argv)
 			flip_loop();
 			_exit(0);
 		}
-	} else if (strcmp(mode, "clonefs") == 0 ||
-		   strcmp(mode, "clonefiles") == 0) {
+	} else if (dir_flip) {
 		if (strcmp(what, "link") != 0) {
 			fprintf(stderr, "race: %s flips links only\n", mode);
 			return 2;
@@ -205,8 +208,7 @@ int main(int argc, char **argv)
 		/* Both variants of the link path have the same length. */
 		snprintf(sh->link_a, PATH_MAX, "%s/allowed/l%ld", dir, i);
 		snprintf(sh->link_b, PATH_MAX, "%s/guarded/l%ld", dir, i);
-		if (child > 0 && (strcmp(mode, "clonefs") == 0 ||
-				  strcmp(mode, "clonefiles") == 0)) {
+		if (dir_flip) {
 			char l[32];
 
 			snprintf(l, sizeof(l), "l%ld", i);
@@ -230,7 +232,7 @@ int main(int argc, char **argv)
 			failed++;
 	}
 	atomic_store(&sh->stop, 1);
-	if (strcmp(mode, "clonefs") == 0 || strcmp(mode, "clonefiles") == 0)
+	if (dir_flip)
 		atomic_store(stop_flag, 1);
 	if (strcmp(mode, "thread") == 0)
 		pthread_join(th, NULL);
