@@ -411,8 +411,15 @@ static void side_door(struct tracee *t, const struct syscall_state *st,
 		err = EPERM;
 		break;
 	case SC_SECCOMP:
-		if (st->args[0] != SECCOMP_SET_MODE_FILTER ||
-		    !(st->args[1] & SECCOMP_FILTER_FLAG_NEW_LISTENER))
+		/* The kernel takes op and flags as unsigned int: compare
+		 * the low 32 bits only, as the prefilter does.  Comparing
+		 * all 64 let op = 1 << 32 | SET_MODE_FILTER through, and
+		 * the tracee then answered its own symlinkat calls with
+		 * SECCOMP_USER_NOTIF_FLAG_CONTINUE (a listener's filter
+		 * outranks our RET_TRACE). */
+		if ((uint32_t)st->args[0] != SECCOMP_SET_MODE_FILTER ||
+		    !((uint32_t)st->args[1] &
+		      SECCOMP_FILTER_FLAG_NEW_LISTENER))
 			return;
 		err = EPERM;
 		break;

@@ -86,6 +86,16 @@ what="control listener"
 	show output "$tmp/stdout"
 	fail "$what: the attempt did not get through"
 }
+# The listener attack in full, with bit 32 set in seccomp's op: the
+# symlinkat it answers itself makes the link.
+what="control listener-hi"
+"$sd" listener-hi "$w/c2" >"$tmp/stdout" 2>&1
+[ $? -eq 1 ] && [ "$(cat "$tmp/stdout")" = "listener-hi: allowed" ] || {
+	show output "$tmp/stdout"
+	fail "$what: the attempt did not get through"
+}
+check_link "$w/c2" /etc/passwd
+rm -f "$w/c2"
 # clone3 and io_uring may be missing or disabled here: then only their
 # control is skipped.
 "$sd" clone3-untraced "$w/c3" >"$tmp/stdout" 2>&1
@@ -130,6 +140,12 @@ for mode in "" --no-seccomp; do
 		st "$m $rule listener" "$@" -- "$sd" listener
 		want "seccomp() = $eperm <denied>"
 		check 0 "listener: EPERM" ""
+
+		# The kernel reads op as 32 bits: bit 32 must not hide it.
+		st "$m $rule listener-hi" "$@" -- "$sd" listener-hi "$w/L"
+		want "seccomp() = $eperm <denied>"
+		check 0 "listener-hi: EPERM" ""
+		no_link "$w/L"
 	done
 done
 

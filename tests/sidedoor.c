@@ -7,6 +7,14 @@
  *   clone3-untraced LINK  clone3 with CLONE_UNTRACED; the child symlinks
  *   io-uring              io_uring_setup
  *   listener              seccomp(SET_MODE_FILTER, NEW_LISTENER)
+ *   listener-hi LINK      the whole listener attack, with bit 32 set in
+ *                         seccomp's op (the kernel reads op as 32 bits):
+ *                         a filter that sends symlinkat to user space, a
+ *                         thread that answers it with CONTINUE, then
+ *                         symlinkat("/etc/passwd", LINK); prints
+ *                         "listener-hi: allowed" (and exits 1) only when
+ *                         the filter was installed; the symlinkat's own
+ *                         result is left to the caller to check
  *   fallback TARGET LINK  symlink, and on failure copy TARGET instead
  *   sleeper SECS LINK     sleep, then symlink (fail-closed test)
  *   procmem               open a child's /proc/PID/mem for writing (it
@@ -25,13 +33,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
+#include <linux/audit.h>
 #include <linux/seccomp.h>
+#include <pthread.h>
 #include <sched.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -143,6 +155,55 @@ static int do_listener(void)
 	if (r >= 0)
 		close((int)r);
 	return report("listener", r);
+}
+
+/* The notifications of fd are answered "let it run" (CONTINUE), until
+ * the fd fails. */
+static void *answer_notifications(void *arg)
+{
+	int fd = (int)(intptr_t)arg;
+	struct seccomp_notif req;
+	struct seccomp_notif_resp resp;
+
+	for (;;) {
+		memset(&req, 0, sizeof(req));
+		if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
+			return NULL;
+		memset(&resp, 0, sizeof(resp));
+		resp.id = req.id;
+		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+		ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+	}
+}
+
+static int do_listener_hi(const char *link)
+{
+	struct sock_filter insn[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_symlinkat, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof(insn) / sizeof(insn[0]), insn };
+	pthread_t th;
+	long r;
+
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	/* op as the kernel reads it: SECCOMP_SET_MODE_FILTER. */
+	r = syscall(SYS_seccomp, (1UL << 32) | SECCOMP_SET_MODE_FILTER,
+		    SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	report("listener-hi", r);
+	if (r < 0)
+		return 0;
+	if (pthread_create(&th, NULL, answer_notifications,
+			   (void *)(intptr_t)r) != 0)
+		return 2;
+	syscall(SYS_symlinkat, "/etc/passwd", AT_FDCWD, link);
+	return 1;
 }
 
 static int do_clone_newns(void)
@@ -265,6 +326,8 @@ int main(int argc, char **argv)
 		return do_io_uring();
 	if (argc == 2 && strcmp(argv[1], "listener") == 0)
 		return do_listener();
+	if (argc == 3 && strcmp(argv[1], "listener-hi") == 0)
+		return do_listener_hi(argv[2]);
 	if (argc == 4 && strcmp(argv[1], "fallback") == 0)
 		return do_fallback(argv[2], argv[3]);
 	if (argc == 2 && strcmp(argv[1], "procmem") == 0)
