@@ -15,8 +15,10 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/user.h>
+#include <unistd.h>
 
 #define X32_BIT 0x40000000u
 
@@ -331,4 +333,20 @@ int arch_set_arg(pid_t tid, enum abi abi, int i, uint64_t value)
 	if (i < 0 || i > 5)
 		return -EINVAL;
 	return poke_reg(tid, abi == ABI_I386 ? off32[i] : off64[i], value);
+}
+
+bool arch_abi_runs(enum abi abi)
+{
+	static int x32 = -1;
+
+	if (abi != ABI_X32)
+		return abi != ABI_UNKNOWN;
+	if (x32 < 0) {
+		/* An x32 getpid(): ENOSYS where the kernel was built or
+		 * booted without x32 (syscall.x32=n). */
+		long r = syscall(X32_BIT | SYS_getpid);
+
+		x32 = !(r < 0 && errno == ENOSYS);
+	}
+	return x32;
 }

@@ -60,6 +60,10 @@ struct arch_abi_desc {
 extern const struct arch_abi_desc arch_abis[];
 extern const size_t arch_nabis;
 
+/* Does this kernel run calls of abi (x32 may be left out)?  A delegated
+ * call of an ABI it does not run fails with ENOSYS, as it would have. */
+bool arch_abi_runs(enum abi abi);
+
 /* Map an (abi, raw nr) pair to a known syscall, SC_NONE otherwise. */
 enum sysc arch_classify(enum abi abi, uint64_t nr);
 

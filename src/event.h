@@ -80,6 +80,12 @@ struct event {
 	int rule;      /* 1-based number of the deciding rule; 0 = none */
 	int deny_errno;
 
+	/* Deny mode: symtrace made the call itself (ret is its result). */
+	bool delegated;
+	/* Deny mode: why the call could not be judged (refused with EPERM,
+	 * e.g. "magic link"); NULL otherwise.  A static string. */
+	const char *refused;
+
 	unsigned tags;
 	bool silent; /* rename/link: print only if a symlink was involved */
 	/* Second reads (at exit) and the link on disk, for TOCTOU reports;

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,9 +62,29 @@ static ssize_t read_small_file(const char *path, char *buf, size_t size)
 	return n;
 }
 
+/* The groups of a "Groups:" line (p after the colon); false when there
+ * are more than PROC_MAX_GROUPS or the line is cut off. */
+static bool parse_groups(const char *p, struct proc_info *pi)
+{
+	char *end;
+
+	pi->ngroups = 0;
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\n')
+			return true;
+		if (*p < '0' || *p > '9' || pi->ngroups == PROC_MAX_GROUPS)
+			return false;
+		pi->groups[pi->ngroups++] = (gid_t)strtoul(p, &end, 10);
+		p = end;
+	}
+}
+
 int inspect_status(pid_t tid, struct proc_info *pi)
 {
-	char path[64], buf[4096];
+	char path[64], buf[8192];
+	unsigned fields = 0;
 	ssize_t n;
 	char *p;
 
@@ -71,7 +92,7 @@ int inspect_status(pid_t tid, struct proc_info *pi)
 	n = read_small_file(path, buf, sizeof(buf));
 	if (n < 0)
 		return (int)n;
-	memset(pi, 0, sizeof(*pi));
+	memset(pi, 0, offsetof(struct proc_info, groups));
 	if ((p = strstr(buf, "\nTgid:")))
 		pi->tgid = (pid_t)strtol(p + 6, NULL, 10);
 	if ((p = strstr(buf, "\nPPid:")))
@@ -83,16 +104,30 @@ int inspect_status(pid_t tid, struct proc_info *pi)
 			pi->ruid = (uid_t)r;
 			pi->euid = (uid_t)e;
 			pi->fsuid = (uid_t)f;
+			fields++;
 		}
 	}
 	if ((p = strstr(buf, "\nGid:"))) {
-		unsigned long r, e;
+		unsigned long r, e, s, f;
 
-		if (sscanf(p + 5, "%lu %lu", &r, &e) == 2) {
+		if (sscanf(p + 5, "%lu %lu %lu %lu", &r, &e, &s, &f) == 4) {
 			pi->rgid = (gid_t)r;
 			pi->egid = (gid_t)e;
+			pi->fsgid = (gid_t)f;
+			fields++;
 		}
 	}
+	if ((p = strstr(buf, "\nGroups:")) && parse_groups(p + 8, pi))
+		fields++;
+	if ((p = strstr(buf, "\nCapEff:"))) {
+		unsigned long long c;
+
+		if (sscanf(p + 8, "%llx", &c) == 1) {
+			pi->cap_eff = c;
+			fields++;
+		}
+	}
+	pi->complete = fields == 4;
 	return 0;
 }
 
@@ -329,6 +364,22 @@ static char *lexical_in_root(const char *root, const char *basedir,
 	return res;
 }
 
+static void base_link(pid_t tid, int dirfd, char *buf, size_t size)
+{
+	if (dirfd == -100)
+		snprintf(buf, size, "/proc/%d/cwd", (int)tid);
+	else
+		snprintf(buf, size, "/proc/%d/fd/%d", (int)tid, dirfd);
+}
+
+char *inspect_base_dir(pid_t tid, int dirfd)
+{
+	char base[64];
+
+	base_link(tid, dirfd, base, sizeof(base));
+	return xreadlink(base);
+}
+
 char *inspect_resolve_at(pid_t tid, int dirfd, const char *path,
 			 char **dir_out, bool *guessed)
 {
@@ -340,10 +391,7 @@ char *inspect_resolve_at(pid_t tid, int dirfd, const char *path,
 	if (guessed)
 		*guessed = false;
 
-	if (dirfd == -100)
-		snprintf(base, sizeof(base), "/proc/%d/cwd", (int)tid);
-	else
-		snprintf(base, sizeof(base), "/proc/%d/fd/%d", (int)tid, dirfd);
+	base_link(tid, dirfd, base, sizeof(base));
 	dir = xreadlink(base);
 	if (path && path[0] != '/' && dir && !strchr(path, '/') &&
 	    strcmp(path, "..") != 0) {
@@ -620,20 +668,24 @@ void inspect_entry(struct event *ev, const uint64_t args[6], unsigned what)
 	inspect_entry_context(ev, what);
 }
 
+void inspect_ident_from(struct event *ev, const struct proc_info *pi)
+{
+	ev->pid = pi->tgid;
+	ev->ppid = pi->ppid;
+	ev->ruid = pi->ruid;
+	ev->euid = pi->euid;
+	ev->fsuid = pi->fsuid;
+	ev->rgid = pi->rgid;
+	ev->egid = pi->egid;
+}
+
 void inspect_ident(struct event *ev, unsigned what)
 {
 	struct proc_info pi;
 
 	ev->pid = ev->tid;
-	if ((what & INSPECT_CREDS) && inspect_status(ev->tid, &pi) == 0) {
-		ev->pid = pi.tgid;
-		ev->ppid = pi.ppid;
-		ev->ruid = pi.ruid;
-		ev->euid = pi.euid;
-		ev->fsuid = pi.fsuid;
-		ev->rgid = pi.rgid;
-		ev->egid = pi.egid;
-	}
+	if ((what & INSPECT_CREDS) && inspect_status(ev->tid, &pi) == 0)
+		inspect_ident_from(ev, &pi);
 	if (what & INSPECT_COMM)
 		read_comm(ev->tid, ev->comm);
 	if (what & INSPECT_EXE) {
@@ -653,13 +705,10 @@ static bool tstr_same(const struct tstr *a, const struct tstr *b)
 	return a->len == b->len && memcmp(a->buf, b->buf, a->len) == 0;
 }
 
-bool inspect_exit(struct event *ev)
+bool inspect_reread(struct event *ev)
 {
-	bool diff = false;
-
-	/* Second read: another thread may have rewritten the strings while
-	 * the kernel copied them. */
 	struct tstr both[2];
+	bool diff;
 
 	tmem_read_paths(ev->tid,
 			(uint64_t[2]){ ev->target.addr, ev->linkpath.addr },
@@ -673,11 +722,20 @@ bool inspect_exit(struct event *ev)
 		 * not a difference. */
 		tstr_free(&ev->target_exit);
 		tstr_free(&ev->linkpath_exit);
+		return false;
 	}
-	if (ev->target_exit.status != TSTR_UNSET &&
-	    (!tstr_same(&ev->target, &ev->target_exit) ||
-	     !tstr_same(&ev->linkpath, &ev->linkpath_exit)))
-		diff = true;
+	diff = !tstr_same(&ev->target, &ev->target_exit) ||
+	       !tstr_same(&ev->linkpath, &ev->linkpath_exit);
+	if (diff)
+		ev->tags |= TAG_TOCTOU;
+	return diff;
+}
+
+bool inspect_exit(struct event *ev)
+{
+	/* Second read: another thread may have rewritten the strings while
+	 * the kernel copied them. */
+	bool diff = inspect_reread(ev);
 
 	/* What the kernel really created, if it created anything. */
 	if (ev->finished && ev->ret == 0 && ev->path) {

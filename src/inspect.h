@@ -4,18 +4,27 @@
 #define SYMTRACE_INSPECT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "arch.h"
 #include "event.h"
 
+/* Supplementary groups kept; a caller with more cannot be acted for. */
+#define PROC_MAX_GROUPS 512
+
 struct proc_info {
 	pid_t tgid, ppid;
 	uid_t ruid, euid, fsuid;
-	gid_t rgid, egid;
+	gid_t rgid, egid, fsgid;
+	uint64_t cap_eff;    /* CapEff */
+	bool complete;       /* every field above and the groups were read */
+	int ngroups;
+	gid_t groups[PROC_MAX_GROUPS];
 };
 
-/* Parse /proc/TID/status.  0 or -errno. */
+/* Parse /proc/TID/status (ids as seen from symtrace's user namespace).
+ * 0 or -errno. */
 int inspect_status(pid_t tid, struct proc_info *pi);
 
 /* At syscall entry of symlink/symlinkat (ev->sc, ev->abi set): read both
@@ -43,6 +52,12 @@ enum {
 
 /* The caller's identity: what says which parts (pid = tid otherwise). */
 void inspect_ident(struct event *ev, unsigned what);
+/* The ids part of it, from a parsed status. */
+void inspect_ident_from(struct event *ev, const struct proc_info *pi);
+
+/* The second read of both strings (into target_exit, linkpath_exit);
+ * sets TAG_TOCTOU and returns true when they differ from the first. */
+bool inspect_reread(struct event *ev);
 
 /* At syscall exit (ev->ret set): second read of the strings and, when the
  * call succeeded, readlink of what the kernel created; sets TAG_TOCTOU /
@@ -57,6 +72,10 @@ bool inspect_exit(struct event *ev);
  * guessed lexically (deny mode must not judge on it). */
 char *inspect_resolve_at(pid_t tid, int dirfd, const char *path,
 			 char **dir_out, bool *guessed);
+
+/* The directory dirfd (-100: the cwd) of task tid names (readlink of
+ * /proc/TID/cwd or fd/N, malloc'd), or NULL. */
+char *inspect_base_dir(pid_t tid, int dirfd);
 
 /* Touch the /proc entries of a new task that every traced call of it
  * reads (cwd, root), so that the kernel has instantiated them before its

@@ -277,6 +277,10 @@ static void format_action(struct sbuf *sb, const struct event *ev)
 {
 	const char *word;
 
+	if (ev->refused) {
+		sbuf_addf(sb, " <refused: %s>", ev->refused);
+		return;
+	}
 	switch (ev->action) {
 	case ACT_DENY:
 		word = "denied";
@@ -670,6 +674,9 @@ void format_json(struct sbuf *sb, const struct event *ev)
 		sbuf_addf(sb, "%d", ev->rule);
 	else
 		sbuf_adds(sb, "null");
+
+	if (ev->refused)
+		json_cstr_member(sb, "refused", ev->refused);
 
 	json_key(sb, "tags", "");
 	sbuf_addc(sb, '[');

@@ -43,10 +43,12 @@
 #include <unistd.h>
 
 #include "arch.h"
+#include "delegate.h"
 #include "event.h"
 #include "inspect.h"
 #include "output.h"
 #include "policy.h"
+#include "resolve.h"
 #include "seccomp.h"
 #include "summary.h"
 #include "tmem.h"
@@ -315,6 +317,11 @@ static void enforce(struct tracee *t, struct event *ev)
 	}
 }
 
+static bool blocks(enum action a)
+{
+	return a == ACT_DENY || a == ACT_KILL;
+}
+
 /* Did a stopped tracee vanish under us (SIGKILL, another thread's exec)? */
 static bool task_gone(pid_t tid)
 {
@@ -358,6 +365,150 @@ static void decide(struct event *ev)
 	ev->action = v.action;
 	ev->rule = v.rule;
 	ev->deny_errno = v.err;
+}
+
+/* ---- deny mode: symlink calls made by symtrace (delegation) -------- */
+
+static char *join_last(const char *dir, const char *last)
+{
+	size_t n = strlen(last);
+
+	while (n > 1 && last[n - 1] == '/')
+		n--;
+	if (n == 0)
+		return xstrdup(dir);
+	if (strcmp(dir, "/") == 0)
+		return xasprintf("/%.*s", (int)n, last);
+	return xasprintf("%s/%.*s", dir, (int)n, last);
+}
+
+/* What the kernel answers a call whose string cannot be read: EFAULT, or
+ * ENAMETOOLONG for one without a NUL within PATH_MAX.  Nothing to judge
+ * and nothing is made (the tracee's call is skipped: a racing thread
+ * cannot make the string readable for the kernel meanwhile). */
+static int64_t unreadable_result(const struct event *ev)
+{
+	if (ev->target.status == TSTR_TOOLONG ||
+	    ev->linkpath.status == TSTR_TOOLONG)
+		return -ENAMETOOLONG;
+	return -EFAULT;
+}
+
+/* Deny mode: judge a symlink/symlinkat call and make it ourselves.
+ *
+ * Why this is safe (the heart of deny mode):
+ *   - The strings are read once, into our memory; that copy is what is
+ *     judged and what symlinkat() gets.  The tracee's own call is skipped
+ *     (nr = -1), so nothing that rewrites its memory afterwards matters.
+ *   - The link's directory is walked once, from the caller's own cwd,
+ *     dirfd or root, with its credentials, to a pinned fd (resolve.c); the
+ *     rules see that fd's real path, and the link is created relative to
+ *     the same fd: a directory swapped or renamed later cannot redirect
+ *     it.  A walk through a magic link, a path too deep to name, a context
+ *     we cannot reproduce: refused (EPERM, "<refused: WHY>").
+ *   - symlinkat() runs with the caller's fsuid, fsgid, groups and
+ *     capabilities (delegate.c): it can create nothing, and walk nowhere,
+ *     that the caller could not, and the link is the caller's own.
+ *   - Calls are made one at a time in our thread, so the traced tree's
+ *     link-making calls are ordered; no other task needs to be stopped.
+ * One stop: with the prefilter the call gets no exit stop; without it the
+ * exit stop only checks that the kernel kept our return value. */
+static void delegate_symlink(struct tracee *t, const struct syscall_state *st,
+			     enum sysc sc)
+{
+	struct event *ev = new_event(t, st, sc);
+	struct resolve_base b = { -1, -1, false, NULL, NULL };
+	struct resolved r = { -1, NULL, "" };
+	struct delegate_creds c = { false };
+	struct proc_info pi;
+	const char *why = NULL;
+	int64_t ret;
+	int res = 0;
+
+	inspect_entry_strings(ev, st->args);
+	if (inspect_status(t->tid, &pi) < 0) {
+		t->ev = ev; /* gone: "= ?" when reaped */
+		return;
+	}
+	inspect_ident(ev, ident_needed & ~INSPECT_CREDS);
+	inspect_ident_from(ev, &pi);
+	ev->delegated = true;
+	if (ev->target.status != TSTR_OK || ev->linkpath.status != TSTR_OK) {
+		if (task_gone(t->tid)) {
+			t->ev = ev;
+			return;
+		}
+		ret = unreadable_result(ev);
+		goto done;
+	}
+	why = delegate_context(t->tid, &pi);
+	if (!why)
+		res = resolve_open_base(t->tid, ev->dirfd,
+					ev->linkpath.buf[0] == '/', &b, &why);
+	/* The directory the call starts from, for the report: the one
+	 * walked from, or (absolute paths) what it would be. */
+	if (b.path) {
+		ev->dir = b.path;
+		b.path = NULL;
+	} else {
+		ev->dir = inspect_base_dir(t->tid, ev->dirfd);
+	}
+	if (!why && res == 0 && delegate_enter(&pi, &c, &why) == 0)
+		res = resolve_parent(&b, ev->linkpath.buf, &r, &why);
+	if (why) {
+		/* Cannot be judged: refused (fail closed). */
+		ev->refused = why;
+		ev->action = ACT_DENY;
+		ev->deny_errno = EPERM;
+		ret = -EPERM;
+		goto done;
+	}
+	if (res == 0) {
+		ev->path = join_last(r.dir, r.last);
+		ev->target_resolved = path_resolve_target(ev->path,
+							  ev->target.buf);
+	}
+	/* (A walk that failed is judged too, without a link path: a
+	 * target= rule still denies it.) */
+	decide(ev);
+	if (blocks(ev->action))
+		ret = -(int64_t)ev->deny_errno;
+	else if (!arch_abi_runs(ev->abi))
+		ret = -ENOSYS;
+	else if (res < 0)
+		ret = res;
+	else if (symlinkat(ev->target.buf, r.dirfd, r.last) == 0)
+		ret = 0;
+	else
+		ret = -(int64_t)errno;
+done:
+	delegate_leave(&c);
+	resolved_free(&r);
+	resolve_close_base(&b);
+	/* The second read, after our call: a difference means someone
+	 * rewrote the caller's strings while it was judged.  The link made
+	 * is the judged copy all the same; the report shows both. */
+	if (ev->target.status == TSTR_OK && ev->linkpath.status == TSTR_OK)
+		inspect_reread(ev);
+	if (ev->action == ACT_KILL) {
+		enforce(t, ev); /* never returns: reported "= ?" */
+		emit_and_free(ev);
+		return;
+	}
+	ev->finished = true;
+	ev->ret = ret;
+	res = arch_skip_syscall(t->tid, ret);
+	if (res < 0 && res != -ESRCH) {
+		errno = -res;
+		warn_errno("cannot skip a delegated call of %d, killing it",
+			   (int)t->tid);
+		kill(ev->pid, SIGKILL);
+	}
+	if (filtered) {
+		emit_and_free(ev); /* no exit stop */
+		return;
+	}
+	t->ev = ev; /* checked and reported at the exit stop */
 }
 
 /* A side door (traced only while enforcing): refuse it and report. */
@@ -489,11 +640,6 @@ static struct verdict judge_at(const struct event *ev, const char *contents,
 	};
 
 	return policy_match(cfg->policy, &in);
-}
-
-static bool blocks(enum action a)
-{
-	return a == ACT_DENY || a == ACT_KILL;
 }
 
 /* A directory moved by rename carries its symlinks along: each is judged
@@ -1149,32 +1295,7 @@ static void on_entry(struct tracee *t, const struct syscall_state *st)
 			late_tid = t->tid;
 			return;
 		}
-		/* In deny mode a judged call always runs to its exit before
-		 * anything else is resumed - even with no other task known
-		 * yet: a new CLONE_VM child's first stop may be waiting, and
-		 * resuming it mid-call would let it rewrite the strings. */
-		freeze_pending = freeze_others(t, false) ? 1 : 2;
-		ev = new_event(t, st, sc);
-		inspect_entry(ev, st->args, ident_needed);
-		if ((ev->tags & TAG_SHARED) && tracee_count() > 1) {
-			/* Any process may map the same pages: stop all and
-			 * read again, on what no one can change now. */
-			if (!freeze_others(t, true) || freeze_pending == 2)
-				freeze_pending = 2;
-			else
-				freeze_pending = 1;
-			event_free(ev);
-			free(ev);
-			ev = new_event(t, st, sc);
-			inspect_entry(ev, st->args, ident_needed);
-		}
-		decide(ev);
-		enforce(t, ev);
-		if (ev->action == ACT_KILL) {
-			emit_and_free(ev);
-			return;
-		}
-		t->ev = ev;
+		delegate_symlink(t, st, sc);
 	} else if (sc >= SC_RENAME && sc <= SC_LINKAT) {
 		if (moves_checked) {
 			freeze_pending = freeze_others(t, false) ? 1 : 2;
@@ -1280,6 +1401,19 @@ static void on_exit_stop(struct tracee *t, const struct syscall_state *st)
 		return;
 	if (st->op != SCOP_EXIT && arch_get_return(t->tid, &ret) < 0)
 		return; /* gone; reported with "= ?" when reaped */
+	if (ev->delegated) {
+		/* Without the prefilter: the skipped call's exit.  The
+		 * tracee must get what symtrace's own call returned. */
+		if (ret != ev->ret) {
+			warn("delegated call of %d returned %lld, not %lld: "
+			     "the kernel did not skip it", (int)t->tid,
+			     (long long)ret, (long long)ev->ret);
+			arch_set_return(t->tid, ev->ret);
+			ev->tags |= TAG_TOCTOU;
+		}
+		finish_and_free(t);
+		return;
+	}
 	ev->finished = true;
 	ev->ret = ret;
 	if (ev->action == ACT_DENY && ret != -(int64_t)ev->deny_errno) {

@@ -1,0 +1,387 @@
+/* resolve.c - walk a caller's link path to a pinned directory.
+ *
+ * Why this is safe (deny mode judges what this returns):
+ *   - The walk starts from descriptors of the caller's own cwd, dirfd and
+ *     root (opened through /proc/TID/..., which the kernel resolves to the
+ *     caller's directories, whatever the caller's strings say), and runs
+ *     with the caller's credentials (delegate.c): it can reach nothing the
+ *     caller could not.
+ *   - Its result is a descriptor.  What is judged is the real path the
+ *     kernel gives for that descriptor, and the link is then created
+ *     relative to that same descriptor: renaming or swapping directories
+ *     on the way afterwards moves the directory, not the judgment.
+ *   - Magic links (/proc/PID/fd/N, cwd, root, ...) and the other symlinks
+ *     of /proc (/proc/self, /proc/thread-self) resolve in the context of
+ *     the process that walks, symtrace here, not the caller: a walk that
+ *     crosses one is refused (openat2 RESOLVE_NO_MAGICLINKS; the step walk
+ *     checks each symlink's filesystem), and so is a directory in /proc.
+ *   - A directory whose absolute path does not fit in PATH_MAX cannot be
+ *     named to the rules: refused, never judged as "unknown".
+ * On kernels without openat2 (before 5.6) the step walk does it all: one
+ * component at a time, O_NOFOLLOW, symlinks read and followed by us (at
+ * most 40, like the kernel), ".." kept at the caller's root. */
+#include "resolve.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#if defined(__has_include)
+#if __has_include(<linux/openat2.h>)
+#include <linux/openat2.h>
+#endif
+#endif
+
+#include "util.h"
+
+#ifndef PROC_SUPER_MAGIC
+#define PROC_SUPER_MAGIC 0x9fa0
+#endif
+#define MAX_LINKS 40 /* the kernel's MAXSYMLINKS */
+
+/* The result of a walk that must be refused (neither an fd nor -errno). */
+#define WALK_MAGIC (-100000)
+
+char *resolve_split(const char *path, const char **last)
+{
+	size_t end = strlen(path), start;
+
+	while (end > 0 && path[end - 1] == '/')
+		end--;
+	if (end == 0) {
+		/* "" or slashes only: no directory part. */
+		*last = path;
+		return xstrdup("");
+	}
+	start = end;
+	while (start > 0 && path[start - 1] != '/')
+		start--;
+	*last = path + start;
+	return xstrndup(path, start);
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* readlink of /proc/self/fd/FD: the path the kernel gives for fd, or
+ * NULL (errno ENAMETOOLONG when it does not fit in PATH_MAX). */
+static char *fd_path(int fd)
+{
+	char self[64], buf[PATH_MAX + 1];
+	ssize_t n;
+
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	n = readlink(self, buf, sizeof(buf));
+	if (n < 0)
+		return NULL;
+	if ((size_t)n >= PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	return xstrndup(buf, (size_t)n);
+}
+
+/* Where path lies below root ("" for root itself); NULL if not under it. */
+static const char *below(const char *root, const char *path)
+{
+	size_t n = strlen(root);
+
+	if (strcmp(root, "/") == 0)
+		return path;
+	if (strncmp(path, root, n) != 0 || (path[n] && path[n] != '/'))
+		return NULL;
+	return path + n;
+}
+
+int resolve_open_base(pid_t tid, int dirfd, bool absolute,
+		      struct resolve_base *b, const char **why)
+{
+	static struct stat our_root;
+	static bool have_root;
+	char link[64];
+	struct stat sb;
+
+	b->rootfd = b->basefd = -1;
+	b->chrooted = false;
+	b->rel = b->path = NULL;
+	if (!have_root) {
+		if (stat("/", &our_root) < 0)
+			return -errno;
+		have_root = true;
+	}
+	snprintf(link, sizeof(link), "/proc/%d/root", (int)tid);
+	b->rootfd = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (b->rootfd < 0 || fstat(b->rootfd, &sb) < 0) {
+		*why = REFUSE_GONE;
+		return 1;
+	}
+	b->chrooted = !same_file(&sb, &our_root);
+	if (absolute)
+		return 0;
+	if (dirfd == -100)
+		snprintf(link, sizeof(link), "/proc/%d/cwd", (int)tid);
+	else
+		snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)tid,
+			 dirfd);
+	b->basefd = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (b->basefd < 0) {
+		int err = errno;
+
+		if (dirfd != -100 && dirfd < 0)
+			return -EBADF;
+		if (err == ENOTDIR)
+			return -ENOTDIR;
+		if (dirfd != -100 && err == ENOENT)
+			return -EBADF; /* not open (or the task is gone) */
+		*why = REFUSE_GONE;
+		return 1;
+	}
+	b->path = fd_path(b->basefd);
+	if (b->chrooted) {
+		/* The kernel walks a chrooted caller's relative path from
+		 * its cwd, with ".." stopping at its root and absolute
+		 * symlinks restarting there; openat2 can do that only from
+		 * the root, with the base's place below the root in front.
+		 * A base outside the root (chroot without chdir) cannot be
+		 * walked so: refused. */
+		_cleanup_free_ char *root = fd_path(b->rootfd);
+		const char *rel = root && b->path ? below(root, b->path)
+						  : NULL;
+
+		if (!rel) {
+			*why = REFUSE_CHROOT;
+			return 1;
+		}
+		b->rel = xstrdup(rel);
+	}
+	return 0;
+}
+
+void resolve_close_base(struct resolve_base *b)
+{
+	if (b->rootfd >= 0)
+		close(b->rootfd);
+	if (b->basefd >= 0)
+		close(b->basefd);
+	free(b->rel);
+	free(b->path);
+	b->rootfd = b->basefd = -1;
+	b->rel = b->path = NULL;
+}
+
+/* Replace *cur by nfd. */
+static void move_to(int *cur, int nfd)
+{
+	close(*cur);
+	*cur = nfd;
+}
+
+/* The step walk: path from start, one component at a time, every
+ * component a directory.  Returns an O_PATH fd, -errno, or WALK_MAGIC
+ * when a symlink of /proc is on the way. */
+static int step_walk(int rootfd, int start, const char *path)
+{
+	struct stat root_st, sb;
+	struct statfs sf;
+	char *todo = xstrdup(path), *p;
+	int links = 0, cur, nfd, ret;
+
+	if (fstat(rootfd, &root_st) < 0) {
+		free(todo);
+		return -errno;
+	}
+	cur = fcntl(start, F_DUPFD_CLOEXEC, 0);
+	if (cur < 0) {
+		free(todo);
+		return -errno;
+	}
+	p = todo;
+	for (;;) {
+		char *comp;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		comp = p;
+		while (*p && *p != '/')
+			p++;
+		if (*p)
+			*p++ = '\0';
+		if (strcmp(comp, ".") == 0)
+			continue;
+		if (strcmp(comp, "..") == 0) {
+			if (fstat(cur, &sb) == 0 && same_file(&sb, &root_st))
+				continue; /* ".." at the root stays there */
+			nfd = openat(cur, "..", O_PATH | O_DIRECTORY |
+							O_CLOEXEC);
+			if (nfd < 0)
+				goto fail;
+			move_to(&cur, nfd);
+			continue;
+		}
+		nfd = openat(cur, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (nfd < 0 || fstat(nfd, &sb) < 0)
+			goto fail_nfd;
+		if (S_ISDIR(sb.st_mode)) {
+			move_to(&cur, nfd);
+			continue;
+		}
+		if (!S_ISLNK(sb.st_mode)) {
+			close(nfd);
+			errno = ENOTDIR;
+			goto fail;
+		}
+		/* A symlink: never one of /proc (resolved in our context). */
+		if (fstatfs(nfd, &sf) < 0)
+			goto fail_nfd;
+		if (sf.f_type == PROC_SUPER_MAGIC) {
+			close(nfd);
+			ret = WALK_MAGIC;
+			goto out;
+		}
+		if (++links > MAX_LINKS) {
+			close(nfd);
+			errno = ELOOP;
+			goto fail;
+		}
+		{
+			char buf[PATH_MAX + 1];
+			ssize_t n = readlinkat(nfd, "", buf, sizeof(buf) - 1);
+			char *next;
+
+			close(nfd);
+			if (n < 0)
+				goto fail;
+			buf[n] = '\0';
+			if (buf[0] == '/') {
+				nfd = fcntl(rootfd, F_DUPFD_CLOEXEC, 0);
+				if (nfd < 0)
+					goto fail;
+				move_to(&cur, nfd);
+			}
+			next = xasprintf("%s/%s", buf, p);
+			free(todo);
+			todo = p = next;
+		}
+	}
+	ret = cur;
+	free(todo);
+	return ret;
+fail_nfd:
+	if (nfd >= 0) {
+		int e = errno;
+
+		close(nfd);
+		errno = e;
+	}
+fail:
+	ret = -errno;
+out:
+	close(cur);
+	free(todo);
+	return ret;
+}
+
+/* openat2 with RESOLVE_NO_MAGICLINKS (and RESOLVE_IN_ROOT from the root):
+ * an fd, -errno, or -ENOSYS where the kernel has no openat2. */
+static int fast_walk(int start, const char *path, bool in_root)
+{
+#if defined(SYS_openat2) && defined(RESOLVE_NO_MAGICLINKS)
+	struct open_how how;
+	int fd = -1;
+
+	memset(&how, 0, sizeof(how));
+	how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+	how.resolve = RESOLVE_NO_MAGICLINKS | (in_root ? RESOLVE_IN_ROOT : 0);
+	/* EAGAIN: a rename raced with a ".." under RESOLVE_IN_ROOT. */
+	for (int i = 0; i < 4; i++) {
+		fd = (int)syscall(SYS_openat2, start, path, &how, sizeof(how));
+		if (fd >= 0 || errno != EAGAIN)
+			break;
+	}
+	return fd >= 0 ? fd : -errno;
+#else
+	(void)start;
+	(void)path;
+	(void)in_root;
+	return -ENOSYS;
+#endif
+}
+
+int resolve_parent(const struct resolve_base *b, const char *path,
+		   struct resolved *r, const char **why)
+{
+	_cleanup_free_ char *dirpart = resolve_split(path, &r->last);
+	_cleanup_free_ char *walk = NULL;
+	bool in_root = path[0] == '/' || b->chrooted;
+	int start = path[0] == '/' || b->chrooted ? b->rootfd : b->basefd;
+	struct statfs sf;
+	struct stat sb;
+	int fd, slow;
+
+	r->dirfd = -1;
+	r->dir = NULL;
+	if (b->chrooted && path[0] != '/')
+		walk = xasprintf("%s/%s", b->rel, dirpart);
+	else
+		walk = xstrdup(*dirpart ? dirpart : ".");
+	fd = fast_walk(start, walk, in_root);
+	if (fd == -ENOSYS || fd == -EAGAIN || fd == -E2BIG) {
+		fd = step_walk(b->rootfd, start, walk);
+	} else if (fd < 0) {
+		/* Tell a magic link (ELOOP under RESOLVE_NO_MAGICLINKS, or
+		 * a walk that went wrong after /proc/self led it into our
+		 * own /proc entry) from the caller's own errors. */
+		slow = step_walk(b->rootfd, start, walk);
+		if (slow >= 0)
+			close(slow);
+		/* An ELOOP the step walk does not see as a loop of the
+		 * caller's own symlinks: a magic link, refused. */
+		if (slow == WALK_MAGIC || (fd == -ELOOP && slow != -ELOOP))
+			fd = WALK_MAGIC;
+	}
+	if (fd == WALK_MAGIC) {
+		*why = REFUSE_MAGIC;
+		return 1;
+	}
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &sb) < 0 || sb.st_nlink == 0) {
+		/* Removed meanwhile: creating in it fails so. */
+		close(fd);
+		return -ENOENT;
+	}
+	if (fstatfs(fd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC) {
+		close(fd);
+		*why = REFUSE_MAGIC;
+		return 1;
+	}
+	r->dir = fd_path(fd);
+	if (!r->dir || r->dir[0] != '/') {
+		close(fd);
+		free(r->dir);
+		r->dir = NULL;
+		*why = REFUSE_TOO_LONG;
+		return 1;
+	}
+	r->dirfd = fd;
+	return 0;
+}
+
+void resolved_free(struct resolved *r)
+{
+	if (r->dirfd >= 0)
+		close(r->dirfd);
+	free(r->dir);
+	r->dirfd = -1;
+	r->dir = NULL;
+}

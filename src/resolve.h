@@ -1,0 +1,70 @@
+/* resolve.h - walk a caller's link path to a pinned directory.
+ *
+ * Deny mode acts on a tracee's behalf (delegate.c): the directory a link
+ * lands in is found once, as the kernel would find it for the caller, and
+ * held open (O_PATH) so that nothing done afterwards - judging its real
+ * path, creating the link - can be redirected by a rename or a rewritten
+ * string.  The walk must run with the caller's credentials (delegate.c
+ * takes them around it), so it can traverse nothing the caller could not.
+ * Nothing here knows ptrace. */
+#ifndef SYMTRACE_RESOLVE_H
+#define SYMTRACE_RESOLVE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* Why a path cannot be judged (deny mode refuses it); printed in the
+ * report as "<refused: WHY>". */
+#define REFUSE_MAGIC "magic link"
+#define REFUSE_TOO_LONG "path too long"
+#define REFUSE_CHROOT "chroot"
+#define REFUSE_GONE "caller gone"
+
+/* The caller's starting points, opened from /proc/TID/{cwd,fd/N,root} by
+ * resolve_open_base() (with symtrace's credentials: they are the caller's
+ * own directories, not paths it chose). */
+struct resolve_base {
+	int rootfd;    /* the caller's root */
+	int basefd;    /* its cwd or dirfd (relative paths), else -1 */
+	bool chrooted; /* rootfd is not symtrace's root */
+	char *rel;     /* chrooted, relative path: where basefd lies below
+	                * the root ("" = the root itself); NULL otherwise */
+	char *path;    /* basefd's path as the kernel gives it (for the
+	                * report), or NULL */
+};
+
+/* Open the starting points of a call of task tid with a path relative to
+ * dirfd (-100 = the cwd).  absolute: the path starts with '/' (dirfd is
+ * then not used, as in the kernel).  Returns 0, or -errno as the kernel
+ * would fail the call (EBADF: dirfd not open; ENOTDIR: not a directory),
+ * or 1 with *why set when the context cannot be reproduced. */
+int resolve_open_base(pid_t tid, int dirfd, bool absolute,
+		      struct resolve_base *b, const char **why);
+void resolve_close_base(struct resolve_base *b);
+
+/* The parent directory of path's last component, pinned. */
+struct resolved {
+	int dirfd;        /* O_PATH directory, -1 unless found */
+	char *dir;        /* its real absolute path (malloc'd), or NULL */
+	const char *last; /* into path: the last component as given, with
+	                   * any trailing slashes ("" for an empty path) */
+};
+
+/* Walk the directory part of path from b, the way the kernel walks it for
+ * the caller: symlinks followed (absolute ones from the caller's root),
+ * ".." stopping at the caller's root.  Returns 0 with r filled; -errno
+ * for the error the kernel would give the call (ENOENT, ENOTDIR, EACCES,
+ * ELOOP, ENAMETOOLONG); 1 with *why set when the walk crosses a magic
+ * link or any symlink of /proc (it would be resolved in symtrace's
+ * context, not the caller's), ends in /proc, or the directory has no
+ * absolute path within PATH_MAX. */
+int resolve_parent(const struct resolve_base *b, const char *path,
+		   struct resolved *r, const char **why);
+void resolved_free(struct resolved *r);
+
+/* Split path into its directory part (malloc'd; "" when none) and a
+ * pointer to its last component with trailing slashes (into path).  A
+ * path of slashes only is all last component. */
+char *resolve_split(const char *path, const char **last);
+
+#endif
