@@ -20,6 +20,10 @@
 #define REFUSE_LSM "another security label"
 #define REFUSE_CAPS "capabilities symtrace does not hold"
 #define REFUSE_CREDS "cannot take the caller's credentials"
+/* ... and why a move cannot be judged. */
+#define REFUSE_FD_LINK "linkat of a descriptor"
+#define REFUSE_FOLLOW "linkat following a symlink"
+#define REFUSE_TREE "directory tree cannot be walked"
 
 /* The caller's credentials, taken by symtrace's thread. */
 struct delegate_creds {

@@ -41,6 +41,7 @@ struct resolve_base {
 int resolve_open_base(pid_t tid, int dirfd, bool absolute,
 		      struct resolve_base *b, const char **why);
 void resolve_close_base(struct resolve_base *b);
+#define RESOLVE_BASE_INIT { -1, -1, false, NULL, NULL }
 
 /* The parent directory of path's last component, pinned. */
 struct resolved {
@@ -61,6 +62,7 @@ struct resolved {
 int resolve_parent(const struct resolve_base *b, const char *path,
 		   struct resolved *r, const char **why);
 void resolved_free(struct resolved *r);
+#define RESOLVED_INIT { -1, NULL, "" }
 
 /* Split path into its directory part (malloc'd; "" when none) and a
  * pointer to its last component with trailing slashes (into path).  A

@@ -21,9 +21,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
-#include <linux/kcmp.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
 #include <sched.h>
@@ -86,8 +84,6 @@ static volatile sig_atomic_t detach_requested; /* attach mode: signal */
 static volatile sig_atomic_t wake_tid;         /* a tracee to interrupt */
 static bool attach_mode;
 static int tty_fd = -1;  /* the controlling terminal, for job control */
-/* Set by on_entry when it froze the other tasks (2: not all stopped). */
-static int freeze_pending;
 
 /* ---- output ---------------------------------------------------------- */
 
@@ -367,19 +363,51 @@ static void decide(struct event *ev)
 	ev->deny_errno = v.err;
 }
 
-/* ---- deny mode: symlink calls made by symtrace (delegation) -------- */
+/* ---- deny mode: calls made by symtrace (delegation) ------------------
+ *
+ * Why this is safe (the heart of deny mode):
+ *   - The strings are read once, into our memory; that copy is what is
+ *     judged and what our own call gets.  The tracee's call is skipped
+ *     (nr = -1) and gets our result, so nothing that rewrites its memory
+ *     afterwards matters.
+ *   - Each directory involved is walked once, from the caller's own cwd,
+ *     dirfd or root, with its credentials, to a pinned fd (resolve.c); the
+ *     rules see that fd's real path, and the call is made relative to the
+ *     same fd: a directory swapped or renamed later cannot redirect it.  A
+ *     walk through a magic link, a path too deep to name, a context we
+ *     cannot reproduce: refused (EPERM, "<refused: WHY>").
+ *   - Our call runs with the caller's fsuid, fsgid, groups and
+ *     capabilities (delegate.c): it can create, move and walk nothing the
+ *     caller could not, and what it makes is the caller's own.
+ *   - Calls are made one at a time in our thread, so the traced tree's
+ *     link-making and moving calls are totally ordered: no other task
+ *     needs to be stopped, and no undo is ever needed.
+ * One stop: with the prefilter the call gets no exit stop; without it the
+ * exit stop only checks that the kernel kept our return value. */
 
-static char *join_last(const char *dir, const char *last)
+/* Begin a delegated call: the caller's identity and credentials.  False
+ * when the caller is gone (the event waits for its "= ?"). */
+static bool delegation_start(struct tracee *t, struct event *ev,
+			     struct proc_info *pi)
 {
-	size_t n = strlen(last);
+	ev->delegated = true;
+	if (inspect_status(t->tid, pi) < 0) {
+		t->ev = ev;
+		return false;
+	}
+	inspect_ident(ev, ident_needed & ~INSPECT_CREDS);
+	inspect_ident_from(ev, pi);
+	return true;
+}
 
-	while (n > 1 && last[n - 1] == '/')
-		n--;
-	if (n == 0)
-		return xstrdup(dir);
-	if (strcmp(dir, "/") == 0)
-		return xasprintf("/%.*s", (int)n, last);
-	return xasprintf("%s/%.*s", dir, (int)n, last);
+/* A call that cannot be judged: EPERM, with the reason in the report. */
+static int64_t refuse(struct event *ev, const char *why)
+{
+	ev->refused = why;
+	ev->silent = false;
+	ev->action = ACT_DENY;
+	ev->deny_errno = EPERM;
+	return -EPERM;
 }
 
 /* What the kernel answers a call whose string cannot be read: EFAULT, or
@@ -394,31 +422,71 @@ static int64_t unreadable_result(const struct event *ev)
 	return -EFAULT;
 }
 
-/* Deny mode: judge a symlink/symlinkat call and make it ourselves.
- *
- * Why this is safe (the heart of deny mode):
- *   - The strings are read once, into our memory; that copy is what is
- *     judged and what symlinkat() gets.  The tracee's own call is skipped
- *     (nr = -1), so nothing that rewrites its memory afterwards matters.
- *   - The link's directory is walked once, from the caller's own cwd,
- *     dirfd or root, with its credentials, to a pinned fd (resolve.c); the
- *     rules see that fd's real path, and the link is created relative to
- *     the same fd: a directory swapped or renamed later cannot redirect
- *     it.  A walk through a magic link, a path too deep to name, a context
- *     we cannot reproduce: refused (EPERM, "<refused: WHY>").
- *   - symlinkat() runs with the caller's fsuid, fsgid, groups and
- *     capabilities (delegate.c): it can create nothing, and walk nowhere,
- *     that the caller could not, and the link is the caller's own.
- *   - Calls are made one at a time in our thread, so the traced tree's
- *     link-making calls are ordered; no other task needs to be stopped.
- * One stop: with the prefilter the call gets no exit stop; without it the
- * exit stop only checks that the kernel kept our return value. */
+/* Hand the tracee our result: skip its call with ret as return value;
+ * report now (prefilter: no exit stop) or at the exit stop. */
+static void delegation_finish(struct tracee *t, struct event *ev,
+			      int64_t ret)
+{
+	int r;
+
+	/* The second read, after our call: a difference means someone
+	 * rewrote the caller's strings while it was judged.  What was made
+	 * is the judged copy all the same; the report shows both. */
+	if (ev->target.status == TSTR_OK && ev->linkpath.status == TSTR_OK)
+		inspect_reread(ev);
+	if (ev->action == ACT_KILL) {
+		enforce(t, ev); /* never returns: reported "= ?" */
+		emit_and_free(ev);
+		return;
+	}
+	ev->finished = true;
+	ev->ret = ret;
+	r = arch_skip_syscall(t->tid, ret);
+	if (r < 0 && r != -ESRCH) {
+		errno = -r;
+		warn_errno("cannot skip a delegated call of %d, killing it",
+			   (int)t->tid);
+		kill(ev->pid, SIGKILL);
+	}
+	if (filtered) {
+		emit_and_free(ev); /* no exit stop */
+		return;
+	}
+	t->ev = ev; /* checked and reported at the exit stop */
+}
+
+/* dir joined with last, its trailing slashes left out. */
+static char *join_last(const char *dir, const char *last)
+{
+	size_t n = strlen(last);
+
+	while (n > 1 && last[n - 1] == '/')
+		n--;
+	if (n == 0)
+		return xstrdup(dir);
+	if (strcmp(dir, "/") == 0)
+		return xasprintf("/%.*s", (int)n, last);
+	return xasprintf("%s/%.*s", dir, (int)n, last);
+}
+
+/* The directory a call with dirfd and path starts from, for the report:
+ * the one walked from (b), or (absolute paths) what it would be. */
+static char *report_dir(pid_t tid, int dirfd, struct resolve_base *b)
+{
+	char *d = b->path;
+
+	if (!d)
+		return inspect_base_dir(tid, dirfd);
+	b->path = NULL;
+	return d;
+}
+
 static void delegate_symlink(struct tracee *t, const struct syscall_state *st,
 			     enum sysc sc)
 {
 	struct event *ev = new_event(t, st, sc);
-	struct resolve_base b = { -1, -1, false, NULL, NULL };
-	struct resolved r = { -1, NULL, "" };
+	struct resolve_base b = RESOLVE_BASE_INIT;
+	struct resolved r = RESOLVED_INIT;
 	struct delegate_creds c = { false };
 	struct proc_info pi;
 	const char *why = NULL;
@@ -426,41 +494,25 @@ static void delegate_symlink(struct tracee *t, const struct syscall_state *st,
 	int res = 0;
 
 	inspect_entry_strings(ev, st->args);
-	if (inspect_status(t->tid, &pi) < 0) {
-		t->ev = ev; /* gone: "= ?" when reaped */
+	if (!delegation_start(t, ev, &pi))
 		return;
-	}
-	inspect_ident(ev, ident_needed & ~INSPECT_CREDS);
-	inspect_ident_from(ev, &pi);
-	ev->delegated = true;
 	if (ev->target.status != TSTR_OK || ev->linkpath.status != TSTR_OK) {
 		if (task_gone(t->tid)) {
 			t->ev = ev;
 			return;
 		}
-		ret = unreadable_result(ev);
-		goto done;
+		delegation_finish(t, ev, unreadable_result(ev));
+		return;
 	}
 	why = delegate_context(t->tid, &pi);
 	if (!why)
 		res = resolve_open_base(t->tid, ev->dirfd,
 					ev->linkpath.buf[0] == '/', &b, &why);
-	/* The directory the call starts from, for the report: the one
-	 * walked from, or (absolute paths) what it would be. */
-	if (b.path) {
-		ev->dir = b.path;
-		b.path = NULL;
-	} else {
-		ev->dir = inspect_base_dir(t->tid, ev->dirfd);
-	}
+	ev->dir = report_dir(t->tid, ev->dirfd, &b);
 	if (!why && res == 0 && delegate_enter(&pi, &c, &why) == 0)
 		res = resolve_parent(&b, ev->linkpath.buf, &r, &why);
 	if (why) {
-		/* Cannot be judged: refused (fail closed). */
-		ev->refused = why;
-		ev->action = ACT_DENY;
-		ev->deny_errno = EPERM;
-		ret = -EPERM;
+		ret = refuse(ev, why); /* fail closed */
 		goto done;
 	}
 	if (res == 0) {
@@ -485,30 +537,7 @@ done:
 	delegate_leave(&c);
 	resolved_free(&r);
 	resolve_close_base(&b);
-	/* The second read, after our call: a difference means someone
-	 * rewrote the caller's strings while it was judged.  The link made
-	 * is the judged copy all the same; the report shows both. */
-	if (ev->target.status == TSTR_OK && ev->linkpath.status == TSTR_OK)
-		inspect_reread(ev);
-	if (ev->action == ACT_KILL) {
-		enforce(t, ev); /* never returns: reported "= ?" */
-		emit_and_free(ev);
-		return;
-	}
-	ev->finished = true;
-	ev->ret = ret;
-	res = arch_skip_syscall(t->tid, ret);
-	if (res < 0 && res != -ESRCH) {
-		errno = -res;
-		warn_errno("cannot skip a delegated call of %d, killing it",
-			   (int)t->tid);
-		kill(ev->pid, SIGKILL);
-	}
-	if (filtered) {
-		emit_and_free(ev); /* no exit stop */
-		return;
-	}
-	t->ev = ev; /* checked and reported at the exit stop */
+	delegation_finish(t, ev, ret);
 }
 
 /* A side door (traced only while enforcing): refuse it and report. */
@@ -556,11 +585,6 @@ static void side_door(struct tracee *t, const struct syscall_state *st,
 	case SC_IO_URING_SETUP:
 		err = ENOSYS;
 		break;
-	case SC_PROCESS_VM_WRITEV:
-		/* Another traced process could rewrite a caller's strings
-		 * while it is stopped for judging. */
-		err = EPERM;
-		break;
 	case SC_SECCOMP:
 		/* The kernel takes op and flags as unsigned int: compare
 		 * the low 32 bits only, as the prefilter does.  Comparing
@@ -585,7 +609,15 @@ static void side_door(struct tracee *t, const struct syscall_state *st,
 	t->ev = ev;
 }
 
-/* ---- rename/link of symlinks (side door, only with link= rules) ---- */
+/* ---- deny mode: rename/link, delegated (only with link= rules) ------
+ *
+ * A rename or hard link can move a symlink (or a directory holding some)
+ * to where the rules forbid it.  While link= rules exist every such call
+ * is made by symtrace, like a symlink call: both ends pinned, every
+ * symlink the call moves judged at its new place, then renameat2/linkat
+ * relative to the pinned fds with the caller's credentials.  The traced
+ * tree's symlink-making and moving calls all pass through here one at a
+ * time, so the symlinks judged are the ones moved. */
 
 #ifndef RENAME_EXCHANGE
 #define RENAME_EXCHANGE (1 << 1)
@@ -613,16 +645,6 @@ static void move_args(enum sysc sc, const uint64_t *a, struct move *m)
 	}
 }
 
-/* If abs names a symlink, its contents (malloc'd), else NULL. */
-static char *symlink_contents(const char *abs)
-{
-	struct stat sb;
-
-	if (!abs || lstat(abs, &sb) < 0 || !S_ISLNK(sb.st_mode))
-		return NULL;
-	return xreadlink(abs);
-}
-
 /* The verdict for a symlink with these contents landing at dest. */
 static struct verdict judge_at(const struct event *ev, const char *contents,
 			       const char *dest)
@@ -642,257 +664,222 @@ static struct verdict judge_at(const struct event *ev, const char *contents,
 	return policy_match(cfg->policy, &in);
 }
 
-/* A directory moved by rename carries its symlinks along: each is judged
- * at the place it will have under the destination.  The walk does not
- * follow symlinks and is bounded; a larger tree is refused (fail closed).
- * With remove set (the check after the call), forbidden symlinks found
- * are unlinked. */
-#define TREE_LIMIT 100000
-
-static struct tree_walk {
-	const struct event *ev;
-	size_t srclen;
-	const char *dst;
-	bool remove;
-	bool found;
-	unsigned long n;
-	struct verdict v;
-} *walk;
-
-static int tree_entry(const char *fpath, const struct stat *sb, int type,
-		      struct FTW *ftw)
+/* The contents of the symlink name in dirfd (malloc'd), or NULL when it
+ * is none. */
+static char *symlink_at(int dirfd, const char *name)
 {
-	_cleanup_free_ char *contents = NULL, *newpath = NULL;
-	struct verdict v;
-
-	(void)sb;
-	(void)ftw;
-	if (++walk->n > TREE_LIMIT) {
-		walk->v = (struct verdict){ ACT_DENY, EPERM, 0 };
-		return 1;
-	}
-	if (type != FTW_SL)
-		return 0;
-	contents = xreadlink(fpath);
-	if (!contents)
-		return 0;
-	newpath = xasprintf("%s%s", walk->dst, fpath + walk->srclen);
-	v = judge_at(walk->ev, contents, newpath);
-	if (!blocks(v.action))
-		return 0;
-	walk->found = true;
-	if (!blocks(walk->v.action))
-		walk->v = v;
-	if (walk->remove) {
-		unlink(fpath);
-		return 0;
-	}
-	return 1;
-}
-
-static struct verdict judge_tree(const struct event *ev, const char *src,
-				 const char *dst, bool remove)
-{
-	struct tree_walk w = { ev, strlen(src), dst, remove, false, 0,
-			       { ACT_NONE, 0, 0 } };
+	char buf[PATH_MAX + 1];
 	struct stat sb;
+	ssize_t n;
 
-	if (!src || !dst || lstat(src, &sb) < 0 || !S_ISDIR(sb.st_mode))
-		return w.v;
-	walk = &w;
-	nftw(src, tree_entry, 16, FTW_PHYS);
-	walk = NULL;
-	return w.v;
+	if (fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISLNK(sb.st_mode))
+		return NULL;
+	n = readlinkat(dirfd, name, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return NULL;
+	return xstrndup(buf, (size_t)n);
 }
 
-/* Judge every symlink the call moves: the source at the destination, and
- * for RENAME_EXCHANGE also the destination at the source; for a directory,
- * every symlink inside it.  Returns the first blocking verdict, else the
- * first verdict of a moved symlink. */
-static struct verdict judge_move(struct event *ev, const char *src,
-				 const char *dst, bool exchange,
-				 bool *involved)
-{
-	struct verdict v = { ACT_NONE, 0, 0 }, w;
-	char *c;
+/* A directory moved by rename carries its symlinks along: each is judged
+ * at the place it will have below dest.  The walk goes by descriptors
+ * (openat O_NOFOLLOW from the pinned directory: nothing on the way can
+ * redirect it), with the caller's credentials, and is bounded: a larger
+ * or deeper tree, or one the caller cannot read, is refused (fail
+ * closed: what cannot be walked cannot be judged). */
+#define TREE_LIMIT 100000
+#define TREE_DEPTH 256
 
-	*involved = false;
-	if ((c = symlink_contents(src))) {
-		*involved = true;
-		v = judge_at(ev, c, dst);
-		if (!ev->disk_target)
-			ev->disk_target = c;
-		else
-			free(c);
+struct tree_walk {
+	const struct event *ev;
+	unsigned long n;
+	struct verdict v;  /* the first blocking verdict, else the first */
+	bool found;        /* a symlink was seen */
+	bool failed;       /* could not be walked whole */
+};
+
+static void judge_tree(struct tree_walk *w, int dirfd, const char *name,
+		       const char *dest, int depth)
+{
+	struct dirent *e;
+	DIR *d;
+	int fd;
+
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					 O_CLOEXEC);
+	if (fd < 0 || depth > TREE_DEPTH || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		w->failed = true;
+		return;
 	}
-	if (exchange && (c = symlink_contents(dst))) {
-		*involved = true;
-		w = judge_at(ev, c, src);
-		free(c);
-		if (blocks(w.action) && !blocks(v.action))
-			v = w;
-	}
-	if (!blocks(v.action) && ev->sc >= SC_RENAME && ev->sc <= SC_RENAMEAT2) {
-		w = judge_tree(ev, src, dst, false);
-		if (!blocks(w.action) && exchange)
-			w = judge_tree(ev, dst, src, false);
-		if (blocks(w.action)) {
-			*involved = true;
-			v = w;
+	while (!w->failed && !blocks(w->v.action) && (errno = 0, e = readdir(d))) {
+		_cleanup_free_ char *sub = NULL, *contents = NULL;
+		struct stat sb;
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (++w->n > TREE_LIMIT ||
+		    fstatat(fd, e->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0) {
+			w->failed = true;
+			break;
+		}
+		sub = join_last(dest, e->d_name);
+		if (S_ISDIR(sb.st_mode)) {
+			judge_tree(w, fd, e->d_name, sub, depth + 1);
+		} else if (S_ISLNK(sb.st_mode) &&
+			   (contents = symlink_at(fd, e->d_name))) {
+			struct verdict v = judge_at(w->ev, contents, sub);
+
+			if (!w->found || blocks(v.action))
+				w->v = v;
+			w->found = true;
 		}
 	}
-	return v;
+	if (!e && errno)
+		w->failed = true;
+	closedir(d);
 }
 
-/* A move that cannot be judged is refused (EPERM) and reported. */
-static void refuse_move(struct tracee *t, struct event *ev)
+/* Judge what a move of from (in fromfd) to dest carries: the entry itself
+ * if it is a symlink, else (rename) every symlink below it. */
+static void judge_carried(struct tree_walk *w, int fromfd, const char *from,
+			  const char *dest, bool whole_tree)
 {
-	ev->silent = false;
-	ev->action = ACT_DENY;
-	ev->deny_errno = EPERM;
-	enforce(t, ev);
-	t->ev = ev;
+	_cleanup_free_ char *name = xstrdup(from);
+	_cleanup_free_ char *contents = NULL;
+	size_t n = strlen(name);
+	struct stat sb;
+
+	while (n > 1 && name[n - 1] == '/')
+		name[--n] = '\0';
+	if (fstatat(fromfd, name, &sb, AT_SYMLINK_NOFOLLOW) < 0)
+		return; /* the call fails by itself */
+	if (S_ISLNK(sb.st_mode) && (contents = symlink_at(fromfd, name))) {
+		struct verdict v = judge_at(w->ev, contents, dest);
+
+		if (!w->found || blocks(v.action))
+			w->v = v;
+		w->found = true;
+	} else if (S_ISDIR(sb.st_mode) && whole_tree) {
+		judge_tree(w, fromfd, name, dest, 0);
+	}
 }
 
-static void on_move_entry(struct tracee *t, const struct syscall_state *st,
+static void delegate_move(struct tracee *t, const struct syscall_state *st,
 			  enum sysc sc)
 {
 	struct event *ev = new_event(t, st, sc);
+	struct resolve_base bs = RESOLVE_BASE_INIT, bd = RESOLVE_BASE_INIT;
+	struct resolved rs = RESOLVED_INIT, rd = RESOLVED_INIT;
+	struct delegate_creds c = { false };
+	struct tree_walk w = { ev, 0, { ACT_NONE, 0, 0 }, false, false };
+	bool is_rename = sc == SC_RENAME || sc == SC_RENAMEAT ||
+			 sc == SC_RENAMEAT2;
+	bool exchange;
+	struct proc_info pi;
+	const char *why = NULL;
+	_cleanup_free_ char *src = NULL;
 	struct move m;
-	struct verdict v;
-	bool involved, guessed = false, dst_guessed = false;
-	char *src = NULL;
+	int64_t ret;
+	int res = 0;
 
 	move_args(sc, st->args, &m);
-	inspect_ident(ev, ident_needed);
+	exchange = sc == SC_RENAMEAT2 && (m.flags & RENAME_EXCHANGE);
 	tmem_read_path(t->tid, m.old, &ev->target);
 	tmem_read_path(t->tid, m.new_, &ev->linkpath);
 	ev->has_dirfd = sc != SC_RENAME && sc != SC_LINK;
 	ev->dirfd = m.newdfd;
+	/* Reported only when a symlink is involved (or it is refused). */
 	ev->silent = true;
-	if ((ev->target.status != TSTR_OK || ev->linkpath.status != TSTR_OK) &&
-	    task_gone(t->tid)) {
-		t->ev = ev; /* "= ?" when reaped */
+	if (!delegation_start(t, ev, &pi))
 		return;
-	}
 	if (ev->target.status != TSTR_OK || ev->linkpath.status != TSTR_OK) {
-		/* Fail closed, as for symlinkat. */
-		refuse_move(t, ev);
+		if (task_gone(t->tid)) {
+			t->ev = ev;
+			return;
+		}
+		delegation_finish(t, ev, unreadable_result(ev));
 		return;
 	}
-	if (sc == SC_LINKAT && (m.flags & AT_EMPTY_PATH) &&
-	    ev->target.len == 0) {
-		char fdlink[64];
+	if (sc == SC_LINKAT && (m.flags & AT_EMPTY_PATH) && !ev->target.len) {
+		/* linkat(fd, "", ...): the source is a descriptor, not a
+		 * path we can walk for the caller. */
+		delegation_finish(t, ev, refuse(ev, REFUSE_FD_LINK));
+		return;
+	}
+	why = delegate_context(t->tid, &pi);
+	if (!why)
+		res = resolve_open_base(t->tid, m.olddfd,
+					ev->target.buf[0] == '/', &bs, &why);
+	if (!why && res == 0)
+		res = resolve_open_base(t->tid, m.newdfd,
+					ev->linkpath.buf[0] == '/', &bd, &why);
+	ev->dir = report_dir(t->tid, m.newdfd, &bd);
+	if (!why && res == 0 && delegate_enter(&pi, &c, &why) == 0) {
+		res = resolve_parent(&bs, ev->target.buf, &rs, &why);
+		if (!why && res == 0)
+			res = resolve_parent(&bd, ev->linkpath.buf, &rd, &why);
+	}
+	if (!why && res == 0) {
+		src = join_last(rs.dir, rs.last);
+		ev->path = join_last(rd.dir, rd.last);
+		if (sc == SC_LINKAT && (m.flags & AT_SYMLINK_FOLLOW)) {
+			/* Following the source's last symlink would happen
+			 * in our context; without one, FOLLOW changes
+			 * nothing and the link is made without it. */
+			_cleanup_free_ char *l = symlink_at(rs.dirfd, rs.last);
 
-		/* linkat(fd, "", ...): the source is what fd refers to. */
-		snprintf(fdlink, sizeof(fdlink), "/proc/%d/fd/%d",
-			 (int)t->tid, m.olddfd);
-		src = xreadlink(fdlink);
-	} else if (!(sc == SC_LINKAT && (m.flags & AT_SYMLINK_FOLLOW))) {
-		/* (AT_SYMLINK_FOLLOW links the file, not the symlink.) */
-		src = inspect_resolve_at(t->tid, m.olddfd, ev->target.buf,
-					 NULL, &guessed);
+			if (l)
+				why = REFUSE_FOLLOW;
+			m.flags &= ~(uint64_t)AT_SYMLINK_FOLLOW;
+		} else {
+			judge_carried(&w, rs.dirfd, rs.last, ev->path,
+				      is_rename);
+			if (exchange)
+				judge_carried(&w, rd.dirfd, rd.last, src,
+					      true);
+			if (w.failed)
+				why = REFUSE_TREE;
+		}
 	}
-	ev->path = inspect_resolve_at(t->tid, m.newdfd, ev->linkpath.buf,
-				      &ev->dir, &dst_guessed);
-	if (guessed || dst_guessed) {
-		/* Fail closed, as for symlinkat: a chrooted caller's paths
-		 * that could only be guessed cannot be judged. */
-		free(src);
-		refuse_move(t, ev);
-		return;
+	if (why) {
+		ret = refuse(ev, why); /* fail closed */
+		goto done;
 	}
-	v = judge_move(ev, src, ev->path,
-		       sc == SC_RENAMEAT2 && (m.flags & RENAME_EXCHANGE),
-		       &involved);
-	free(src);
-	if (involved) {
+	if (w.found) {
 		ev->silent = false;
-		ev->action = v.action;
-		ev->rule = v.rule;
-		ev->deny_errno = v.err;
-		if (ev->disk_target && ev->path)
+		ev->action = w.v.action;
+		ev->rule = w.v.rule;
+		ev->deny_errno = w.v.err;
+		ev->disk_target = symlink_at(rs.dirfd, rs.last);
+		if (ev->disk_target)
 			ev->target_resolved =
 				path_resolve_target(ev->path, ev->disk_target);
-		enforce(t, ev);
 	}
-	if (ev->action == ACT_KILL) {
-		emit_and_free(ev);
-		return;
-	}
-	/* Keep the event even when no symlink was seen: the exit check
-	 * catches a symlink swapped in after our look. */
-	t->ev = ev;
-}
-
-/* After a successful rename/link: whatever now stands at the destination
- * (and, for an exchange, at the source) is judged again.  A symlink that
- * the rules forbid there got in through a race: it is removed and the
- * process killed (fail closed). */
-static void on_move_exit(struct tracee *t, struct event *ev)
-{
-	struct verdict v;
-	struct stat sb;
-	bool involved;
-
-	if (ev->ret != 0 || !ev->path || blocks(ev->action))
-		return;
-	/* Only the destination is checked here (for an exchange, the
-	 * source's new occupant was judged at entry). */
-	if (lstat(ev->path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		/* A directory: remove what is forbidden inside it. */
-		v = judge_tree(ev, ev->path, ev->path, true);
-		if (!blocks(v.action))
-			return;
-	} else {
-		v = judge_move(ev, ev->path, ev->path, false, &involved);
-		if (!involved || !blocks(v.action))
-			return;
-		unlink(ev->path);
-	}
-	ev->silent = false;
-	ev->tags |= TAG_TOCTOU;
-	ev->action = ACT_KILL;
-	ev->rule = v.rule;
-	kill(ev->pid, SIGKILL);
-}
-
-/* ---- freezing: deny mode's answer to TOCTOU ------------------------- *
- *
- * While thread T is stopped at a family call, any other running task that
- * can write T's memory could rewrite the path strings between our read
- * and the kernel's, and one that shares T's cwd and root (CLONE_FS) or
- * its descriptor table (CLONE_FILES) could move the directory the kernel
- * starts from (chdir, chroot, dup2 onto the dirfd) after we resolved it.
- * Before reading, we therefore stop (PTRACE_INTERRUPT) every traced task
- * that shares any of the three with T (threads, CLONE_VM, CLONE_FS,
- * CLONE_FILES children: kcmp); when a string lies in a shared writable
- * mapping, every traced task, and we read again.  Other traced processes
- * cannot reach T's memory otherwise: process_vm_writev is refused in deny
- * mode, and opening another traced process's /proc/PID/mem for writing
- * kills the opener (mem_open_exit).  The tasks stay stopped until T's call has
- * returned and its result has been verified.  Their wait statuses
- * are collected and handled afterwards, in order, so nothing they do is
- * lost: a pending signal is still delivered, an interrupted sleep is
- * restarted by the kernel.  A task that cannot stop in time (a vfork
- * parent waiting for T, a task in uninterruptible sleep: neither runs user
- * code) is left as it is; the exit verification still applies. */
-
-#define FREEZE_TIMEOUT_US 500000L
-#define CALL_TIMEOUT_US 2000000L
-
-static void handle_status(pid_t pid, int status);
-
-/* waitpid(which) with a time limit: block (a stopping task wakes us at
- * once), with an interval timer whose SIGALRM (no SA_RESTART) interrupts
- * the wait when the time is up.  Returns the pid, 0 on timeout, -1 on
- * error (ECHILD). */
-static volatile sig_atomic_t alarm_fired;
-
-static void on_alarm(int sig)
-{
-	(void)sig;
-	alarm_fired = 1;
+	if (blocks(ev->action))
+		ret = -(int64_t)ev->deny_errno;
+	else if (!arch_abi_runs(ev->abi))
+		ret = -ENOSYS;
+	else if (res < 0)
+		ret = res;
+	else if (!is_rename ? linkat(rs.dirfd, rs.last, rd.dirfd, rd.last,
+				     (int)m.flags) == 0
+		 : !m.flags ? renameat(rs.dirfd, rs.last, rd.dirfd,
+				       rd.last) == 0
+			    : syscall(SYS_renameat2, rs.dirfd, rs.last,
+				      rd.dirfd, rd.last,
+				      (unsigned)m.flags) == 0)
+		ret = 0;
+	else
+		ret = -(int64_t)errno;
+done:
+	delegate_leave(&c);
+	resolved_free(&rs);
+	resolved_free(&rd);
+	resolve_close_base(&bs);
+	resolve_close_base(&bd);
+	delegation_finish(t, ev, ret);
 }
 
 /* Up to `polls` waitpid(which, WNOHANG), with sched_yield() between them.
@@ -914,337 +901,6 @@ static pid_t poll_wait(pid_t which, int *status, int polls)
 		sched_yield();
 	}
 	return r;
-}
-
-static pid_t wait_bounded(pid_t which, int *status, long timeout_us)
-{
-	static bool handler_set;
-	struct itimerval it = { { 0, 0 }, { 0, 0 } };
-	pid_t r;
-
-	r = poll_wait(which, status, 50);
-	if (r != 0)
-		return r;
-	if (!handler_set) {
-		struct sigaction sa;
-
-		memset(&sa, 0, sizeof(sa));
-		sigemptyset(&sa.sa_mask);
-		sa.sa_handler = on_alarm;
-		sigaction(SIGALRM, &sa, NULL);
-		handler_set = true;
-	}
-	alarm_fired = 0;
-	it.it_value.tv_sec = timeout_us / 1000000;
-	it.it_value.tv_usec = timeout_us % 1000000;
-	setitimer(ITIMER_REAL, &it, NULL);
-	do {
-		r = waitpid(which, status, __WALL);
-	} while (r < 0 && errno == EINTR && !alarm_fired);
-	memset(&it, 0, sizeof(it));
-	setitimer(ITIMER_REAL, &it, NULL);
-	if (r < 0 && errno == EINTR)
-		return 0;
-	return r;
-}
-
-static unsigned long defer_seq;
-
-static void defer(struct tracee *u, int status, bool created)
-{
-	u->deferred_status = status;
-	u->deferred_seq = ++defer_seq;
-	u->flags |= TF_DEFERRED | (created ? TF_DEFERRED_NEW : 0);
-	u->flags &= ~TF_FREEZING;
-}
-
-struct freeze_count {
-	pid_t self;
-	bool all;
-	size_t pending;
-};
-
-/* Does u share its address space with self (a thread, a CLONE_VM child)?
- * When the kernel cannot tell (no kcmp), assume it does. */
-static bool shares_mm(pid_t self, pid_t u)
-{
-	long r = syscall(SYS_kcmp, self, u, KCMP_VM, 0, 0);
-
-	return r != 0 ? r < 0 && errno != ESRCH : true;
-}
-
-/* Does u share with self anything a judgment of self's call reads: the
- * address space (the strings), the fs_struct (cwd and root: CLONE_FS) or
- * the descriptor table (the dirfd: CLONE_FILES)?  A CLONE_FS child with
- * memory of its own that moved the shared cwd between two directories put
- * 327 of 2000 links into a guarded one before this was asked, a
- * CLONE_FILES child dup2()ing onto the dirfd 439 (tests/toctou.sh).
- * When the kernel cannot tell, assume it does. */
-static bool shares_call_state(pid_t self, pid_t u)
-{
-	static const int types[] = { KCMP_VM, KCMP_FS, KCMP_FILES };
-
-	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-		long r = syscall(SYS_kcmp, self, u, types[i], 0, 0);
-
-		if (r == 0)
-			return true;
-		if (r < 0)
-			return errno != ESRCH;
-	}
-	return false;
-}
-
-static void freeze_send(struct tracee *u, void *arg)
-{
-	struct freeze_count *fc = arg;
-
-	/* A vfork parent runs no user code until PTRACE_EVENT_VFORK_DONE
-	 * (which stops it for us first); waiting for it to stop could wait
-	 * for its child, which may be the caller. */
-	if (u->tid == fc->self ||
-	    (u->flags & (TF_DEFERRED | TF_QUEUED | TF_FREEZING | TF_IN_VFORK)))
-		return;
-	if (!fc->all && !shares_call_state(fc->self, u->tid))
-		return;
-	/* ESRCH: dying; its exit status is on its way and counts - unless
-	 * there is none left to collect (then it is only a stale entry). */
-	if (ptrace(PTRACE_INTERRUPT, u->tid, 0, 0) < 0) {
-		int st;
-
-		if (errno != ESRCH)
-			return;
-		if (waitpid(u->tid, &st, __WALL | WNOHANG) < 0 &&
-		    errno == ECHILD) {
-			u->flags |= TF_STALE;
-			return;
-		}
-	}
-	u->flags |= TF_FREEZING;
-	fc->pending++;
-}
-
-/* An exec by a thread other than the leader is reported under the
- * leader's tid; the thread's own tid is gone and will never stop.  If we
- * were waiting for it, stop waiting. */
-static bool former_freezing(pid_t pid, int status)
-{
-	unsigned long former;
-	struct tracee *old;
-
-	if (!WIFSTOPPED(status) || (unsigned)status >> 16 != PTRACE_EVENT_EXEC ||
-	    ptrace(PTRACE_GETEVENTMSG, pid, 0, &former) < 0 ||
-	    (pid_t)former == pid)
-		return false;
-	old = tracee_find((pid_t)former);
-	if (!old || !(old->flags & TF_FREEZING))
-		return false;
-	old->flags &= ~TF_FREEZING;
-	return true;
-}
-
-/* Stop the traced tasks that share t's address space, or (all) every
- * traced task but t.  Returns true if all of them stopped. */
-static bool freeze_others(struct tracee *t, bool all)
-{
-	struct freeze_count fc = { t->tid, all, 0 };
-	bool created;
-	int status;
-	pid_t pid;
-
-	/* Tasks with a stop already waiting are stopped: collect those
-	 * first, so that only running tasks are interrupted (an interrupt
-	 * costs each an extra stop later). */
-	while ((pid = waitpid(-1, &status, __WALL | WNOHANG)) > 0) {
-		/* (Two statements: argument order is unspecified.) */
-		struct tracee *u = tracee_get(pid, &created);
-
-		defer(u, status, created);
-	}
-	tracee_foreach(freeze_send, &fc);
-	while (fc.pending > 0) {
-		struct tracee *u;
-
-		pid = wait_bounded(-1, &status, FREEZE_TIMEOUT_US);
-		if (pid <= 0)
-			return false;
-		u = tracee_get(pid, &created);
-		if (u->flags & TF_FREEZING)
-			fc.pending--;
-		if (former_freezing(pid, status))
-			fc.pending--;
-		/* (New children arrive stopped: deferred as well.) */
-		defer(u, status, created);
-	}
-	return true;
-}
-
-struct deferred {
-	unsigned long seq;
-	pid_t tid;
-};
-
-static void collect_deferred(struct tracee *u, void *arg)
-{
-	struct sbuf *list = arg;
-
-	u->flags &= ~TF_FREEZING;
-	if (u->flags & TF_STALE) {
-		tracee_del(u);
-		return;
-	}
-	if (u->flags & TF_DEFERRED) {
-		struct deferred d = { u->deferred_seq, u->tid };
-
-		sbuf_add(list, &d, sizeof(d));
-	}
-}
-
-static int by_seq(const void *a, const void *b)
-{
-	const struct deferred *x = a, *y = b;
-
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-/* Statuses taken from the kernel but not handled yet, oldest first: those
- * collected while frozen, handed over by thaw().  The main loop handles
- * them before it waits for new ones; their tasks stay stopped until then
- * (TF_QUEUED), so later freezes skip them.  Handling them here, inside
- * thaw, would nest: a queued symlink call freezes the others, whose thaw
- * handles the next call, and so on without bound. */
-struct queued {
-	pid_t tid;
-	int status;
-	bool created;
-};
-
-static struct queued *queue;
-static size_t queue_head, queue_len, queue_cap;
-
-/* A task with a status in the queue is stopped and stays so until we
- * resume it; if the kernel reports it again meanwhile, it either died (an
- * exit status) or is no longer the task that stopped (a thread exec'd and
- * took the old leader's tid: PTRACE_EVENT_EXEC).  Either way the earlier
- * status is void: handling it would resume a task that is stopped
- * somewhere else, at a stop we have not seen - a symlink call's, say. */
-static void drop_queued(pid_t tid)
-{
-	for (size_t i = queue_head; i < queue_head + queue_len; i++)
-		if (queue[i].tid == tid)
-			queue[i].tid = 0;
-}
-
-static void enqueue(pid_t tid, int status, bool created)
-{
-	if (queue_head + queue_len == queue_cap) {
-		if (queue_head > 0) {
-			memmove(queue, queue + queue_head,
-				queue_len * sizeof(*queue));
-			queue_head = 0;
-		} else {
-			queue_cap = queue_cap ? queue_cap * 2 : 64;
-			queue = xrealloc(queue, queue_cap * sizeof(*queue));
-		}
-	}
-	queue[queue_head + queue_len++] = (struct queued){ tid, status,
-							   created };
-}
-
-/* The next status to handle, skipping those made void (drop_queued) and
- * those of tasks forgotten since (the old tid of a thread that exec'd). */
-static bool dequeue(struct queued *q)
-{
-	while (queue_len) {
-		*q = queue[queue_head++];
-		if (--queue_len == 0)
-			queue_head = 0;
-		if (q->tid && tracee_find(q->tid))
-			return true;
-	}
-	return false;
-}
-
-/* End a freeze: queue the statuses collected meanwhile, in the order they
- * came. */
-static void thaw(void)
-{
-	struct sbuf list = SBUF_INIT;
-	size_t n;
-
-	tracee_foreach(collect_deferred, &list);
-	n = list.len / sizeof(struct deferred);
-	if (n > 1)
-		qsort(list.buf, n, sizeof(struct deferred), by_seq);
-	for (size_t i = 0; i < n; i++) {
-		struct deferred d;
-		struct tracee *u;
-
-		memcpy(&d, list.buf + i * sizeof(d), sizeof(d));
-		u = tracee_find(d.tid);
-		if (!u || !(u->flags & TF_DEFERRED))
-			continue;
-		if (u->flags & TF_QUEUED)
-			drop_queued(d.tid);
-		enqueue(d.tid, u->deferred_status,
-			u->flags & TF_DEFERRED_NEW);
-		u->flags &= ~(TF_DEFERRED | TF_DEFERRED_NEW);
-		u->flags |= TF_QUEUED;
-	}
-	sbuf_free(&list);
-}
-
-/* Run t's call to its exit while the others stay frozen, then thaw. */
-static void finish_frozen_call(struct tracee *t)
-{
-	pid_t tid = t->tid;
-	int status;
-
-	if (wait_bounded(tid, &status, CALL_TIMEOUT_US) > 0)
-		handle_status(tid, status);
-	/* else: the call blocks (e.g. on a frozen task): let everyone go;
-	 * its exit is handled by the main loop and still verified. */
-	thaw();
-}
-
-static void kill_peer(struct tracee *u, void *arg)
-{
-	pid_t self = *(pid_t *)arg;
-
-	if (u->tid != self && shares_call_state(self, u->tid))
-		kill(u->tid, SIGKILL);
-}
-
-static void kill_call_peers(pid_t tid)
-{
-	tracee_foreach(kill_peer, &tid);
-}
-
-/* In deny mode, after an allowed call whose strings or result differ from
- * what was approved: remove the symlinks the call may have made that were
- * not approved, report, and kill the process (fail closed). */
-static void undo_toctou(struct tracee *t, struct event *ev)
-{
-	struct stat sb;
-	char *other = NULL;
-
-	if (ev->path && lstat(ev->path, &sb) == 0 && S_ISLNK(sb.st_mode) &&
-	    (!ev->disk_target || ev->target.status != TSTR_OK ||
-	     strcmp(ev->disk_target, ev->target.buf) != 0))
-		unlink(ev->path);
-	if (ev->linkpath_exit.status == TSTR_OK)
-		other = inspect_resolve_at(t->tid, ev->dirfd,
-					   ev->linkpath_exit.buf, NULL, NULL);
-	if (other && (!ev->path || strcmp(other, ev->path) != 0) &&
-	    lstat(other, &sb) == 0 && S_ISLNK(sb.st_mode))
-		unlink(other);
-	free(other);
-	ev->action = ACT_KILL;
-	kill(ev->pid, SIGKILL);
-	/* ... and whoever shares its memory, cwd or descriptors (a CLONE_VM,
-	 * CLONE_FS or CLONE_FILES child): the writer of the race is among
-	 * them. */
-	kill_call_peers(t->tid);
 }
 
 /* Trace mode: the caller whose entry was seen and who is resumed into its
@@ -1297,99 +953,14 @@ static void on_entry(struct tracee *t, const struct syscall_state *st)
 		}
 		delegate_symlink(t, st, sc);
 	} else if (sc >= SC_RENAME && sc <= SC_LINKAT) {
-		if (moves_checked) {
-			freeze_pending = freeze_others(t, false) ? 1 : 2;
-			on_move_entry(t, st, sc);
-		}
-	} else if (sc == SC_OPEN || sc == SC_OPENAT || sc == SC_OPENAT2) {
-		/* (Without the filter every open stops: the same test.) */
-		if (enforcing &&
-		    (sc == SC_OPENAT2 ||
-		     (st->args[sc == SC_OPEN ? 1 : 2] & (O_WRONLY | O_RDWR)))) {
-			ev = new_event(t, st, sc);
-			ev->silent = true;
-			t->ev = ev; /* judged at its exit: mem_open_exit() */
-		}
+		if (moves_checked)
+			delegate_move(t, st, sc);
 	} else if (st->abi == ABI_UNKNOWN && enforcing) {
 		/* Fail closed on an ABI we cannot decode. */
 		arch_skip_syscall(t->tid, -(int64_t)ENOSYS);
 	} else if (enforcing && sc != SC_NONE) {
 		side_door(t, st, sc);
 	}
-}
-
-/* Is pid traced by symtrace?  Asked of the kernel, not of our table: a
- * new child is traced before its first stop has been handled. */
-static bool traced_by_us(pid_t pid)
-{
-	char path[64], buf[256];
-	bool ours = false;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "re");
-	while (f && fgets(buf, sizeof(buf), f))
-		if (strncmp(buf, "TracerPid:", 10) == 0)
-			ours = strtol(buf + 10, NULL, 10) == (long)getpid();
-	if (f)
-		fclose(f);
-	return ours;
-}
-
-/* Deny mode: a traced process that opens another traced process's
- * /proc/PID/mem (or /proc/PID/task/TID/mem) for writing could rewrite that
- * process's path strings while it is stopped for judging.  Checked at the
- * open's exit, on the descriptor the kernel really returned (no race with
- * the path string): such an opener is killed before it gets back to user
- * space, so it never writes.  Its own memory, or a process symtrace does
- * not trace, is not our concern. */
-static void mem_open_exit(struct tracee *t, struct event *ev)
-{
-	char link[64], fdinfo[64], buf[256];
-	_cleanup_free_ char *path = NULL;
-	long long owner = 0, flags = -1;
-	const char *p;
-	char *end;
-	FILE *f;
-
-	if (!ev->finished || ev->ret < 0)
-		return;
-	snprintf(link, sizeof(link), "/proc/%d/fd/%lld", (int)t->tid,
-		 (long long)ev->ret);
-	path = xreadlink(link);
-	if (!path || strncmp(path, "/proc/", 6) != 0)
-		return;
-	p = path + 6;
-	owner = strtoll(p, &end, 10);
-	if (end == p || owner <= 0)
-		return;
-	if (strncmp(end, "/task/", 6) == 0) {
-		p = end + 6;
-		owner = strtoll(p, &end, 10);
-		if (end == p || owner <= 0)
-			return;
-	}
-	if (strcmp(end, "/mem") != 0 || !traced_by_us((pid_t)owner) ||
-	    shares_mm(t->tid, (pid_t)owner))
-		return;
-	snprintf(fdinfo, sizeof(fdinfo), "/proc/%d/fdinfo/%lld", (int)t->tid,
-		 (long long)ev->ret);
-	f = fopen(fdinfo, "re");
-	while (f && fgets(buf, sizeof(buf), f))
-		if (strncmp(buf, "flags:", 6) == 0)
-			flags = strtoll(buf + 6, NULL, 8);
-	if (f)
-		fclose(f);
-	if (flags >= 0 && !(flags & (O_WRONLY | O_RDWR)))
-		return;
-	inspect_ident(ev, ident_needed);
-	ev->target.status = TSTR_OK;
-	ev->target.len = strlen(path);
-	ev->target.buf = path;
-	path = NULL;
-	ev->silent = false;
-	ev->action = ACT_KILL;
-	kill(t->tid, SIGKILL);
 }
 
 static void on_exit_stop(struct tracee *t, const struct syscall_state *st)
@@ -1426,21 +997,14 @@ static void on_exit_stop(struct tracee *t, const struct syscall_state *st)
 		ev->tags |= TAG_TOCTOU;
 	}
 	if (ev->sc == SC_SYMLINK || ev->sc == SC_SYMLINKAT) {
-		if (inspect_exit(ev) && enforcing && !blocks(ev->action) &&
-		    ev->ret == 0)
-			undo_toctou(t, ev);
+		inspect_exit(ev);
 		if (!enforcing) {
 			/* Reported once the caller runs again. */
 			late_ev = ev;
 			t->ev = NULL;
 			return;
 		}
-	} else if (ev->sc == SC_OPEN || ev->sc == SC_OPENAT ||
-		   ev->sc == SC_OPENAT2) {
-		mem_open_exit(t, ev);
 	}
-	else if (ev->sc >= SC_RENAME && ev->sc <= SC_LINKAT)
-		on_move_exit(t, ev);
 	finish_and_free(t);
 }
 
@@ -1482,13 +1046,6 @@ static void on_syscall_stop(struct tracee *t, bool seccomp_stop)
 	if (late_tid)
 		inspect_late();
 	report_late();
-	if (freeze_pending) {
-		freeze_pending = 0;
-		if (t->ev)
-			finish_frozen_call(t);
-		else
-			thaw(); /* killed: no exit stop to wait for */
-	}
 }
 
 /* ---- tracee lifecycle ----------------------------------------------- */
@@ -1520,15 +1077,8 @@ static void on_exec(struct tracee *t)
 		finish_and_free(t);
 		/* The entry now stands for the thread that exec'd.  Of the
 		 * old leader's state only what belongs to the thread group
-		 * stays; of the exec'ing thread's, how it was traced.  Any
-		 * status either had pending is void (see drop_queued): its
-		 * queue entries go with the entry of the old tid, and t's
-		 * were dropped when this event was queued. */
-		if (t->flags & TF_QUEUED)
-			drop_queued(t->tid);
-		t->flags &= ~(TF_GROUP_STOP | TF_GONE_PENDING | TF_FREEZING |
-			      TF_DEFERRED | TF_DEFERRED_NEW | TF_QUEUED |
-			      TF_IN_VFORK | TF_STALE);
+		 * stays; of the exec'ing thread's, how it was traced. */
+		t->flags &= ~(TF_GROUP_STOP | TF_GONE_PENDING | TF_IN_VFORK);
 		if (old) {
 			t->flags |= old->flags & TF_ATTACHED;
 			finish_and_free(old);
@@ -1718,10 +1268,7 @@ static struct filter_spec filter_spec(void)
 	if (enforcing) {
 		spec.trace_mask |= (1u << SC_CLONE) |
 				   (1u << SC_IO_URING_SETUP) |
-				   (1u << SC_SECCOMP) |
-				   (1u << SC_PROCESS_VM_WRITEV) |
-				   (1u << SC_OPEN) | (1u << SC_OPENAT) |
-				   (1u << SC_OPENAT2) | (1u << SC_UNSHARE) |
+				   (1u << SC_SECCOMP) | (1u << SC_UNSHARE) |
 				   (1u << SC_SETNS);
 		spec.enosys_mask |= 1u << SC_CLONE3;
 	}
@@ -2054,23 +1601,7 @@ static void detach_task(struct tracee *t, int sig)
 static void detach_all(void)
 {
 	size_t n = tracee_count();
-	struct queued q;
 
-	/* Tasks with a status in the queue are stopped already: release
-	 * them now (a signal-delivery stop hands its signal back). */
-	while (dequeue(&q)) {
-		struct tracee *t = tracee_find(q.tid);
-
-		t->flags &= ~TF_QUEUED;
-		if (WIFEXITED(q.status) || WIFSIGNALED(q.status)) {
-			gone(t, q.status);
-		} else if (WIFSTOPPED(q.status) && (q.status >> 16) == 0 &&
-			   WSTOPSIG(q.status) != (SIGTRAP | 0x80)) {
-			detach_task(t, WSTOPSIG(q.status));
-		} else {
-			detach_task(t, 0);
-		}
-	}
 	tracee_foreach(interrupt_one, NULL);
 	while (tracee_count() > 0) {
 		int status, sig;
@@ -2211,7 +1742,6 @@ static void handle_status_as(pid_t pid, int status, bool was_new)
 	struct tracee *t = tracee_get(pid, &created);
 
 	created = created || was_new;
-	t->flags &= ~TF_QUEUED;
 	if (created)
 		count_new_task(pid, status);
 	if (WIFEXITED(status) || WIFSIGNALED(status)) {
@@ -2264,15 +1794,9 @@ int supervise(const struct config *c)
 		int status;
 		pid_t pid;
 
-		struct queued q;
-
 		if (detach_requested) {
 			detach_all();
 			break;
-		}
-		if (dequeue(&q)) {
-			handle_status_as(q.tid, q.status, q.created);
-			continue;
 		}
 		pid = wait_next(&status);
 		if (pid < 0) {
@@ -2294,7 +1818,6 @@ int supervise(const struct config *c)
 	}
 	flush_output();
 	sbuf_free(&line);
-	free(queue);
 	/* Attach mode: 0 after detaching or when every process exited. */
 	return attach_mode ? 0 : exit_code();
 }

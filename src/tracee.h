@@ -15,21 +15,14 @@ enum {
 	TF_ATTACHED = 1u << 2,   /* attach mode: seized by -p */
 	TF_GROUP_STOP = 1u << 3, /* in a group-stop (PTRACE_LISTEN) */
 	TF_GONE_PENDING = 1u << 4, /* ESRCH seen; its exit is on its way */
-	TF_FREEZING = 1u << 5,   /* interrupted for a freeze, stop not seen */
-	TF_DEFERRED = 1u << 6,   /* holds a wait status to handle at thaw */
-	TF_DEFERRED_NEW = 1u << 7, /* ... and was unknown when it came */
-	TF_IN_VFORK = 1u << 8,   /* suspended in vfork() until its child
+	TF_IN_VFORK = 1u << 5,   /* suspended in vfork() until its child
 	                          * execs or exits (VFORK_DONE) */
-	TF_STALE = 1u << 9,      /* gone, with no status left to collect */
-	TF_QUEUED = 1u << 10,    /* stopped, its status waits in the queue */
 };
 
 struct tracee {
 	pid_t tid;
 	unsigned flags;
 	struct event *ev; /* the pending call: entry seen, exit not yet */
-	int deferred_status; /* with TF_DEFERRED */
-	unsigned long deferred_seq; /* arrival order of deferred_status */
 	struct tracee *next; /* hash chain */
 };
 

@@ -147,7 +147,7 @@ for mode in "" --no-seccomp; do
 	t "rename, cwd outside the root" "$w" rename root/ok/l1 root/ok/l2 \
 		-r "$rule"
 	expect "rename: EPERM" \
-		"rename(\"root/ok/l1\", \"root/ok/l2\") = $eperm <denied>"
+		"rename(\"root/ok/l1\", \"root/ok/l2\") = $eperm <refused: chroot>"
 	check_link "$r/ok/l1" /etc/passwd
 	rm -f "$r/ok/l1"
 	no_links

@@ -275,27 +275,25 @@ libc = ctypes.CDLL(None, use_errno=True)
 fd = os.open("ok/l7", os.O_PATH | os.O_NOFOLLOW)
 r = libc.linkat(fd, b"", -100, b"guarded/l7", 0x1000)
 print("allowed" if r == 0 else os.strerror(ctypes.get_errno()))'
-	want "linkat(\"\", \"guarded/l7\") = $eperm <denied rule 1>"
+	want "linkat(\"\", \"guarded/l7\") = $eperm <refused: linkat of a descriptor>"
 	check 0 "Operation not permitted" ""
 	no_link guarded/l7
 done
 
-# /proc/PID/mem of another traced process, opened for writing: the opener
-# is killed before open() returns (it never prints "procmem: allowed");
-# its own /proc/self/mem stays allowed.  Without symtrace it gets through.
-"$TESTBIN/sidedoor" procmem >"$tmp/pm.out" 2>&1
-[ $? -eq 1 ] && grep -qx 'procmem: allowed' "$tmp/pm.out" ||
-	fail "procmem control: $(cat "$tmp/pm.out")"
+# /proc/PID/mem of another traced process, opened for writing, is no
+# side door any more: deny mode makes each judged call from its own copy
+# of the strings (deny-attacks.sh: procmem, pvm).  It is not trapped: the
+# opener goes on, nothing is reported.
 for mode in "" --no-seccomp; do
 	# shellcheck disable=SC2086
 	"$SYMTRACE" $mode -o "$tmp/pm.trace" --deny -- "$TESTBIN/sidedoor" \
 		procmem >"$tmp/pm.out" 2>&1
 	st=$?
-	[ $st -eq 137 ] || fail "procmem ${mode:-seccomp}: exit $st, not 137"
-	[ "$(cat "$tmp/pm.out")" = "procmem self: opened" ] ||
-		fail "procmem ${mode:-seccomp}: printed $(cat "$tmp/pm.out")"
-	grep -Eq '^\[pid [0-9]+\] openat\("/proc/[0-9]+/mem"\) = [0-9]+ <killed>$' \
-		"$tmp/pm.trace" ||
+	[ $st -eq 1 ] || fail "procmem ${mode:-seccomp}: exit $st, not 1"
+	printf 'procmem self: opened\nprocmem: allowed\n' >"$tmp/pm.want"
+	diff -u "$tmp/pm.want" "$tmp/pm.out" >&2 ||
+		fail "procmem ${mode:-seccomp}: wrong output"
+	[ -s "$tmp/pm.trace" ] &&
 		fail "procmem ${mode:-seccomp}: report: $(cat "$tmp/pm.trace")"
 done
 
