@@ -34,10 +34,6 @@ enum sysc {
 	SC_RENAMEAT2,
 	SC_LINK,
 	SC_LINKAT,
-	SC_PROCESS_VM_WRITEV,
-	SC_OPEN,     /* traced only when opening for writing */
-	SC_OPENAT,   /* likewise */
-	SC_OPENAT2,  /* flags in memory: always traced */
 	SC_UNSHARE,  /* traced only with CLONE_NEWNS */
 	SC_SETNS,    /* traced only when it may join a mount namespace */
 	SC_COUNT,

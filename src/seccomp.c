@@ -21,24 +21,12 @@
  *	ret ALLOW
  * arch_B:
  *	...
- * clone:				shared tail, each part only when
- *	ld  args[0] (low word)		something jumps to it
- *	jset CLONE_UNTRACED|CLONE_NEWNS, ret_trace, ret_allow
- * unshare:
- *	ld  args[0] (low word)
- *	jset CLONE_NEWNS, ret_trace, ret_allow
- * setns:
- *	ld  args[1] (low word)
- *	jeq 0, ret_trace		nstype 0: whatever the fd is
- *	jset CLONE_NEWNS, ret_trace, ret_allow
- * seccomp:
- *	ld  args[0] (low word)
- *	jeq SECCOMP_SET_MODE_FILTER, 0, ret_allow
- *	ld  args[1] (low word)
- *	jset SECCOMP_FILTER_FLAG_NEW_LISTENER, ret_trace, ret_allow
- * open, openat:
- *	ld  args[1] or args[2] (low word)
- *	jset O_WRONLY|O_RDWR, ret_trace, ret_allow
+ * door_N:				shared tail: the argument tests of
+ *	ld  args[ARG] (low word)	the side doors that have some
+ *	jset/jeq K, ...			(sidedoor.c: one table for this
+ *	...				and for the check at the stop);
+ *					each only when something jumps
+ *					to it
  * ret_trace:	ret TRACE
  * ret_allow:	ret ALLOW
  * ret_enosys:	ret ERRNO | ENOSYS
@@ -48,34 +36,21 @@
  * instructions cannot need an offset above 254, but the builder checks each
  * offset anyway and fails with -1 rather than emit a wrong jump.
  *
- * The generator knows nothing of x86: it walks arch_abis[] only.  It does
- * assume that clone's and unshare's flags are argument 0 and setns's
- * nstype argument 1 on every ABI (true on x86_64, i386 and x32). */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* CLONE_UNTRACED */
-#endif
+ * The generator knows nothing of x86: it walks arch_abis[] and doors[]
+ * only.  The doors' argument positions hold on every ABI (sidedoor.c). */
 #include "seccomp.h"
 
+#include "sidedoor.h"
+
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/seccomp.h>
-#include <sched.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#ifndef CLONE_UNTRACED
-#define CLONE_UNTRACED 0x00800000
-#endif
-#ifndef CLONE_NEWNS
-#define CLONE_NEWNS 0x00020000
-#endif
-#ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
-#define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
-#endif
 #ifndef SECCOMP_RET_ERRNO
 #define SECCOMP_RET_ERRNO 0x00050000U
 #endif
@@ -102,13 +77,8 @@ enum {
 	LBL_TRACE = 0, /* the shared tail */
 	LBL_ALLOW,
 	LBL_ENOSYS,
-	LBL_CLONE,
-	LBL_SECCOMP,
-	LBL_OPEN,   /* open: flags are args[1] */
-	LBL_OPENAT, /* openat: flags are args[2] */
-	LBL_UNSHARE,
-	LBL_SETNS,
-	LBL_FIRST_DYNAMIC, /* arch and ABI blocks */
+	LBL_DOOR,      /* LBL_DOOR + i: the tests of doors[i] */
+	LBL_FIRST_DYNAMIC = LBL_DOOR + 16, /* arch and ABI blocks */
 };
 
 /* At most one label per instruction, plus the fixed ones. */
@@ -189,6 +159,7 @@ static int emit_abi(struct builder *b, const struct filter_spec *spec,
 		    const struct arch_abi_desc *d)
 {
 	for (int sc = SC_NONE + 1; sc < SC_COUNT; sc++) {
+		const struct door *door;
 		int64_t nr = d->nr[sc];
 		int lbl;
 
@@ -201,18 +172,8 @@ static int emit_abi(struct builder *b, const struct filter_spec *spec,
 			lbl = LBL_ENOSYS;
 		else if (!in_mask(spec->trace_mask, sc))
 			continue;
-		else if (sc == SC_CLONE)
-			lbl = LBL_CLONE;
-		else if (sc == SC_SECCOMP)
-			lbl = LBL_SECCOMP;
-		else if (sc == SC_OPEN)
-			lbl = LBL_OPEN;
-		else if (sc == SC_OPENAT)
-			lbl = LBL_OPENAT;
-		else if (sc == SC_UNSHARE)
-			lbl = LBL_UNSHARE;
-		else if (sc == SC_SETNS)
-			lbl = LBL_SETNS;
+		else if ((door = door_find((enum sysc)sc)) && door->ntests)
+			lbl = LBL_DOOR + (int)(door - doors);
 		else
 			lbl = LBL_TRACE;
 		emit(b, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr | d->nr_bit,
@@ -277,61 +238,33 @@ static int emit_arch(struct builder *b, const struct filter_spec *spec,
 /* The shared tail; each part only if something jumps to it. */
 static void emit_tail(struct builder *b)
 {
-	/* Only the low 32 bits of the arguments are looked at.  The kernel
-	 * takes clone's flags and seccomp's op and flags from the low word
-	 * (seccomp's op and flags and setns's nstype are unsigned int or int
-	 * even on x86_64, and 32-bit ABIs may carry junk in the upper half):
-	 * a check on the full 64 bits could be passed by setting the high
-	 * word.  unshare takes all 64 bits but fails any bit it does not
-	 * know (all are in the low word) with EINVAL. */
-	if (b->used[LBL_CLONE]) {
-		/* CLONE_UNTRACED escapes the tracer; CLONE_NEWNS gives the
-		 * child a mount namespace of its own, where it may mount
-		 * (with a new user namespace) what our paths cannot see. */
-		place(b, LBL_CLONE);
-		emit_stmt(b, BPF_LD | BPF_W | BPF_ABS, ARG_LO(0));
-		emit(b, BPF_JMP | BPF_JSET | BPF_K,
-		     CLONE_UNTRACED | CLONE_NEWNS, LBL_TRACE, LBL_ALLOW);
-	}
-	if (b->used[LBL_UNSHARE]) {
-		place(b, LBL_UNSHARE);
-		emit_stmt(b, BPF_LD | BPF_W | BPF_ABS, ARG_LO(0));
-		emit(b, BPF_JMP | BPF_JSET | BPF_K, CLONE_NEWNS, LBL_TRACE,
-		     LBL_ALLOW);
-	}
-	if (b->used[LBL_SETNS]) {
-		/* setns(fd, 0) joins whatever namespace fd is; a nonzero
-		 * nstype must equal a namespace fd's type, and selects
-		 * among a pidfd's namespaces: only one with CLONE_NEWNS
-		 * can join a mount namespace. */
-		place(b, LBL_SETNS);
-		emit_stmt(b, BPF_LD | BPF_W | BPF_ABS, ARG_LO(1));
-		emit(b, BPF_JMP | BPF_JEQ | BPF_K, 0, LBL_TRACE, LBL_NEXT);
-		emit(b, BPF_JMP | BPF_JSET | BPF_K, CLONE_NEWNS, LBL_TRACE,
-		     LBL_ALLOW);
-	}
-	if (b->used[LBL_SECCOMP]) {
-		place(b, LBL_SECCOMP);
-		emit_stmt(b, BPF_LD | BPF_W | BPF_ABS, ARG_LO(0));
-		emit(b, BPF_JMP | BPF_JEQ | BPF_K, SECCOMP_SET_MODE_FILTER,
-		     LBL_NEXT, LBL_ALLOW);
-		emit_stmt(b, BPF_LD | BPF_W | BPF_ABS, ARG_LO(1));
-		emit(b, BPF_JMP | BPF_JSET | BPF_K,
-		     (uint32_t)SECCOMP_FILTER_FLAG_NEW_LISTENER, LBL_TRACE,
-		     LBL_ALLOW);
-	}
-	/* open/openat for writing (O_WRONLY or O_RDWR in the low bits). */
-	if (b->used[LBL_OPEN]) {
-		place(b, LBL_OPEN);
-		emit_stmt(b, BPF_LD | BPF_W | BPF_ABS, ARG_LO(1));
-		emit(b, BPF_JMP | BPF_JSET | BPF_K, O_WRONLY | O_RDWR,
-		     LBL_TRACE, LBL_ALLOW);
-	}
-	if (b->used[LBL_OPENAT]) {
-		place(b, LBL_OPENAT);
-		emit_stmt(b, BPF_LD | BPF_W | BPF_ABS, ARG_LO(2));
-		emit(b, BPF_JMP | BPF_JSET | BPF_K, O_WRONLY | O_RDWR,
-		     LBL_TRACE, LBL_ALLOW);
+	/* The doors' tests, as sidedoor.h defines them: on the low 32 bits
+	 * of the arguments; all of them (all) or any one must hold for the
+	 * call to be traced (and refused at its stop). */
+	for (size_t i = 0; i < ndoors && i < 16; i++) {
+		const struct door *d = &doors[i];
+		int loaded = -1;
+
+		if (!b->used[LBL_DOOR + (int)i])
+			continue;
+		place(b, LBL_DOOR + (int)i);
+		for (int t = 0; t < d->ntests; t++) {
+			const struct door_test *x = &d->tests[t];
+			bool last = t == d->ntests - 1;
+			uint16_t op = x->op == DOOR_EQ ? BPF_JEQ : BPF_JSET;
+
+			if (x->arg != loaded) {
+				emit_stmt(b, BPF_LD | BPF_W | BPF_ABS,
+					  ARG_LO(x->arg));
+				loaded = x->arg;
+			}
+			if (d->all)
+				emit(b, BPF_JMP | op | BPF_K, x->k,
+				     last ? LBL_TRACE : LBL_NEXT, LBL_ALLOW);
+			else
+				emit(b, BPF_JMP | op | BPF_K, x->k, LBL_TRACE,
+				     last ? LBL_ALLOW : LBL_NEXT);
+		}
 	}
 	if (b->used[LBL_TRACE]) {
 		place(b, LBL_TRACE);

@@ -12,16 +12,10 @@
 
 #include "arch.h"
 
-/* Which calls to trace: bit (1u << SC_xxx) for each enum sysc.  Special
- * cases: SC_CLONE is traced only when its flags argument has
- * CLONE_UNTRACED or CLONE_NEWNS; SC_UNSHARE only with CLONE_NEWNS;
- * SC_SETNS only when its nstype is 0 or has CLONE_NEWNS; SC_SECCOMP only
- * for SECCOMP_SET_MODE_FILTER with SECCOMP_FILTER_FLAG_NEW_LISTENER;
- * SC_OPEN and SC_OPENAT only when their flags have O_WRONLY or O_RDWR.
- * A call in enosys_mask is failed with ENOSYS by the filter itself (no
- * stop); that wins over trace_mask.  Arguments are compared on their low
- * 32 bits (the kernel takes them as unsigned int, or fails unknown high
- * bits). */
+/* Which calls to trace: bit (1u << SC_xxx) for each enum sysc.  A call
+ * with a side door (sidedoor.h) that has argument tests is traced only
+ * when its arguments pass them.  A call in enosys_mask is failed with
+ * ENOSYS by the filter itself (no stop); that wins over trace_mask. */
 struct filter_spec {
 	unsigned trace_mask;
 	unsigned enosys_mask; /* calls failed with ENOSYS by the filter */

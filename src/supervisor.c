@@ -22,8 +22,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/sched.h>
-#include <linux/seccomp.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -48,17 +46,11 @@
 #include "policy.h"
 #include "resolve.h"
 #include "seccomp.h"
+#include "sidedoor.h"
 #include "summary.h"
 #include "tmem.h"
 #include "tracee.h"
 #include "util.h"
-
-#ifndef CLONE_UNTRACED
-#define CLONE_UNTRACED 0x00800000
-#endif
-#ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
-#define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
-#endif
 
 static const struct config *cfg;
 static bool enforcing;   /* some rule can deny: side doors are closed */
@@ -544,63 +536,22 @@ done:
 static void side_door(struct tracee *t, const struct syscall_state *st,
 		      enum sysc sc)
 {
+	const struct door *door;
 	struct event *ev;
 	int err;
 
-	switch (sc) {
-	case SC_CLONE:
-		/* The same tests as the prefilter's (seccomp.c), on the
-		 * same low 32 bits: without the filter every call stops. */
-		if (!((uint32_t)st->args[0] & (CLONE_UNTRACED | CLONE_NEWNS)))
-			return;
-		err = EPERM;
-		break;
-	case SC_UNSHARE:
-		/* A mount namespace of its own (with a new user namespace,
-		 * an unprivileged process may then mount) lets a process
-		 * bind-mount a guarded directory under another name: the
-		 * link would land there while symtrace, walking the path in
-		 * its own namespace, judges the other name.  In run mode
-		 * every tracee thus stays in symtrace's mount namespace. */
-		if (!((uint32_t)st->args[0] & CLONE_NEWNS))
-			return;
-		err = EPERM;
-		break;
-	case SC_SETNS:
-		/* Joining a mount namespace, for the same reason.  nstype 0
-		 * accepts a namespace fd of any type; a nonzero nstype must
-		 * be a namespace fd's own type, or names which of a pidfd's
-		 * namespaces to join: only with CLONE_NEWNS can it be a
-		 * mount namespace.  Other namespaces stay allowed. */
-		if ((uint32_t)st->args[1] != 0 &&
-		    !((uint32_t)st->args[1] & CLONE_NEWNS))
-			return;
-		err = EPERM;
-		break;
-	case SC_CLONE3:
+	if (sc == SC_CLONE3) {
 		/* Refused silently, libc falls back to clone (whose flags
 		 * we can see in a register, race-free). */
 		arch_skip_syscall(t->tid, -(int64_t)ENOSYS);
 		return;
-	case SC_IO_URING_SETUP:
-		err = ENOSYS;
-		break;
-	case SC_SECCOMP:
-		/* The kernel takes op and flags as unsigned int: compare
-		 * the low 32 bits only, as the prefilter does.  Comparing
-		 * all 64 let op = 1 << 32 | SET_MODE_FILTER through, and
-		 * the tracee then answered its own symlinkat calls with
-		 * SECCOMP_USER_NOTIF_FLAG_CONTINUE (a listener's filter
-		 * outranks our RET_TRACE). */
-		if ((uint32_t)st->args[0] != SECCOMP_SET_MODE_FILTER ||
-		    !((uint32_t)st->args[1] &
-		      SECCOMP_FILTER_FLAG_NEW_LISTENER))
-			return;
-		err = EPERM;
-		break;
-	default:
-		return;
 	}
+	/* The same table as the prefilter's (sidedoor.c): without the
+	 * filter every call stops, and a traced call is tested again. */
+	door = door_find(sc);
+	if (!door || !door_open(door, st->args))
+		return;
+	err = door->err;
 	ev = new_event(t, st, sc);
 	inspect_ident(ev, ident_needed);
 	ev->action = ACT_DENY;
