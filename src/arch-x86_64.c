@@ -43,6 +43,10 @@ const struct arch_abi_desc arch_abis[] = {
 			[SC_LINKAT] = 265,
 			[SC_UNSHARE] = 272,
 			[SC_SETNS] = 308,
+			[SC_IO_URING_ENTER] = 426,
+			[SC_IO_URING_REGISTER] = 427,
+			[SC_PIDFD_GETFD] = 438,
+			[SC_LANDLOCK_RESTRICT_SELF] = 446,
 		},
 	},
 	{
@@ -65,6 +69,10 @@ const struct arch_abi_desc arch_abis[] = {
 			[SC_LINKAT] = 303,
 			[SC_UNSHARE] = 310,
 			[SC_SETNS] = 346,
+			[SC_IO_URING_ENTER] = 426,
+			[SC_IO_URING_REGISTER] = 427,
+			[SC_PIDFD_GETFD] = 438,
+			[SC_LANDLOCK_RESTRICT_SELF] = 446,
 		},
 	},
 	{
@@ -88,6 +96,10 @@ const struct arch_abi_desc arch_abis[] = {
 			[SC_LINKAT] = 265,
 			[SC_UNSHARE] = 272,
 			[SC_SETNS] = 308,
+			[SC_IO_URING_ENTER] = 426,
+			[SC_IO_URING_REGISTER] = 427,
+			[SC_PIDFD_GETFD] = 438,
+			[SC_LANDLOCK_RESTRICT_SELF] = 446,
 		},
 	},
 };
@@ -115,6 +127,10 @@ static const char *const sysc_names[] = {
 	[SC_LINKAT] = "linkat",
 	[SC_UNSHARE] = "unshare",
 	[SC_SETNS] = "setns",
+	[SC_IO_URING_ENTER] = "io_uring_enter",
+	[SC_IO_URING_REGISTER] = "io_uring_register",
+	[SC_PIDFD_GETFD] = "pidfd_getfd",
+	[SC_LANDLOCK_RESTRICT_SELF] = "landlock_restrict_self",
 };
 
 const char *abi_name(enum abi abi)

@@ -36,6 +36,10 @@ enum sysc {
 	SC_LINKAT,
 	SC_UNSHARE,  /* traced only with CLONE_NEWNS */
 	SC_SETNS,    /* traced only when it may join a mount namespace */
+	SC_IO_URING_ENTER,    /* a ring made elsewhere, passed in */
+	SC_IO_URING_REGISTER,
+	SC_PIDFD_GETFD,       /* takes descriptors of other processes */
+	SC_LANDLOCK_RESTRICT_SELF, /* a sandbox symtrace cannot act in */
 	SC_COUNT,
 };
 

@@ -15,6 +15,10 @@ void tstr_free(struct tstr *s)
  * comm, verdict) is left as it was.  Safe to call twice. */
 void event_free(struct event *ev)
 {
+	free(ev->pin_dir);
+	ev->pin_dir = NULL;
+	free(ev->pin_last);
+	ev->pin_last = NULL;
 	free(ev->exe);
 	ev->exe = NULL;
 	free(ev->dir);

@@ -68,8 +68,17 @@ struct event {
 	int dirfd;            /* -100 = AT_FDCWD */
 	char *dir;   /* directory newdirfd (or the cwd) names; NULL unknown */
 	char *path;  /* absolute path the link lands at; NULL unknown */
-	bool path_guessed; /* path is a lexical guess (chrooted tracee whose
-	                    * real directory could not be found) */
+	/* Trace mode: why path could not be resolved as the kernel will
+	 * (it is then a lexical guess), e.g. "magic link"; NULL if it was.
+	 * A static string. */
+	const char *unresolved;
+	/* Trace mode: the link's directory as found at entry (its real
+	 * path and identity) for the check at exit, and the name the call
+	 * gave in it; pin_dir NULL when not found. */
+	char *pin_dir;
+	dev_t pin_dev;
+	ino_t pin_ino;
+	char *pin_last;
 	char *target_resolved; /* target resolved lexically against the
 	                        * link's directory; NULL unknown */
 
@@ -97,5 +106,6 @@ struct event {
 
 void tstr_free(struct tstr *s);
 void event_free(struct event *ev); /* frees members, not ev itself */
+
 
 #endif

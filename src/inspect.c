@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #if defined(__has_include)
@@ -33,6 +34,7 @@
 
 #include "policy.h"
 #include "procmap.h"
+#include "resolve.h"
 #include "tmem.h"
 #include "util.h"
 
@@ -150,220 +152,6 @@ static void read_comm(pid_t tid, char comm[17])
 	comm[n] = '\0';
 }
 
-/* Split path into its directory part ("" when none) and last component. */
-static void split_last(const char *path, char **dirpart, char **base)
-{
-	size_t len = strlen(path);
-	size_t end, start;
-
-	end = len;
-	while (end > 1 && path[end - 1] == '/')
-		end--;
-	start = end;
-	while (start > 0 && path[start - 1] != '/')
-		start--;
-	*dirpart = xstrndup(path, start);
-	*base = xstrndup(path + start, end - start);
-}
-
-/* Is the absolute path dir an existing directory reached without
- * following any symlink?  Then its lexical form (".", ".." and "//"
- * folded) is its real path: every ".." goes back to the directory the walk
- * came from.  One openat2(RESOLVE_NO_SYMLINKS) and a close instead of an
- * open, a readlink of /proc/self/fd/N and a close.  False on any error
- * (ELOOP: a symlink on the way; ENOSYS before Linux 5.6): the caller then
- * asks the kernel for the real path. */
-static bool no_symlinks_in(const char *dir)
-{
-#if defined(SYS_openat2) && defined(RESOLVE_NO_SYMLINKS)
-	struct open_how how;
-	int fd;
-
-	memset(&how, 0, sizeof(how));
-	how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
-	how.resolve = RESOLVE_NO_SYMLINKS;
-	fd = (int)syscall(SYS_openat2, AT_FDCWD, dir, &how, sizeof(how));
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
-#else
-	(void)dir;
-	return false;
-#endif
-}
-
-/* The path the kernel gives for the directory fd is open on (read back
- * through /proc/self/fd), or NULL; fd is closed. */
-static char *path_of_fd(int fd)
-{
-	char self[64];
-	char *res;
-
-	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
-	res = xreadlink(self);
-	close(fd);
-	return res;
-}
-
-/* The real absolute directory that dirpart names relative to basedir (a
- * /proc magic link, or "/"), or NULL.  One open walks basedir/dirpart: the
- * kernel follows the magic link and goes on from the directory it names.
- * (Opening basedir first costs two more syscalls, its open and close: a
- * few per cent of a traced symlink loop.)  That is still done when the
- * joined path is too long for one open - never a lexical guess for a path
- * the kernel will walk. */
-static char *real_dir(const char *basedir, const char *dirpart)
-{
-	const char *rel = *dirpart ? dirpart : ".";
-	bool absolute = strcmp(basedir, "/") == 0;
-	char *walk;
-	char *res = NULL;
-	int bfd, dfd;
-
-	if (absolute) {
-		walk = xstrdup(*dirpart ? dirpart : "/");
-		if (no_symlinks_in(walk)) {
-			res = path_resolve_lexical(NULL, walk);
-			free(walk);
-			return res;
-		}
-	} else {
-		walk = xasprintf("%s/%s", basedir, rel);
-	}
-	dfd = open(walk, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	free(walk);
-	if (dfd < 0 && errno == ENAMETOOLONG && !absolute) {
-		bfd = open(basedir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (bfd < 0)
-			return NULL;
-		dfd = openat(bfd, rel, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		close(bfd);
-	}
-	return dfd >= 0 ? path_of_fd(dfd) : NULL;
-}
-
-static char *join(const char *dir, const char *name)
-{
-	if (!*name)
-		return xstrdup(dir);
-	if (strcmp(dir, "/") == 0)
-		return xasprintf("/%s", name);
-	return xasprintf("%s/%s", dir, name);
-}
-
-/* Where path lies below root (both real absolute paths, root not "/"):
- * "" for root itself, "/a/b" for root/a/b; NULL when it is not at or under
- * root. */
-static const char *below(const char *root, const char *path)
-{
-	size_t n = strlen(root);
-
-	if (strncmp(path, root, n) != 0 || (path[n] && path[n] != '/'))
-		return NULL;
-	return path + n;
-}
-
-/* How real_dir_in_root() ended when it found no directory. */
-enum in_root {
-	IN_ROOT_FOUND,
-	IN_ROOT_MISSING, /* no such directory: the call fails the same way */
-	IN_ROOT_UNKNOWN, /* cannot tell where the kernel would walk */
-};
-
-/* The real directory that dirpart names for a chrooted tracee (root not
- * "/").  The kernel walks the tracee's absolute paths from its root, and
- * relative ones from its cwd or dirfd, with ".." stopping at its root and
- * absolute symlinks on the way starting again at its root.  openat2()
- * with RESOLVE_IN_ROOT walks exactly so from a descriptor of that root:
- * an absolute dirpart is walked as it is; a relative one as where basedir
- * lies below the root, then dirpart (a base outside the root - a chroot
- * without chdir - cannot be walked so: unknown).  Walking from the root
- * also keeps a "/proc/TID/cwd/.." from stepping above the tracee's root,
- * as our own walk through the magic link would.  The descriptor is read
- * back through /proc/self/fd like real_dir()'s.  basedir: the readlink of
- * the cwd or dirfd (NULL if unreadable); root: that of /proc/TID/root. */
-static char *real_dir_in_root(pid_t tid, const char *root, bool absolute,
-			      const char *basedir, const char *dirpart,
-			      enum in_root *how_out)
-{
-#if defined(SYS_openat2) && defined(RESOLVE_IN_ROOT)
-	const char *rel = "";
-	char link[64], *walk, *res = NULL;
-	struct open_how how;
-	int rfd, dfd = -1, err = 0;
-
-	*how_out = IN_ROOT_UNKNOWN;
-	if (!absolute) {
-		rel = basedir ? below(root, basedir) : NULL;
-		if (!rel)
-			return NULL;
-	}
-	snprintf(link, sizeof(link), "/proc/%d/root", (int)tid);
-	rfd = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rfd < 0)
-		return NULL;
-	walk = xasprintf("%s/%s", rel, dirpart);
-	memset(&how, 0, sizeof(how));
-	how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
-	how.resolve = RESOLVE_IN_ROOT;
-	/* EAGAIN: a rename or mount raced with a ".." (the kernel's check
-	 * that ".." stayed inside): try again, a few times. */
-	for (int i = 0; i < 4; i++) {
-		dfd = (int)syscall(SYS_openat2, rfd, walk, &how, sizeof(how));
-		err = errno;
-		if (dfd >= 0 || err != EAGAIN)
-			break;
-	}
-	free(walk);
-	close(rfd);
-	if (dfd < 0) {
-		/* ENOSYS (before Linux 5.6), ELOOP (RESOLVE_IN_ROOT does not
-		 * follow /proc magic links), EACCES...: unknown. */
-		if (err == ENOENT || err == ENOTDIR)
-			*how_out = IN_ROOT_MISSING;
-		return NULL;
-	}
-	res = path_of_fd(dfd);
-	if (res)
-		*how_out = IN_ROOT_FOUND;
-	return res;
-#else
-	(void)tid;
-	(void)root;
-	(void)absolute;
-	(void)basedir;
-	(void)dirpart;
-	*how_out = IN_ROOT_UNKNOWN;
-	return NULL;
-#endif
-}
-
-/* A lexical guess for a chrooted tracee: path resolved as the kernel
- * would without symlinks, inside root (".." stops there), then put below
- * root.  NULL when a relative path's base is unknown or outside root. */
-static char *lexical_in_root(const char *root, const char *basedir,
-			     const char *path)
-{
-	const char *rel = "";
-	char *base, *inroot, *res;
-
-	if (path[0] != '/') {
-		rel = basedir ? below(root, basedir) : NULL;
-		if (!rel)
-			return NULL;
-	}
-	base = xasprintf("/%s", rel);
-	inroot = path_resolve_lexical(base, path);
-	free(base);
-	if (!inroot)
-		return NULL;
-	res = strcmp(inroot, "/") == 0 ? xstrdup(root)
-				       : xasprintf("%s%s", root, inroot);
-	free(inroot);
-	return res;
-}
-
 static void base_link(pid_t tid, int dirfd, char *buf, size_t size)
 {
 	if (dirfd == -100)
@@ -378,70 +166,6 @@ char *inspect_base_dir(pid_t tid, int dirfd)
 
 	base_link(tid, dirfd, base, sizeof(base));
 	return xreadlink(base);
-}
-
-char *inspect_resolve_at(pid_t tid, int dirfd, const char *path,
-			 char **dir_out, bool *guessed)
-{
-	char base[64], rootlink[64];
-	char *dirpart, *last, *rdir = NULL, *root, *dir, *res = NULL;
-	enum in_root found;
-	bool chrooted;
-
-	if (guessed)
-		*guessed = false;
-
-	base_link(tid, dirfd, base, sizeof(base));
-	dir = xreadlink(base);
-	if (path && path[0] != '/' && dir && !strchr(path, '/') &&
-	    strcmp(path, "..") != 0) {
-		/* A name in the directory itself: the readlink above already
-		 * resolved everything there is to resolve. */
-		res = strcmp(path, ".") == 0 ? xstrdup(dir) : join(dir, path);
-	} else if (path) {
-		snprintf(rootlink, sizeof(rootlink), "/proc/%d/root",
-			 (int)tid);
-		root = xreadlink(rootlink);
-		chrooted = !root || strcmp(root, "/") != 0;
-
-		split_last(path, &dirpart, &last);
-		if (!chrooted) {
-			/* Absolute paths start at the root, which is ours. */
-			rdir = real_dir(path[0] == '/' ? "/" : base, dirpart);
-		} else if (root) {
-			rdir = real_dir_in_root(tid, root, path[0] == '/', dir,
-						dirpart, &found);
-			if (!rdir) {
-				/* A directory that does not exist fails the
-				 * call: the lexical path is as good as the
-				 * unchrooted case's.  Anything else is a
-				 * guess, which deny mode refuses (a lexical
-				 * path ignores symlinks on the way). */
-				res = lexical_in_root(root, dir, path);
-				if ((found != IN_ROOT_MISSING || !res) &&
-				    guessed)
-					*guessed = true;
-				/* (No guess inside the root: the plain
-				 * lexical one below.) */
-			}
-		} else if (guessed) {
-			*guessed = true; /* no root: the tracee is gone */
-		}
-		free(root);
-		if (rdir) {
-			res = join(rdir, last);
-			free(rdir);
-		} else if (!res && (path[0] == '/' || dir)) {
-			res = path_resolve_lexical(dir, path);
-		}
-		free(dirpart);
-		free(last);
-	}
-	if (dir_out)
-		*dir_out = dir;
-	else
-		free(dir);
-	return res;
 }
 
 /* The first lookup of /proc/TID/... for a new task makes the kernel
@@ -648,15 +372,47 @@ void inspect_entry_strings(struct event *ev, const uint64_t args[6])
 	ev->linkpath = both[1];
 }
 
+/* Trace mode: where the link lands, found the way deny mode finds it
+ * (resolve.c, without taking the caller's credentials: nothing is done
+ * here, only looked at) and pinned for the check at the exit.  A path
+ * that cannot be judged is not resolved in our context: the report says
+ * why ("<unresolved: WHY>"), with the lexical guess; so is one whose
+ * directory does not exist (the call fails the same way). */
+static void pin_link_dir(struct event *ev)
+{
+	struct resolve_base b = RESOLVE_BASE_INIT;
+	struct resolved r = RESOLVED_INIT;
+	const char *path = ev->linkpath.buf, *why = NULL;
+	int res;
+
+	res = resolve_open_base(ev->tid, ev->dirfd, path[0] == '/', &b, &why);
+	ev->dir = b.path ? b.path : inspect_base_dir(ev->tid, ev->dirfd);
+	b.path = NULL;
+	if (res == 0)
+		res = resolve_parent(&b, path, &r, &why);
+	resolve_close_base(&b);
+	if (res == 0) {
+		ev->path = resolve_join(r.dir, r.last);
+		ev->pin_last = resolve_join("", r.last);
+		ev->pin_dev = r.dev;
+		ev->pin_ino = r.ino;
+		ev->pin_dir = r.dir;
+		r.dir = NULL;
+		resolved_free(&r);
+		return;
+	}
+	if (why && strcmp(why, REFUSE_GONE) != 0)
+		ev->unresolved = why; /* (gone: reported "= ?" anyway) */
+	if (path[0] == '/' || ev->dir)
+		ev->path = path_resolve_lexical(ev->dir, path);
+}
+
 void inspect_entry_context(struct event *ev, unsigned what)
 {
 	mark_shared(ev);
 	inspect_ident(ev, what);
-	ev->path = inspect_resolve_at(ev->tid, ev->dirfd,
-				      ev->linkpath.status == TSTR_OK
-					      ? ev->linkpath.buf
-					      : NULL,
-				      &ev->dir, &ev->path_guessed);
+	if (ev->linkpath.status == TSTR_OK)
+		pin_link_dir(ev);
 	if (ev->path && ev->target.status == TSTR_OK)
 		ev->target_resolved = path_resolve_target(ev->path,
 							  ev->target.buf);
@@ -737,14 +493,32 @@ bool inspect_exit(struct event *ev)
 	 * the kernel copied them. */
 	bool diff = inspect_reread(ev);
 
-	/* What the kernel really created, if it created anything. */
-	if (ev->finished && ev->ret == 0 && ev->path) {
-		ev->disk_target = xreadlink(ev->path);
-		if (!ev->disk_target)
+	/* What the kernel really created, if it created anything: read
+	 * by the name the call gave, in the directory found at entry -
+	 * reached again by its real path without following any symlink,
+	 * and only if it is still the same directory.  Not there: the
+	 * kernel put the link elsewhere (its cwd or a directory on the way
+	 * moved meanwhile), or it is gone already.  (No descriptor is held
+	 * from entry to exit: thousands of calls may be in progress.) */
+	if (ev->finished && ev->ret == 0) {
+		char buf[PATH_MAX + 1];
+		ssize_t n = -1;
+		struct stat sb;
+		int fd = ev->pin_dir ? resolve_open_real(ev->pin_dir) : -1;
+
+		if (fd >= 0 && fstat(fd, &sb) == 0 &&
+		    sb.st_dev == ev->pin_dev && sb.st_ino == ev->pin_ino)
+			n = readlinkat(fd, ev->pin_last, buf, sizeof(buf) - 1);
+		if (fd >= 0)
+			close(fd);
+		if (n < 0) {
 			ev->tags |= TAG_UNVERIFIED;
-		else if (ev->target.status != TSTR_OK ||
-			 strcmp(ev->disk_target, ev->target.buf) != 0)
-			diff = true;
+		} else {
+			ev->disk_target = xstrndup(buf, (size_t)n);
+			if (ev->target.status != TSTR_OK ||
+			    strcmp(ev->disk_target, ev->target.buf) != 0)
+				diff = true;
+		}
 	}
 	if (diff)
 		ev->tags |= TAG_TOCTOU;

@@ -64,15 +64,6 @@ bool inspect_reread(struct event *ev);
  * TAG_UNVERIFIED.  Returns true when a difference was seen. */
 bool inspect_exit(struct event *ev);
 
-/* The absolute path that path (relative to dirfd, -100 = the cwd) of
- * task tid names, with every component but the last resolved physically
- * (see inspect.c); NULL if unknown or path is NULL.  *dir_out (if
- * dir_out) receives the directory dirfd names, or NULL.  *guessed (if
- * guessed) is set when the task is chrooted and the path could only be
- * guessed lexically (deny mode must not judge on it). */
-char *inspect_resolve_at(pid_t tid, int dirfd, const char *path,
-			 char **dir_out, bool *guessed);
-
 /* The directory dirfd (-100: the cwd) of task tid names (readlink of
  * /proc/TID/cwd or fd/N, malloc'd), or NULL. */
 char *inspect_base_dir(pid_t tid, int dirfd);

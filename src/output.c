@@ -369,6 +369,8 @@ void format_text(struct sbuf *sb, const struct event *ev,
 		sbuf_adds(sb, " <SHARED>");
 	if (ev->tags & TAG_UNVERIFIED)
 		sbuf_adds(sb, " <unverified>");
+	if (ev->unresolved)
+		sbuf_addf(sb, " <unresolved: %s>", ev->unresolved);
 	sbuf_addc(sb, '\n');
 }
 
@@ -677,6 +679,8 @@ void format_json(struct sbuf *sb, const struct event *ev)
 
 	if (ev->refused)
 		json_cstr_member(sb, "refused", ev->refused);
+	if (ev->unresolved)
+		json_cstr_member(sb, "unresolved", ev->unresolved);
 
 	json_key(sb, "tags", "");
 	sbuf_addc(sb, '[');

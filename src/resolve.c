@@ -66,6 +66,38 @@ char *resolve_split(const char *path, const char **last)
 	return xstrndup(path, start);
 }
 
+int resolve_open_real(const char *dir)
+{
+#if defined(SYS_openat2) && defined(RESOLVE_NO_SYMLINKS)
+	struct open_how how;
+	int fd;
+
+	memset(&how, 0, sizeof(how));
+	how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+	how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+	fd = (int)syscall(SYS_openat2, AT_FDCWD, dir, &how, sizeof(how));
+	if (fd >= 0 || errno != ENOSYS)
+		return fd;
+#endif
+	/* (Without openat2 the identity check after it still applies.) */
+	return open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+char *resolve_join(const char *dir, const char *last)
+{
+	size_t n = strlen(last);
+
+	while (n > 1 && last[n - 1] == '/')
+		n--;
+	if (!*dir)
+		return xstrndup(last, n);
+	if (n == 0)
+		return xstrdup(dir);
+	if (strcmp(dir, "/") == 0)
+		return xasprintf("/%.*s", (int)n, last);
+	return xasprintf("%s/%.*s", dir, (int)n, last);
+}
+
 static bool same_file(const struct stat *a, const struct stat *b)
 {
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
@@ -317,6 +349,82 @@ static int fast_walk(int start, const char *path, bool in_root)
 #endif
 }
 
+/* The mount id of fd (statx STATX_MNT_ID, Linux 5.8; else the mnt_id
+ * line of /proc/self/fdinfo, 3.15), or -1. */
+static long long mount_id(int fd)
+{
+#if defined(STATX_MNT_ID)
+	struct statx sx;
+
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &sx) == 0 &&
+	    (sx.stx_mask & STATX_MNT_ID))
+		return (long long)sx.stx_mnt_id;
+#endif
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int ifd;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	ifd = open(path, O_RDONLY | O_CLOEXEC);
+	if (ifd < 0)
+		return -1;
+	n = read(ifd, buf, sizeof(buf) - 1);
+	close(ifd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strstr(buf, "mnt_id:");
+	return p ? strtoll(p + 7, NULL, 10) : -1;
+}
+
+/* The ids of the mounts of symtrace's mount namespace, read from
+ * /proc/self/mountinfo; read again when an id is not found (a mount
+ * made since). */
+static struct {
+	long long *ids;
+	size_t n, cap;
+} our_mounts;
+
+static void read_our_mounts(void)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096];
+
+	our_mounts.n = 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		char *end;
+		long long id = strtoll(line, &end, 10);
+
+		if (end == line)
+			continue;
+		if (our_mounts.n == our_mounts.cap) {
+			our_mounts.cap = our_mounts.cap ? 2 * our_mounts.cap
+							: 64;
+			our_mounts.ids = xrealloc(our_mounts.ids,
+						  our_mounts.cap *
+							  sizeof(long long));
+		}
+		our_mounts.ids[our_mounts.n++] = id;
+		/* (A line longer than the buffer: its rest is skipped.) */
+		while (!strchr(line, '\n') && fgets(line, sizeof(line), f))
+			;
+	}
+	if (f)
+		fclose(f);
+}
+
+static bool is_our_mount(long long id)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < our_mounts.n; i++)
+			if (our_mounts.ids[i] == id)
+				return true;
+		if (pass == 0)
+			read_our_mounts();
+	}
+	return false;
+}
+
 int resolve_parent(const struct resolve_base *b, const char *path,
 		   struct resolved *r, const char **why)
 {
@@ -365,6 +473,16 @@ int resolve_parent(const struct resolve_base *b, const char *path,
 		*why = REFUSE_MAGIC;
 		return 1;
 	}
+	/* A cwd or dirfd the caller opened in another mount namespace
+	 * (through /proc/PID/root of a process there, or passed to it)
+	 * walks that namespace's mounts: the path the kernel gives for it
+	 * would name a different place in ours, and the rules would judge
+	 * that place. */
+	if (!is_our_mount(mount_id(fd))) {
+		close(fd);
+		*why = REFUSE_MOUNTNS;
+		return 1;
+	}
 	r->dir = fd_path(fd);
 	if (!r->dir || r->dir[0] != '/') {
 		close(fd);
@@ -374,6 +492,8 @@ int resolve_parent(const struct resolve_base *b, const char *path,
 		return 1;
 	}
 	r->dirfd = fd;
+	r->dev = sb.st_dev;
+	r->ino = sb.st_ino;
 	return 0;
 }
 

@@ -19,6 +19,7 @@
 #define REFUSE_TOO_LONG "path too long"
 #define REFUSE_CHROOT "chroot"
 #define REFUSE_GONE "caller gone"
+#define REFUSE_MOUNTNS "another mount namespace"
 
 /* The caller's starting points, opened from /proc/TID/{cwd,fd/N,root} by
  * resolve_open_base() (with symtrace's credentials: they are the caller's
@@ -47,6 +48,8 @@ void resolve_close_base(struct resolve_base *b);
 struct resolved {
 	int dirfd;        /* O_PATH directory, -1 unless found */
 	char *dir;        /* its real absolute path (malloc'd), or NULL */
+	dev_t dev;        /* its identity */
+	ino_t ino;
 	const char *last; /* into path: the last component as given, with
 	                   * any trailing slashes ("" for an empty path) */
 };
@@ -57,12 +60,22 @@ struct resolved {
  * for the error the kernel would give the call (ENOENT, ENOTDIR, EACCES,
  * ELOOP, ENAMETOOLONG); 1 with *why set when the walk crosses a magic
  * link or any symlink of /proc (it would be resolved in symtrace's
- * context, not the caller's), ends in /proc, or the directory has no
- * absolute path within PATH_MAX. */
+ * context, not the caller's), ends in /proc, ends on a mount that is not
+ * in symtrace's mount namespace (its path would name another place
+ * here), or the directory has no absolute path within PATH_MAX. */
 int resolve_parent(const struct resolve_base *b, const char *path,
 		   struct resolved *r, const char **why);
 void resolved_free(struct resolved *r);
-#define RESOLVED_INIT { -1, NULL, "" }
+#define RESOLVED_INIT { -1, NULL, 0, 0, "" }
+
+/* Open (O_PATH) the directory at the real absolute path dir, following
+ * no symlink on the way (a real path has none; one found there now was
+ * put there since): an fd, or -1. */
+int resolve_open_real(const char *dir);
+
+/* dir joined with last, last's trailing slashes left out (malloc'd);
+ * dir "" gives last alone. */
+char *resolve_join(const char *dir, const char *last);
 
 /* Split path into its directory part (malloc'd; "" when none) and a
  * pointer to its last component with trailing slashes (into path).  A

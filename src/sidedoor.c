@@ -42,6 +42,21 @@ const struct door doors[] = {
 	/* io_uring makes links (IORING_OP_SYMLINKAT) without system calls
 	 * we could see. */
 	{ SC_IO_URING_SETUP, false, 0, { { 0, DOOR_SET, 0 } }, ENOSYS },
+	/* ... nor with a ring made outside the traced tree and passed in
+	 * (SCM_RIGHTS, pidfd_getfd) or made before an attach.  (A ring
+	 * with a kernel polling thread, SQPOLL, needs no system call to
+	 * submit: only kernel.io_uring_disabled closes that.) */
+	{ SC_IO_URING_ENTER, false, 0, { { 0, DOOR_SET, 0 } }, ENOSYS },
+	{ SC_IO_URING_REGISTER, false, 0, { { 0, DOOR_SET, 0 } }, ENOSYS },
+	/* Descriptors of other processes: an untraced process's ring, or
+	 * a directory in another mount namespace. */
+	{ SC_PIDFD_GETFD, false, 0, { { 0, DOOR_SET, 0 } }, EPERM },
+	/* A Landlock domain restricts the calling task only: symtrace,
+	 * making its calls, cannot act inside it.  ENOSYS, as on a kernel
+	 * without Landlock (programs go on without the sandbox, and the
+	 * refusal is reported). */
+	{ SC_LANDLOCK_RESTRICT_SELF, false, 0, { { 0, DOOR_SET, 0 } },
+	  ENOSYS },
 };
 const size_t ndoors = sizeof(doors) / sizeof(doors[0]);
 

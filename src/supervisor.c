@@ -323,22 +323,7 @@ static void decide(struct event *ev)
 
 	if (!cfg->policy || policy_count(cfg->policy) == 0)
 		return;
-	if (enforcing && (ev->target.status != TSTR_OK ||
-			  ev->linkpath.status != TSTR_OK) && task_gone(ev->tid))
-		return; /* killed meanwhile (e.g. by another thread's execve):
-			 * reported with "= ?" when reaped, nothing to judge */
-	if (enforcing && (ev->target.status != TSTR_OK ||
-			  ev->linkpath.status != TSTR_OK || ev->path_guessed)) {
-		/* Fail closed: what we cannot read we cannot judge (the
-		 * kernel would fail these with EFAULT/ENAMETOOLONG, but a
-		 * racing thread could make them readable meanwhile), nor a
-		 * chrooted caller's link whose directory could not be found
-		 * from its root (inspect.c): a lexical guess must not decide
-		 * where a link may go. */
-		ev->action = ACT_DENY;
-		ev->deny_errno = EPERM;
-		return;
-	}
+	/* (Deny mode judges only what it could read: delegate_*().) */
 	in = (struct policy_input){
 		.target = ev->target.buf,
 		.target_resolved = ev->target_resolved,
@@ -377,14 +362,47 @@ static void decide(struct event *ev)
  * One stop: with the prefilter the call gets no exit stop; without it the
  * exit stop only checks that the kernel kept our return value. */
 
+/* Is t still stopped where st was read: the same call, arguments and
+ * instruction pointer?  What we read through /proc/TID is the caller's
+ * only if so: another thread's execve can kill the caller while it is
+ * stopped and take over its tid (with the new program's credentials, a
+ * setuid one's included) between our reads. */
+static bool still_at(struct tracee *t, const struct syscall_state *st)
+{
+	struct syscall_state now;
+
+	return arch_get_syscall(t->tid, use_info, &now) == 0 &&
+	       now.op == st->op && now.abi == st->abi && now.nr == st->nr &&
+	       now.ip == st->ip &&
+	       memcmp(now.args, st->args, sizeof(now.args)) == 0;
+}
+
+/* The caller is gone, or its tid is another task's now: nothing is done
+ * for it.  If it is still stopped at the call, the call is skipped with
+ * EPERM (it must not run unjudged); reported "= ?" when reaped. */
+static void delegation_lost(struct tracee *t, const struct syscall_state *st,
+			    struct event *ev)
+{
+	ev->delegated = true;
+	if (still_at(t, st) && arch_skip_syscall(t->tid, -EPERM) == 0) {
+		/* (Then something else failed: a /proc read, say.) */
+		ev->silent = false;
+		ev->refused = REFUSE_GONE;
+		ev->action = ACT_DENY;
+		ev->deny_errno = EPERM;
+		ev->ret = -EPERM;
+	}
+	t->ev = ev;
+}
+
 /* Begin a delegated call: the caller's identity and credentials.  False
- * when the caller is gone (the event waits for its "= ?"). */
-static bool delegation_start(struct tracee *t, struct event *ev,
-			     struct proc_info *pi)
+ * when the caller is gone (delegation_lost). */
+static bool delegation_start(struct tracee *t, const struct syscall_state *st,
+			     struct event *ev, struct proc_info *pi)
 {
 	ev->delegated = true;
 	if (inspect_status(t->tid, pi) < 0) {
-		t->ev = ev;
+		delegation_lost(t, st, ev);
 		return false;
 	}
 	inspect_ident(ev, ident_needed & ~INSPECT_CREDS);
@@ -447,20 +465,6 @@ static void delegation_finish(struct tracee *t, struct event *ev,
 	t->ev = ev; /* checked and reported at the exit stop */
 }
 
-/* dir joined with last, its trailing slashes left out. */
-static char *join_last(const char *dir, const char *last)
-{
-	size_t n = strlen(last);
-
-	while (n > 1 && last[n - 1] == '/')
-		n--;
-	if (n == 0)
-		return xstrdup(dir);
-	if (strcmp(dir, "/") == 0)
-		return xasprintf("/%.*s", (int)n, last);
-	return xasprintf("%s/%.*s", dir, (int)n, last);
-}
-
 /* The directory a call with dirfd and path starts from, for the report:
  * the one walked from (b), or (absolute paths) what it would be. */
 static char *report_dir(pid_t tid, int dirfd, struct resolve_base *b)
@@ -486,11 +490,11 @@ static void delegate_symlink(struct tracee *t, const struct syscall_state *st,
 	int res = 0;
 
 	inspect_entry_strings(ev, st->args);
-	if (!delegation_start(t, ev, &pi))
+	if (!delegation_start(t, st, ev, &pi))
 		return;
 	if (ev->target.status != TSTR_OK || ev->linkpath.status != TSTR_OK) {
 		if (task_gone(t->tid)) {
-			t->ev = ev;
+			delegation_lost(t, st, ev);
 			return;
 		}
 		delegation_finish(t, ev, unreadable_result(ev));
@@ -501,6 +505,13 @@ static void delegate_symlink(struct tracee *t, const struct syscall_state *st,
 		res = resolve_open_base(t->tid, ev->dirfd,
 					ev->linkpath.buf[0] == '/', &b, &why);
 	ev->dir = report_dir(t->tid, ev->dirfd, &b);
+	/* Everything read through /proc/TID is read by now: it was the
+	 * caller's if the caller is still there. */
+	if ((why && strcmp(why, REFUSE_GONE) == 0) || !still_at(t, st)) {
+		resolve_close_base(&b);
+		delegation_lost(t, st, ev);
+		return;
+	}
 	if (!why && res == 0 && delegate_enter(&pi, &c, &why) == 0)
 		res = resolve_parent(&b, ev->linkpath.buf, &r, &why);
 	if (why) {
@@ -508,7 +519,7 @@ static void delegate_symlink(struct tracee *t, const struct syscall_state *st,
 		goto done;
 	}
 	if (res == 0) {
-		ev->path = join_last(r.dir, r.last);
+		ev->path = resolve_join(r.dir, r.last);
 		ev->target_resolved = path_resolve_target(ev->path,
 							  ev->target.buf);
 	}
@@ -675,7 +686,7 @@ static void judge_tree(struct tree_walk *w, int dirfd, const char *name,
 			w->failed = true;
 			break;
 		}
-		sub = join_last(dest, e->d_name);
+		sub = resolve_join(dest, e->d_name);
 		if (S_ISDIR(sb.st_mode)) {
 			judge_tree(w, fd, e->d_name, sub, depth + 1);
 		} else if (S_ISLNK(sb.st_mode) &&
@@ -743,11 +754,11 @@ static void delegate_move(struct tracee *t, const struct syscall_state *st,
 	ev->dirfd = m.newdfd;
 	/* Reported only when a symlink is involved (or it is refused). */
 	ev->silent = true;
-	if (!delegation_start(t, ev, &pi))
+	if (!delegation_start(t, st, ev, &pi))
 		return;
 	if (ev->target.status != TSTR_OK || ev->linkpath.status != TSTR_OK) {
 		if (task_gone(t->tid)) {
-			t->ev = ev;
+			delegation_lost(t, st, ev);
 			return;
 		}
 		delegation_finish(t, ev, unreadable_result(ev));
@@ -767,14 +778,20 @@ static void delegate_move(struct tracee *t, const struct syscall_state *st,
 		res = resolve_open_base(t->tid, m.newdfd,
 					ev->linkpath.buf[0] == '/', &bd, &why);
 	ev->dir = report_dir(t->tid, m.newdfd, &bd);
+	if ((why && strcmp(why, REFUSE_GONE) == 0) || !still_at(t, st)) {
+		resolve_close_base(&bs);
+		resolve_close_base(&bd);
+		delegation_lost(t, st, ev);
+		return;
+	}
 	if (!why && res == 0 && delegate_enter(&pi, &c, &why) == 0) {
 		res = resolve_parent(&bs, ev->target.buf, &rs, &why);
 		if (!why && res == 0)
 			res = resolve_parent(&bd, ev->linkpath.buf, &rd, &why);
 	}
 	if (!why && res == 0) {
-		src = join_last(rs.dir, rs.last);
-		ev->path = join_last(rd.dir, rd.last);
+		src = resolve_join(rs.dir, rs.last);
+		ev->path = resolve_join(rd.dir, rd.last);
 		if (sc == SC_LINKAT && (m.flags & AT_SYMLINK_FOLLOW)) {
 			/* Following the source's last symlink would happen
 			 * in our context; without one, FOLLOW changes
@@ -933,6 +950,7 @@ static void on_exit_stop(struct tracee *t, const struct syscall_state *st)
 			arch_set_return(t->tid, ev->ret);
 			ev->tags |= TAG_TOCTOU;
 		}
+		ev->finished = true;
 		finish_and_free(t);
 		return;
 	}
@@ -1217,10 +1235,9 @@ static struct filter_spec filter_spec(void)
 	};
 
 	if (enforcing) {
-		spec.trace_mask |= (1u << SC_CLONE) |
-				   (1u << SC_IO_URING_SETUP) |
-				   (1u << SC_SECCOMP) | (1u << SC_UNSHARE) |
-				   (1u << SC_SETNS);
+		/* Every side door of the table (sidedoor.c). */
+		for (size_t i = 0; i < ndoors; i++)
+			spec.trace_mask |= 1u << doors[i].sc;
 		spec.enosys_mask |= 1u << SC_CLONE3;
 	}
 	if (moves_checked)
