@@ -22,12 +22,55 @@
 
 #define X32_BIT 0x40000000u
 
+/* x86_64 and x32 (the same numbers, x32 with X32_BIT). */
+static const struct arch_extra_nr extra_64[] = {
+	{ SC_SETCRED, 105 }, /* setuid */
+	{ SC_SETCRED, 106 }, /* setgid */
+	{ SC_SETCRED, 113 }, /* setreuid */
+	{ SC_SETCRED, 114 }, /* setregid */
+	{ SC_SETCRED, 116 }, /* setgroups */
+	{ SC_SETCRED, 117 }, /* setresuid */
+	{ SC_SETCRED, 119 }, /* setresgid */
+	{ SC_SETCRED, 122 }, /* setfsuid */
+	{ SC_SETCRED, 123 }, /* setfsgid */
+	{ SC_SETCRED, 126 }, /* capset */
+	{ SC_CHROOT, 155 },  /* pivot_root */
+	{ SC_CHROOT, 161 },  /* chroot */
+	{ SC_NONE, -1 },
+};
+
+static const struct arch_extra_nr extra_i386[] = {
+	{ SC_SETCRED, 23 },  /* setuid (16-bit ids) */
+	{ SC_SETCRED, 46 },  /* setgid */
+	{ SC_SETCRED, 70 },  /* setreuid */
+	{ SC_SETCRED, 71 },  /* setregid */
+	{ SC_SETCRED, 81 },  /* setgroups */
+	{ SC_SETCRED, 138 }, /* setfsuid */
+	{ SC_SETCRED, 139 }, /* setfsgid */
+	{ SC_SETCRED, 164 }, /* setresuid */
+	{ SC_SETCRED, 170 }, /* setresgid */
+	{ SC_SETCRED, 185 }, /* capset */
+	{ SC_SETCRED, 203 }, /* setreuid32 */
+	{ SC_SETCRED, 204 }, /* setregid32 */
+	{ SC_SETCRED, 206 }, /* setgroups32 */
+	{ SC_SETCRED, 208 }, /* setresuid32 */
+	{ SC_SETCRED, 210 }, /* setresgid32 */
+	{ SC_SETCRED, 213 }, /* setuid32 */
+	{ SC_SETCRED, 214 }, /* setgid32 */
+	{ SC_SETCRED, 215 }, /* setfsuid32 */
+	{ SC_SETCRED, 216 }, /* setfsgid32 */
+	{ SC_CHROOT, 61 },   /* chroot */
+	{ SC_CHROOT, 217 },  /* pivot_root */
+	{ SC_NONE, -1 },
+};
+
 const struct arch_abi_desc arch_abis[] = {
 	{
 		.abi = ABI_X86_64,
 		.audit_arch = AUDIT_ARCH_X86_64,
 		.nr_bit = 0,
 		.nr_mask_bit = X32_BIT,
+		.extra = extra_64,
 		.nr = {
 			[SC_NONE] = -1,
 			[SC_SYMLINK] = 88,
@@ -47,6 +90,8 @@ const struct arch_abi_desc arch_abis[] = {
 			[SC_IO_URING_REGISTER] = 427,
 			[SC_PIDFD_GETFD] = 438,
 			[SC_LANDLOCK_RESTRICT_SELF] = 446,
+			[SC_SETCRED] = -1,
+			[SC_CHROOT] = -1,
 		},
 	},
 	{
@@ -54,6 +99,7 @@ const struct arch_abi_desc arch_abis[] = {
 		.audit_arch = AUDIT_ARCH_I386,
 		.nr_bit = 0,
 		.nr_mask_bit = 0,
+		.extra = extra_i386,
 		.nr = {
 			[SC_NONE] = -1,
 			[SC_SYMLINK] = 83,
@@ -73,6 +119,8 @@ const struct arch_abi_desc arch_abis[] = {
 			[SC_IO_URING_REGISTER] = 427,
 			[SC_PIDFD_GETFD] = 438,
 			[SC_LANDLOCK_RESTRICT_SELF] = 446,
+			[SC_SETCRED] = -1,
+			[SC_CHROOT] = -1,
 		},
 	},
 	{
@@ -81,6 +129,7 @@ const struct arch_abi_desc arch_abis[] = {
 		.audit_arch = AUDIT_ARCH_X86_64,
 		.nr_bit = X32_BIT,
 		.nr_mask_bit = 0,
+		.extra = extra_64,
 		.nr = {
 			[SC_NONE] = -1,
 			[SC_SYMLINK] = 88,
@@ -100,6 +149,8 @@ const struct arch_abi_desc arch_abis[] = {
 			[SC_IO_URING_REGISTER] = 427,
 			[SC_PIDFD_GETFD] = 438,
 			[SC_LANDLOCK_RESTRICT_SELF] = 446,
+			[SC_SETCRED] = -1,
+			[SC_CHROOT] = -1,
 		},
 	},
 };
@@ -131,6 +182,8 @@ static const char *const sysc_names[] = {
 	[SC_IO_URING_REGISTER] = "io_uring_register",
 	[SC_PIDFD_GETFD] = "pidfd_getfd",
 	[SC_LANDLOCK_RESTRICT_SELF] = "landlock_restrict_self",
+	[SC_SETCRED] = "setcred",
+	[SC_CHROOT] = "chroot",
 };
 
 const char *abi_name(enum abi abi)
@@ -163,6 +216,10 @@ enum sysc arch_classify(enum abi abi, uint64_t nr)
 	for (int sc = SC_SYMLINK; sc < SC_COUNT; sc++)
 		if (d->nr[sc] >= 0 && (uint64_t)d->nr[sc] == nr)
 			return (enum sysc)sc;
+	for (const struct arch_extra_nr *e = d->extra; e && e->sc != SC_NONE;
+	     e++)
+		if ((uint64_t)e->nr == nr)
+			return e->sc;
 	return SC_NONE;
 }
 

@@ -40,11 +40,16 @@ enum sysc {
 	SC_IO_URING_REGISTER,
 	SC_PIDFD_GETFD,       /* takes descriptors of other processes */
 	SC_LANDLOCK_RESTRICT_SELF, /* a sandbox symtrace cannot act in */
+	/* watched, never refused: what deny mode caches about a task */
+	SC_SETCRED,  /* set*id, setgroups, capset (several numbers) */
+	SC_CHROOT,   /* chroot, pivot_root */
 	SC_COUNT,
 };
 
 const char *abi_name(enum abi abi);   /* "x86_64", "i386", "x32", "?" */
 const char *sysc_name(enum sysc sc);  /* "symlinkat", ... */
+
+struct arch_extra_nr;
 
 /* Description of one ABI for the seccomp filter generator. */
 struct arch_abi_desc {
@@ -54,6 +59,14 @@ struct arch_abi_desc {
 	uint32_t nr_mask_bit; /* bit that must be clear in nr (x86_64: the
 	                       * x32 bit), else 0 */
 	int64_t nr[SC_COUNT]; /* syscall numbers (without nr_bit); -1 = none */
+	/* Further numbers of the same calls (i386's 16- and 32-bit id
+	 * calls, chroot and pivot_root): pairs { sc, nr }, ended by SC_NONE. */
+	const struct arch_extra_nr *extra;
+};
+
+struct arch_extra_nr {
+	enum sysc sc;
+	int64_t nr;
 };
 
 /* The ABIs this architecture's kernel can run, native first. */

@@ -111,6 +111,12 @@ static uint64_t own_caps(int which)
 	return c[0].permitted | (uint64_t)c[1].permitted << 32;
 }
 
+bool delegate_reads_labels(void)
+{
+	read_own();
+	return own.have_label;
+}
+
 const char *delegate_context(pid_t tid, const struct proc_info *pi)
 {
 	char path[64];

@@ -37,6 +37,10 @@ struct delegate_creds {
  * than symtrace's own. */
 const char *delegate_context(pid_t tid, const struct proc_info *pi);
 
+/* Does delegate_context() read a security label at each call (an LSM
+ * that labels tasks is active)?  Its verdict cannot be kept then. */
+bool delegate_reads_labels(void);
+
 /* Take the caller's filesystem credentials in symtrace's (only) thread:
  * supplementary groups, fsgid, fsuid, effective capabilities.  Raw
  * per-thread system calls, each checked.  0, or 1 with *why set (nothing

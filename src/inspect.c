@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -274,12 +275,27 @@ void inspect_forget(pid_t tid)
 	}
 }
 
+/* How many of the slots to use: fewer under a low RLIMIT_NOFILE, so
+ * that the descriptors each traced call needs for a moment (its root, its
+ * cwd, its link's directory) are always there. */
+static int maps_slots(void)
+{
+	static int n;
+	struct rlimit rl;
+
+	if (!n)
+		n = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 64
+			    ? 2
+			    : MAPS_SLOTS;
+	return n;
+}
+
 static int maps_open(pid_t tid)
 {
 	char path[64];
 	int victim = 0, fd;
 
-	for (int i = 0; i < MAPS_SLOTS; i++) {
+	for (int i = 0; i < maps_slots(); i++) {
 		if (maps_cache[i].tid == tid) {
 			maps_cache[i].used = ++maps_clock;
 			return maps_cache[i].fd;

@@ -31,6 +31,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #if defined(__has_include)
 #if __has_include(<linux/openat2.h>)
@@ -38,6 +39,7 @@
 #endif
 #endif
 
+#include "policy.h"
 #include "util.h"
 
 #ifndef PROC_SUPER_MAGIC
@@ -133,29 +135,61 @@ static const char *below(const char *root, const char *path)
 	return path + n;
 }
 
+/* An O_PATH fd of symtrace's own root, opened once; -1 if it cannot be. */
+static int our_root_fd(struct stat *st)
+{
+	static int fd = -2;
+	static struct stat sb;
+
+	if (fd == -2) {
+		fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0 && fstat(fd, &sb) < 0) {
+			close(fd);
+			fd = -1;
+		}
+	}
+	if (st)
+		*st = sb;
+	return fd;
+}
+
 int resolve_open_base(pid_t tid, int dirfd, bool absolute,
 		      struct resolve_base *b, const char **why)
 {
-	static struct stat our_root;
-	static bool have_root;
+	signed char unknown = -1;
+
+	return resolve_open_base_hint(tid, dirfd, absolute, &unknown, b, why);
+}
+
+int resolve_open_base_hint(pid_t tid, int dirfd, bool absolute,
+			   signed char *own_root, struct resolve_base *b,
+			   const char **why)
+{
+	struct stat our_root;
+	int ourfd = our_root_fd(&our_root);
 	char link[64];
 	struct stat sb;
 
 	b->rootfd = b->basefd = -1;
-	b->chrooted = false;
+	b->own_root = b->chrooted = false;
 	b->rel = b->path = NULL;
-	if (!have_root) {
-		if (stat("/", &our_root) < 0)
-			return -errno;
-		have_root = true;
+	if (ourfd < 0)
+		return -EACCES;
+	if (*own_root == 1) {
+		/* Known: the caller's root is ours (supervisor.c forgets
+		 * this at every chroot or pivot_root it sees). */
+		b->rootfd = ourfd;
+		b->own_root = true;
+	} else {
+		snprintf(link, sizeof(link), "/proc/%d/root", (int)tid);
+		b->rootfd = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (b->rootfd < 0 || fstat(b->rootfd, &sb) < 0) {
+			*why = REFUSE_GONE;
+			return 1;
+		}
+		b->chrooted = !same_file(&sb, &our_root);
+		*own_root = !b->chrooted;
 	}
-	snprintf(link, sizeof(link), "/proc/%d/root", (int)tid);
-	b->rootfd = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (b->rootfd < 0 || fstat(b->rootfd, &sb) < 0) {
-		*why = REFUSE_GONE;
-		return 1;
-	}
-	b->chrooted = !same_file(&sb, &our_root);
 	if (absolute)
 		return 0;
 	if (dirfd == -100)
@@ -199,7 +233,7 @@ int resolve_open_base(pid_t tid, int dirfd, bool absolute,
 
 void resolve_close_base(struct resolve_base *b)
 {
-	if (b->rootfd >= 0)
+	if (b->rootfd >= 0 && !b->own_root)
 		close(b->rootfd);
 	if (b->basefd >= 0)
 		close(b->basefd);
@@ -214,6 +248,14 @@ static void move_to(int *cur, int nfd)
 {
 	close(*cur);
 	*cur = nfd;
+}
+
+/* Give up a walk's result: fd and r->dir. */
+static void resolved_close(struct resolved *r, int fd)
+{
+	close(fd);
+	free(r->dir);
+	r->dir = NULL;
 }
 
 /* The step walk: path from start, one component at a time, every
@@ -325,7 +367,8 @@ out:
 
 /* openat2 with RESOLVE_NO_MAGICLINKS (and RESOLVE_IN_ROOT from the root):
  * an fd, -errno, or -ENOSYS where the kernel has no openat2. */
-static int fast_walk(int start, const char *path, bool in_root)
+static int fast_walk(int start, const char *path, bool in_root,
+		     bool no_symlinks)
 {
 #if defined(SYS_openat2) && defined(RESOLVE_NO_MAGICLINKS)
 	struct open_how how;
@@ -333,7 +376,8 @@ static int fast_walk(int start, const char *path, bool in_root)
 
 	memset(&how, 0, sizeof(how));
 	how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
-	how.resolve = RESOLVE_NO_MAGICLINKS | (in_root ? RESOLVE_IN_ROOT : 0);
+	how.resolve = RESOLVE_NO_MAGICLINKS | (in_root ? RESOLVE_IN_ROOT : 0) |
+		      (no_symlinks ? RESOLVE_NO_SYMLINKS : 0);
 	/* EAGAIN: a rename raced with a ".." under RESOLVE_IN_ROOT. */
 	for (int i = 0; i < 4; i++) {
 		fd = (int)syscall(SYS_openat2, start, path, &how, sizeof(how));
@@ -345,6 +389,7 @@ static int fast_walk(int start, const char *path, bool in_root)
 	(void)start;
 	(void)path;
 	(void)in_root;
+	(void)no_symlinks;
 	return -ENOSYS;
 #endif
 }
@@ -382,6 +427,7 @@ static long long mount_id(int fd)
  * made since). */
 static struct {
 	long long *ids;
+	bool *proc; /* the mount is a procfs */
 	size_t n, cap;
 } our_mounts;
 
@@ -392,7 +438,7 @@ static void read_our_mounts(void)
 
 	our_mounts.n = 0;
 	while (f && fgets(line, sizeof(line), f)) {
-		char *end;
+		char *end, *sep;
 		long long id = strtoll(line, &end, 10);
 
 		if (end == line)
@@ -403,7 +449,14 @@ static void read_our_mounts(void)
 			our_mounts.ids = xrealloc(our_mounts.ids,
 						  our_mounts.cap *
 							  sizeof(long long));
+			our_mounts.proc = xrealloc(our_mounts.proc,
+						   our_mounts.cap *
+							   sizeof(bool));
 		}
+		/* "... - FSTYPE SOURCE OPTIONS" */
+		sep = strstr(line, " - ");
+		our_mounts.proc[our_mounts.n] =
+			sep && strncmp(sep + 3, "proc ", 5) == 0;
 		our_mounts.ids[our_mounts.n++] = id;
 		/* (A line longer than the buffer: its rest is skipped.) */
 		while (!strchr(line, '\n') && fgets(line, sizeof(line), f))
@@ -413,16 +466,75 @@ static void read_our_mounts(void)
 		fclose(f);
 }
 
-static bool is_our_mount(long long id)
+/* Is mount id one of symtrace's namespace?  *proc: is it a procfs. */
+static bool is_our_mount(long long id, bool *proc)
 {
 	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < our_mounts.n; i++)
-			if (our_mounts.ids[i] == id)
+		for (size_t i = 0; i < our_mounts.n; i++) {
+			if (our_mounts.ids[i] == id) {
+				*proc = our_mounts.proc[i];
 				return true;
+			}
+		}
 		if (pass == 0)
 			read_our_mounts();
 	}
 	return false;
+}
+
+/* What resolve_parent() must know of the directory it pinned. */
+struct dir_facts {
+	dev_t dev;
+	ino_t ino;
+	unsigned long nlink;
+	long long mnt_id;
+	bool proc; /* on a procfs (known without the mount table) */
+};
+
+/* One statx where the kernel has STATX_MNT_ID (5.8), else fstat, fstatfs
+ * and the fdinfo's mnt_id.  0 or -errno. */
+static int dir_facts(int fd, struct dir_facts *f)
+{
+	struct statfs sf;
+	struct stat sb;
+
+#if defined(STATX_MNT_ID)
+	struct statx sx;
+
+	if (statx(fd, "", AT_EMPTY_PATH,
+		  STATX_NLINK | STATX_INO | STATX_MNT_ID, &sx) == 0 &&
+	    (sx.stx_mask & STATX_MNT_ID)) {
+		f->dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
+		f->ino = sx.stx_ino;
+		f->nlink = sx.stx_nlink;
+		f->mnt_id = (long long)sx.stx_mnt_id;
+		f->proc = false;
+		return 0;
+	}
+#endif
+	if (fstat(fd, &sb) < 0)
+		return -errno;
+	f->dev = sb.st_dev;
+	f->ino = sb.st_ino;
+	f->nlink = sb.st_nlink;
+	f->mnt_id = mount_id(fd);
+	f->proc = fstatfs(fd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
+	return 0;
+}
+
+/* The real path of the directory a walk without any symlink reached:
+ * its lexical form from base ("/" for an absolute path), as every ".."
+ * went back the way the walk came; NULL when it would not fit in
+ * PATH_MAX. */
+static char *lexical_dir(const char *base, const char *dirpart)
+{
+	char *d = path_resolve_lexical(base, *dirpart ? dirpart : ".");
+
+	if (d && strlen(d) >= PATH_MAX) {
+		free(d);
+		d = NULL;
+	}
+	return d;
 }
 
 int resolve_parent(const struct resolve_base *b, const char *path,
@@ -432,9 +544,10 @@ int resolve_parent(const struct resolve_base *b, const char *path,
 	_cleanup_free_ char *walk = NULL;
 	bool in_root = path[0] == '/' || b->chrooted;
 	int start = path[0] == '/' || b->chrooted ? b->rootfd : b->basefd;
-	struct statfs sf;
-	struct stat sb;
-	int fd, slow;
+	const char *base = path[0] == '/' ? "/" : b->path;
+	struct dir_facts f;
+	bool proc;
+	int fd = -1, slow;
 
 	r->dirfd = -1;
 	r->dir = NULL;
@@ -442,7 +555,19 @@ int resolve_parent(const struct resolve_base *b, const char *path,
 		walk = xasprintf("%s/%s", b->rel, dirpart);
 	else
 		walk = xstrdup(*dirpart ? dirpart : ".");
-	fd = fast_walk(start, walk, in_root);
+	/* Most link paths cross no symlink: then the directory's real path
+	 * is its lexical form, and need not be asked of the kernel.  (Not
+	 * for a chrooted caller, whose paths lie below its root, nor from a
+	 * base whose path is unknown or deleted.) */
+	if (!b->chrooted && base && !strstr(base, " (deleted)")) {
+		fd = fast_walk(start, walk, in_root, true);
+		if (fd >= 0 && !(r->dir = lexical_dir(base, dirpart))) {
+			close(fd);
+			fd = -1;
+		}
+	}
+	if (fd < 0)
+		fd = fast_walk(start, walk, in_root, false);
 	if (fd == -ENOSYS || fd == -EAGAIN || fd == -E2BIG) {
 		fd = step_walk(b->rootfd, start, walk);
 	} else if (fd < 0) {
@@ -463,37 +588,36 @@ int resolve_parent(const struct resolve_base *b, const char *path,
 	}
 	if (fd < 0)
 		return fd;
-	if (fstat(fd, &sb) < 0 || sb.st_nlink == 0) {
+	if (dir_facts(fd, &f) < 0 || f.nlink == 0) {
 		/* Removed meanwhile: creating in it fails so. */
-		close(fd);
+		resolved_close(r, fd);
 		return -ENOENT;
-	}
-	if (fstatfs(fd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC) {
-		close(fd);
-		*why = REFUSE_MAGIC;
-		return 1;
 	}
 	/* A cwd or dirfd the caller opened in another mount namespace
 	 * (through /proc/PID/root of a process there, or passed to it)
 	 * walks that namespace's mounts: the path the kernel gives for it
 	 * would name a different place in ours, and the rules would judge
 	 * that place. */
-	if (!is_our_mount(mount_id(fd))) {
-		close(fd);
+	if (!is_our_mount(f.mnt_id, &proc)) {
+		resolved_close(r, fd);
 		*why = REFUSE_MOUNTNS;
 		return 1;
 	}
-	r->dir = fd_path(fd);
+	if (proc || f.proc) {
+		resolved_close(r, fd);
+		*why = REFUSE_MAGIC;
+		return 1;
+	}
+	if (!r->dir)
+		r->dir = fd_path(fd);
 	if (!r->dir || r->dir[0] != '/') {
-		close(fd);
-		free(r->dir);
-		r->dir = NULL;
+		resolved_close(r, fd);
 		*why = REFUSE_TOO_LONG;
 		return 1;
 	}
 	r->dirfd = fd;
-	r->dev = sb.st_dev;
-	r->ino = sb.st_ino;
+	r->dev = f.dev;
+	r->ino = f.ino;
 	return 0;
 }
 

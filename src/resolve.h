@@ -26,6 +26,7 @@
  * own directories, not paths it chose). */
 struct resolve_base {
 	int rootfd;    /* the caller's root */
+	bool own_root; /* ... which is symtrace's: rootfd is borrowed */
 	int basefd;    /* its cwd or dirfd (relative paths), else -1 */
 	bool chrooted; /* rootfd is not symtrace's root */
 	char *rel;     /* chrooted, relative path: where basefd lies below
@@ -41,8 +42,14 @@ struct resolve_base {
  * or 1 with *why set when the context cannot be reproduced. */
 int resolve_open_base(pid_t tid, int dirfd, bool absolute,
 		      struct resolve_base *b, const char **why);
+/* The same; *own_root: 1 when the caller's root is known to be
+ * symtrace's (then /proc/TID/root is not opened), else -1, set to what
+ * was found (0 or 1). */
+int resolve_open_base_hint(pid_t tid, int dirfd, bool absolute,
+			   signed char *own_root, struct resolve_base *b,
+			   const char **why);
 void resolve_close_base(struct resolve_base *b);
-#define RESOLVE_BASE_INIT { -1, -1, false, NULL, NULL }
+#define RESOLVE_BASE_INIT { -1, false, -1, false, NULL, NULL }
 
 /* The parent directory of path's last component, pinned. */
 struct resolved {

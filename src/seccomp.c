@@ -179,6 +179,19 @@ static int emit_abi(struct builder *b, const struct filter_spec *spec,
 		emit(b, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr | d->nr_bit,
 		     lbl, LBL_NEXT);
 	}
+	/* The further numbers of some calls: traced (no argument test). */
+	for (const struct arch_extra_nr *e = d->extra; e && e->sc != SC_NONE;
+	     e++) {
+		if (e->nr < 0 || e->nr > UINT32_MAX ||
+		    ((uint64_t)e->nr & d->nr_bit))
+			return -1;
+		if (in_mask(spec->enosys_mask, e->sc))
+			emit(b, BPF_JMP | BPF_JEQ | BPF_K,
+			     (uint32_t)e->nr | d->nr_bit, LBL_ENOSYS, LBL_NEXT);
+		else if (in_mask(spec->trace_mask, e->sc))
+			emit(b, BPF_JMP | BPF_JEQ | BPF_K,
+			     (uint32_t)e->nr | d->nr_bit, LBL_TRACE, LBL_NEXT);
+	}
 	emit_stmt(b, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	return 0;
 }
@@ -252,17 +265,20 @@ static void emit_tail(struct builder *b)
 			const struct door_test *x = &d->tests[t];
 			bool last = t == d->ntests - 1;
 			uint16_t op = x->op == DOOR_EQ ? BPF_JEQ : BPF_JSET;
+			/* (A watched bit traces the call too.) */
+			uint32_t k = x->k | (x->op == DOOR_SET ? x->watch : 0);
 
 			if (x->arg != loaded) {
 				emit_stmt(b, BPF_LD | BPF_W | BPF_ABS,
 					  ARG_LO(x->arg));
 				loaded = x->arg;
 			}
+
 			if (d->all)
-				emit(b, BPF_JMP | op | BPF_K, x->k,
+				emit(b, BPF_JMP | op | BPF_K, k,
 				     last ? LBL_TRACE : LBL_NEXT, LBL_ALLOW);
 			else
-				emit(b, BPF_JMP | op | BPF_K, x->k, LBL_TRACE,
+				emit(b, BPF_JMP | op | BPF_K, k, LBL_TRACE,
 				     last ? LBL_ALLOW : LBL_NEXT);
 		}
 	}

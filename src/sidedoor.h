@@ -23,9 +23,12 @@ enum door_op {
 };
 
 struct door_test {
-	uint8_t arg; /* 0..5 */
-	uint8_t op;  /* enum door_op */
+	uint8_t arg;    /* 0..5 */
+	uint8_t op;     /* enum door_op */
 	uint32_t k;
+	uint32_t watch; /* DOOR_SET: bits that make the call traced but not
+	                 * refused (deny mode learns from it: a new user
+	                 * namespace changes the caller's credentials) */
 };
 
 #define DOOR_MAX_TESTS 2
@@ -47,5 +50,7 @@ const struct door *door_find(enum sysc sc);
 /* Would a call with these arguments go through the door (and must be
  * refused)? */
 bool door_open(const struct door *d, const uint64_t args[6]);
+/* Does the prefilter trace it (the door open, or a watched bit set)? */
+bool door_traced(const struct door *d, const uint64_t args[6]);
 
 #endif

@@ -395,19 +395,62 @@ static void delegation_lost(struct tracee *t, const struct syscall_state *st,
 	t->ev = ev;
 }
 
-/* Begin a delegated call: the caller's identity and credentials.  False
- * when the caller is gone (delegation_lost). */
-static bool delegation_start(struct tracee *t, const struct syscall_state *st,
-			     struct event *ev, struct proc_info *pi)
+/* What deny mode keeps about a task (struct tracee_cache): its
+ * credentials, as /proc/TID/status gives them, and whether delegation can
+ * act as it (delegate_context()); whether its root is symtrace's.  Why
+ * this is safe: a task's credentials change only by its own calls - the
+ * set*id family, setgroups, capset (SC_SETCRED), a new user namespace
+ * (unshare, setns: traced for it) - and by execve; its root only by
+ * chroot or pivot_root, its own or of a task sharing its fs_struct
+ * (SC_CHROOT: every task forgets).  The prefilter traces all of them in
+ * deny mode (without it every call stops), and each is seen at its
+ * entry, before it can take effect: the next family call of the task
+ * reads again.  Not kept: a label of an LSM (read at every call), and
+ * anything when the output needs the parent pid (JSON), which changes
+ * without any call of the task. */
+static bool cache_creds;
+
+static void forget_creds(struct tracee *t)
 {
+	t->cache.creds_ok = false;
+	t->cache.why_ok = false;
+}
+
+static void forget_root(struct tracee *t, void *arg)
+{
+	(void)arg;
+	t->cache.own_root = -1;
+}
+
+/* Begin a delegated call: the caller's identity and credentials (kept
+ * in t's cache), and whether it can be acted for (*why).  NULL when the
+ * caller is gone (delegation_lost). */
+static const struct proc_info *
+delegation_start(struct tracee *t, const struct syscall_state *st,
+		 struct event *ev, const char **why)
+{
+	struct tracee_cache *c = &t->cache;
+
 	ev->delegated = true;
-	if (inspect_status(t->tid, pi) < 0) {
-		delegation_lost(t, st, ev);
-		return false;
+	if (!c->creds)
+		c->creds = xmalloc(sizeof(*c->creds));
+	if (!c->creds_ok || !cache_creds) {
+		c->why_ok = false;
+		if (inspect_status(t->tid, c->creds) < 0) {
+			c->creds_ok = false;
+			delegation_lost(t, st, ev);
+			return NULL;
+		}
+		c->creds_ok = true;
 	}
+	if (!c->why_ok || !cache_creds || delegate_reads_labels()) {
+		c->why = delegate_context(t->tid, c->creds);
+		c->why_ok = true;
+	}
+	*why = c->why;
 	inspect_ident(ev, ident_needed & ~INSPECT_CREDS);
-	inspect_ident_from(ev, pi);
-	return true;
+	inspect_ident_from(ev, c->creds);
+	return c->creds;
 }
 
 /* A call that cannot be judged: EPERM, with the reason in the report. */
@@ -484,13 +527,13 @@ static void delegate_symlink(struct tracee *t, const struct syscall_state *st,
 	struct resolve_base b = RESOLVE_BASE_INIT;
 	struct resolved r = RESOLVED_INIT;
 	struct delegate_creds c = { false };
-	struct proc_info pi;
+	const struct proc_info *pi;
 	const char *why = NULL;
 	int64_t ret;
 	int res = 0;
 
 	inspect_entry_strings(ev, st->args);
-	if (!delegation_start(t, st, ev, &pi))
+	if (!(pi = delegation_start(t, st, ev, &why)))
 		return;
 	if (ev->target.status != TSTR_OK || ev->linkpath.status != TSTR_OK) {
 		if (task_gone(t->tid)) {
@@ -500,10 +543,10 @@ static void delegate_symlink(struct tracee *t, const struct syscall_state *st,
 		delegation_finish(t, ev, unreadable_result(ev));
 		return;
 	}
-	why = delegate_context(t->tid, &pi);
 	if (!why)
-		res = resolve_open_base(t->tid, ev->dirfd,
-					ev->linkpath.buf[0] == '/', &b, &why);
+		res = resolve_open_base_hint(t->tid, ev->dirfd,
+					     ev->linkpath.buf[0] == '/',
+					     &t->cache.own_root, &b, &why);
 	ev->dir = report_dir(t->tid, ev->dirfd, &b);
 	/* Everything read through /proc/TID is read by now: it was the
 	 * caller's if the caller is still there. */
@@ -512,7 +555,7 @@ static void delegate_symlink(struct tracee *t, const struct syscall_state *st,
 		delegation_lost(t, st, ev);
 		return;
 	}
-	if (!why && res == 0 && delegate_enter(&pi, &c, &why) == 0)
+	if (!why && res == 0 && delegate_enter(pi, &c, &why) == 0)
 		res = resolve_parent(&b, ev->linkpath.buf, &r, &why);
 	if (why) {
 		ret = refuse(ev, why); /* fail closed */
@@ -739,7 +782,7 @@ static void delegate_move(struct tracee *t, const struct syscall_state *st,
 	bool is_rename = sc == SC_RENAME || sc == SC_RENAMEAT ||
 			 sc == SC_RENAMEAT2;
 	bool exchange;
-	struct proc_info pi;
+	const struct proc_info *pi;
 	const char *why = NULL;
 	_cleanup_free_ char *src = NULL;
 	struct move m;
@@ -754,7 +797,7 @@ static void delegate_move(struct tracee *t, const struct syscall_state *st,
 	ev->dirfd = m.newdfd;
 	/* Reported only when a symlink is involved (or it is refused). */
 	ev->silent = true;
-	if (!delegation_start(t, st, ev, &pi))
+	if (!(pi = delegation_start(t, st, ev, &why)))
 		return;
 	if (ev->target.status != TSTR_OK || ev->linkpath.status != TSTR_OK) {
 		if (task_gone(t->tid)) {
@@ -770,13 +813,14 @@ static void delegate_move(struct tracee *t, const struct syscall_state *st,
 		delegation_finish(t, ev, refuse(ev, REFUSE_FD_LINK));
 		return;
 	}
-	why = delegate_context(t->tid, &pi);
 	if (!why)
-		res = resolve_open_base(t->tid, m.olddfd,
-					ev->target.buf[0] == '/', &bs, &why);
+		res = resolve_open_base_hint(t->tid, m.olddfd,
+					     ev->target.buf[0] == '/',
+					     &t->cache.own_root, &bs, &why);
 	if (!why && res == 0)
-		res = resolve_open_base(t->tid, m.newdfd,
-					ev->linkpath.buf[0] == '/', &bd, &why);
+		res = resolve_open_base_hint(t->tid, m.newdfd,
+					     ev->linkpath.buf[0] == '/',
+					     &t->cache.own_root, &bd, &why);
 	ev->dir = report_dir(t->tid, m.newdfd, &bd);
 	if ((why && strcmp(why, REFUSE_GONE) == 0) || !still_at(t, st)) {
 		resolve_close_base(&bs);
@@ -784,7 +828,7 @@ static void delegate_move(struct tracee *t, const struct syscall_state *st,
 		delegation_lost(t, st, ev);
 		return;
 	}
-	if (!why && res == 0 && delegate_enter(&pi, &c, &why) == 0) {
+	if (!why && res == 0 && delegate_enter(pi, &c, &why) == 0) {
 		res = resolve_parent(&bs, ev->target.buf, &rs, &why);
 		if (!why && res == 0)
 			res = resolve_parent(&bd, ev->linkpath.buf, &rd, &why);
@@ -923,10 +967,19 @@ static void on_entry(struct tracee *t, const struct syscall_state *st)
 	} else if (sc >= SC_RENAME && sc <= SC_LINKAT) {
 		if (moves_checked)
 			delegate_move(t, st, sc);
+	} else if (sc == SC_SETCRED || sc == SC_CHROOT) {
+		/* Watched (deny mode): what the cache knows changes. */
+		if (sc == SC_SETCRED)
+			forget_creds(t);
+		else
+			tracee_foreach(forget_root, NULL);
 	} else if (st->abi == ABI_UNKNOWN && enforcing) {
 		/* Fail closed on an ABI we cannot decode. */
 		arch_skip_syscall(t->tid, -(int64_t)ENOSYS);
 	} else if (enforcing && sc != SC_NONE) {
+		/* A new user namespace changes the credentials. */
+		if (sc == SC_UNSHARE || sc == SC_SETNS)
+			forget_creds(t);
 		side_door(t, st, sc);
 	}
 }
@@ -1039,6 +1092,7 @@ static void on_exec(struct tracee *t)
 		former = (unsigned long)t->tid;
 	inspect_forget((pid_t)former);
 	inspect_forget(t->tid);
+	forget_creds(t); /* a set-id program, file capabilities */
 	if ((pid_t)former != t->tid) {
 		/* A non-leader thread exec'd and now has the leader's tid;
 		 * the old leader vanished without an exit report. */
@@ -1238,6 +1292,8 @@ static struct filter_spec filter_spec(void)
 		/* Every side door of the table (sidedoor.c). */
 		for (size_t i = 0; i < ndoors; i++)
 			spec.trace_mask |= 1u << doors[i].sc;
+		/* What the cache of delegation learns from. */
+		spec.trace_mask |= (1u << SC_SETCRED) | (1u << SC_CHROOT);
 		spec.enosys_mask |= 1u << SC_CLONE3;
 	}
 	if (moves_checked)
@@ -1733,6 +1789,7 @@ int supervise(const struct config *c)
 	cfg = c;
 	enforcing = cfg->policy && policy_can_deny(cfg->policy);
 	moves_checked = enforcing && policy_uses_link(cfg->policy);
+	cache_creds = !cfg->json;
 	if (cfg->json)
 		ident_needed = INSPECT_ALL;
 	if (cfg->policy && policy_needs_creds(cfg->policy))

@@ -58,6 +58,7 @@ struct tracee *tracee_get(pid_t tid, bool *created)
 		rehash(nbuckets * 2);
 	t = xcalloc(1, sizeof(*t));
 	t->tid = tid;
+	t->cache.own_root = -1;
 	t->next = buckets[slot(tid, nbuckets)];
 	buckets[slot(tid, nbuckets)] = t;
 	count++;
@@ -74,6 +75,7 @@ void tracee_del(struct tracee *t)
 		if (*pp == t) {
 			*pp = t->next;
 			count--;
+			free(t->cache.creds);
 			free(t);
 			return;
 		}

@@ -19,10 +19,24 @@ enum {
 	                          * execs or exits (VFORK_DONE) */
 };
 
+struct proc_info;
+
+/* What deny mode learns about a task once and keeps while the calls
+ * that change it are not seen (supervisor.c: learn_*, forget_*). */
+struct tracee_cache {
+	struct proc_info *creds; /* its /proc/TID/status; NULL: not read */
+	bool creds_ok;           /* creds is current */
+	const char *why;         /* delegate_context() of creds */
+	bool why_ok;             /* why is current */
+	signed char own_root;    /* 1: its root is symtrace's, 0: not,
+	                          * -1: not known */
+};
+
 struct tracee {
 	pid_t tid;
 	unsigned flags;
 	struct event *ev; /* the pending call: entry seen, exit not yet */
+	struct tracee_cache cache;
 	struct tracee *next; /* hash chain */
 };
 
