@@ -1,6 +1,6 @@
 #!/bin/sh
 # bench/run.sh - symtrace's benchmark: native, mintrace (the floor), symtrace
-# and strace in alternation, medians and the ratios of issue 7.
+# and strace in alternation, medians and the ratios of issues 7 and 14.
 #
 # usage: [SYMTRACE=path/to/symtrace] [ROUNDS=5] [QUICK=1] sh bench/run.sh
 #
@@ -64,17 +64,17 @@ fi
 if [ "$QUICK" = 1 ]; then
 	N_GETPPID=500000 N_STAT=50000
 	N_SYMLINK=10000 N_DENY=5000 N_FORK=300
-	N_SYSCALLS=25000 N_TAR=5000 IDLE_SECS=2
+	N_SYSCALLS=25000 N_TAR=5000 N_TARREG=5000 IDLE_SECS=2
 	ROUNDS=${ROUNDS_GIVEN:-3}
 else
 	N_GETPPID=2000000 N_STAT=200000
 	N_SYMLINK=50000 N_DENY=20000 N_FORK=1000
-	N_SYSCALLS=100000 N_TAR=5000 IDLE_SECS=5
+	N_SYSCALLS=100000 N_TAR=5000 N_TARREG=5000 IDLE_SECS=5
 fi
 # Rounds of the scenarios whose target ratio lies within the machine's
-# run-to-run noise of its limit (see README.md, "Rounds"): nosym, symlink
-# and every 3 x ROUNDS, fork 6 x ROUNDS (its runs are short); nosym adds
-# mintrace/symtrace pairs up to 12 x ROUNDS in all.
+# run-to-run noise of its limit (see README.md, "Rounds"): nosym, symlink,
+# every and deny-floor 3 x ROUNDS, fork and tar-reg 6 x ROUNDS (their runs
+# are short); nosym adds mintrace/symtrace pairs up to 12 x ROUNDS in all.
 NOSYM_ROUNDS=$((3 * ROUNDS))
 NOSYM_PAIRS=$((12 * ROUNDS))
 FORK_ROUNDS=$((6 * ROUNDS))
@@ -144,8 +144,8 @@ echo "scratch:  $LINKDIR ($(fstype "$LINKDIR"))"
 	echo "          (not tmpfs: filesystem costs are part of the times)"
 echo "rounds:   1 warm-up + $ROUNDS measured, tools in alternation" \
      "$( [ "$QUICK" = 1 ] && echo '(QUICK=1)')"
-echo "          (nosym, symlink, every $NOSYM_ROUNDS; fork $FORK_ROUNDS;" \
-     "nosym mintrace/symtrace pairs $NOSYM_PAIRS)"
+echo "          (nosym, symlink, every, deny-floor $NOSYM_ROUNDS;" \
+     "fork, tar-reg $FORK_ROUNDS; nosym mintrace/symtrace pairs $NOSYM_PAIRS)"
 # nosym stops nowhere: its runs are pinned to one CPU (all four tools
 # alike), which halves the spread of the paired ratios here (standard
 # deviation 0.06 instead of 0.10-0.12 in 40-60 pairs).  The scenarios
@@ -290,6 +290,15 @@ W="$BIN/w_symlink_mt $MT_THREADS $N_DENY $LINKDIR"
 set_tools "native|$W" "trace|$ST $W" "deny|$STD $W"
 scenario deny-mt
 
+# deny-floor (issue 14): a judged call in deny mode stops once (the seccomp
+# stop; symtrace makes the call itself, no exit stop), so its floor is the
+# one-stop mintrace; strace --seccomp-bpf stops twice.  The deny / floor
+# ratio lies near its limit: 3 x ROUNDS.
+W="$BIN/w_symlink $N_DENY $LINKDIR"
+set_tools "native|$W" "mintrace|$MT $W" "trace|$ST $W" "deny|$STD $W" \
+	"strace|$SF $W"
+scenario deny-floor $NOSYM_ROUNDS
+
 # tar: an archive of N_TAR symlinks and N_TAR/10 small files, made once.
 tsrc=$work/tarsrc
 mkdir -p "$tsrc/d"
@@ -311,6 +320,28 @@ W="tar -xf $work/links.tar -C $XDIR"
 set_tools "native|$W" "mintrace|$MT $W" "mintrace-exit|$MT --exit $W" \
 	"symtrace|$ST $W" "strace|$SF $W"
 scenario tar
+
+# tar-reg (issue 14): tar -x of N_TARREG regular files of 100 bytes in 10
+# directories, no symlinks: nothing in it is judged, so deny mode must cost
+# what trace mode costs (writing opens are not trapped).  Short runs whose
+# ratio lies near its limit: 6 x ROUNDS.
+tsrc=$work/tarsrc
+line=$(printf '%099d' 0)
+i=0
+while [ "$i" -lt 10 ]; do
+	mkdir -p "$tsrc/r/d$i"
+	i=$((i + 1))
+done
+i=0
+while [ "$i" -lt "$N_TARREG" ]; do
+	printf '%s\n' "$line" >"$tsrc/r/d$((i % 10))/f$i"
+	i=$((i + 1))
+done
+tar -C "$tsrc" -cf "$work/regular.tar" r
+rm -rf "$tsrc"
+W="tar -xf $work/regular.tar -C $XDIR"
+set_tools "native|$W" "trace|$ST $W" "deny|$STD $W"
+scenario tar-reg $FORK_ROUNDS
 pre_run() { :; }
 post_run() { :; }
 
@@ -357,8 +388,9 @@ echo "$ticks_start $(cpu_ticks)" | awk 'NF == 4 && $3 > $1 {
 	printf "cpu steal during the run: %.1f%% (from /proc/stat)\n",
 		($4 - $2) / ($3 - $1) * 100 }'
 echo
-echo "## Medians (wall seconds; ${ROUNDS} runs each; nosym, symlink, every" \
-     "$NOSYM_ROUNDS, nosym's mintrace and symtrace $NOSYM_PAIRS, fork $FORK_ROUNDS)"
+echo "## Medians (wall seconds; ${ROUNDS} runs each; nosym, symlink, every," \
+     "deny-floor $NOSYM_ROUNDS, nosym's mintrace and symtrace $NOSYM_PAIRS," \
+     "fork, tar-reg $FORK_ROUNDS)"
 echo
 printf '| %-9s | %10s | %10s | %10s | %10s | %s |\n' \
 	scenario native mintrace symtrace strace workload
@@ -377,14 +409,23 @@ row tar mintrace symtrace "tar -xf, $N_TAR symlinks + $((N_TAR / 10)) files"
 echo
 printf '| %-9s | %10s | %10s | %10s | %s |\n' scenario native trace deny workload
 echo "|-----------|-----------:|-----------:|-----------:|----------|"
-for s in deny deny-mt; do
+for s in deny deny-mt tar-reg; do
 	case $s in
 	deny) wl="$N_DENY symlinkat+unlinkat" ;;
-	*) wl="$MT_THREADS threads, $N_DENY symlinkat+unlinkat in all" ;;
+	deny-mt) wl="$MT_THREADS threads, $N_DENY symlinkat+unlinkat in all" ;;
+	*) wl="tar -xf, $N_TARREG regular files of 100 bytes in 10 directories" ;;
 	esac
 	printf '| %-9s | %10s | %10s | %10s | %s |\n' "$s" \
 		"$(med $s native)" "$(med $s trace)" "$(med $s deny)" "$wl"
 done
+echo
+printf '| %-10s | %10s | %10s | %10s | %10s | %10s | %s |\n' scenario native \
+	mintrace trace deny strace workload
+echo "|------------|-----------:|-----------:|-----------:|-----------:|-----------:|----------|"
+printf '| %-10s | %10s | %10s | %10s | %10s | %10s | %s |\n' deny-floor \
+	"$(med deny-floor native)" "$(med deny-floor mintrace)" \
+	"$(med deny-floor trace)" "$(med deny-floor deny)" \
+	"$(med deny-floor strace)" "$N_DENY symlinkat+unlinkat"
 echo
 
 # ratio NUM DEN: NUM/DEN to 3 places, or "-".
@@ -475,6 +516,25 @@ fline "fork: peak RSS, KiB, symtrace or a tracee" "${rss_f:--}" "<=" 4098 -
 idle=$(awk '$1 == "idle" { printf "%.3f", ($4 + $5) / $3 * 100 }' "$results")
 fline "idle: CPU % of symtrace and sleep $IDLE_SECS" "$idle" "<" 1 -
 echo
+echo "## Targets (issue 14: deny mode makes the judged calls itself)"
+echo
+echo "deny = symtrace -o /dev/null -r 'deny target=/nonexistent/**', trace ="
+echo "symtrace -o /dev/null; the deny-floor floor is mintrace with one stop"
+echo "per call (no --exit).  \"floor\": missed, and missed as well by"
+echo "mintrace in deny's place."
+echo
+printf '| %-52s | %10s | %-10s | %-5s | %-11s |\n' measure value target met \
+	"rounds"
+echo "|------------------------------------------------------|-----------:|------------|-------|-------------|"
+ptarget "tar-reg: deny / trace ($N_TARREG regular files)" tar-reg deny trace \
+	"<=" 1.15 -
+ptarget "deny-mt: deny / trace ($MT_THREADS threads)" deny-mt deny trace \
+	"<=" 1.1 -
+ptarget "deny-floor: deny / 1-stop floor (mintrace)" deny-floor deny \
+	mintrace "<=" 1.2 -
+ptarget "deny-floor: deny / strace --seccomp-bpf" deny-floor deny strace \
+	"<=" 0.7 mintrace
+echo
 echo "## Floors: the minimal tracer in symtrace's place"
 echo
 echo "mintrace stops where symtrace must stop and does nothing else (no"
@@ -543,10 +603,25 @@ echo "## For reference (not targets)"
 echo
 printf '| %-52s | %10s |\n' measure value
 echo "|------------------------------------------------------|-----------:|"
-# Issue 5's cost of the TOCTOU freeze: every call of a multi-threaded
-# program stops the caller's other threads (not an issue-7 target).
-printf '| %-52s | %10s |\n' "deny-mt: deny / trace (TOCTOU freeze, 4 threads)" \
+# deny-mt's ratio of the medians (the issue-14 target is the median of
+# the per-round ratios).
+printf '| %-52s | %10s |\n' "deny-mt: deny / trace, ratio of the medians" \
 	"$(ratio "$(med deny-mt deny)" "$(med deny-mt trace)")"
+printf '| %-52s | %10s |\n' "deny-floor: deny / trace" \
+	"$(pratio deny-floor deny trace)"
+printf '| %-52s | %10s |\n' "deny-floor: 1-stop floor (mintrace) / strace" \
+	"$(pratio deny-floor mintrace strace)"
+# Per call above native: the ptrace work alone, without the workload's.
+printf '| %-52s | %10s |\n' "deny-floor: deny / floor, overhead above native" \
+	"$(awk -v d="$(med deny-floor deny)" -v m="$(med deny-floor mintrace)" \
+		-v b="$(med deny-floor native)" 'BEGIN {
+			if (d == "" || m == "" || b == "" || m <= b) print "-"
+			else printf "%.3f", (d - b) / (m - b) }')"
+for t in native mintrace trace deny strace; do
+	v=$(med deny-floor $t)
+	[ -z "$v" ] || printf '| %-52s | %10s |\n' "deny-floor: $t, us per pair" \
+		"$(awk -v v="$v" -v n="$N_DENY" 'BEGIN { printf "%.1f", v / n * 1e6 }')"
+done
 for s in nosym symlink fork every tar; do
 	for t in mintrace symtrace strace; do
 		v=$(ratio "$(med $s $t)" "$(med $s native)")
