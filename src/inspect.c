@@ -394,14 +394,15 @@ void inspect_entry_strings(struct event *ev, const uint64_t args[6])
  * that cannot be judged is not resolved in our context: the report says
  * why ("<unresolved: WHY>"), with the lexical guess; so is one whose
  * directory does not exist (the call fails the same way). */
-static void pin_link_dir(struct event *ev)
+static void pin_link_dir(struct event *ev, signed char *own_root)
 {
 	struct resolve_base b = RESOLVE_BASE_INIT;
 	struct resolved r = RESOLVED_INIT;
 	const char *path = ev->linkpath.buf, *why = NULL;
 	int res;
 
-	res = resolve_open_base(ev->tid, ev->dirfd, path[0] == '/', &b, &why);
+	res = resolve_open_base_hint(ev->tid, ev->dirfd, path[0] == '/',
+				     own_root, &b, &why);
 	ev->dir = b.path ? b.path : inspect_base_dir(ev->tid, ev->dirfd);
 	b.path = NULL;
 	if (res == 0)
@@ -423,21 +424,16 @@ static void pin_link_dir(struct event *ev)
 		ev->path = path_resolve_lexical(ev->dir, path);
 }
 
-void inspect_entry_context(struct event *ev, unsigned what)
+void inspect_entry_context(struct event *ev, unsigned what,
+			   signed char *own_root)
 {
 	mark_shared(ev);
 	inspect_ident(ev, what);
 	if (ev->linkpath.status == TSTR_OK)
-		pin_link_dir(ev);
+		pin_link_dir(ev, own_root);
 	if (ev->path && ev->target.status == TSTR_OK)
 		ev->target_resolved = path_resolve_target(ev->path,
 							  ev->target.buf);
-}
-
-void inspect_entry(struct event *ev, const uint64_t args[6], unsigned what)
-{
-	inspect_entry_strings(ev, args);
-	inspect_entry_context(ev, what);
 }
 
 void inspect_ident_from(struct event *ev, const struct proc_info *pi)

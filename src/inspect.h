@@ -27,11 +27,6 @@ struct proc_info {
  * 0 or -errno. */
 int inspect_status(pid_t tid, struct proc_info *pi);
 
-/* At syscall entry of symlink/symlinkat (ev->sc, ev->abi set): read both
- * strings, the paths and (what) the caller's identity.  args: the
- * syscall's arguments.  The same as inspect_entry_strings() followed by
- * inspect_entry_context(). */
-void inspect_entry(struct event *ev, const uint64_t args[6], unsigned what);
 /* The part that must happen while the caller is stopped at its entry: the
  * first read of the strings (and dirfd from args). */
 void inspect_entry_strings(struct event *ev, const uint64_t args[6]);
@@ -39,7 +34,10 @@ void inspect_entry_strings(struct event *ev, const uint64_t args[6]);
  * resolved link path.  Valid while the caller is inside the call (at its
  * entry stop or running the call itself): none of it can change then
  * but by other tasks, which could change it at the entry stop as well. */
-void inspect_entry_context(struct event *ev, unsigned what);
+void inspect_entry_context(struct event *ev, unsigned what,
+			   signed char *own_root);
+/* (own_root: what is known of the caller's root, see
+ * resolve_open_base_hint().) */
 
 /* What to read about the caller (beyond the strings and paths, which are
  * always read): /proc/TID/status (pid, ppid, ids), comm, exe. */

@@ -944,7 +944,7 @@ static void inspect_late(void)
 	late_tid = 0;
 	if (!t || !t->ev)
 		return;
-	inspect_entry_context(t->ev, ident_needed);
+	inspect_entry_context(t->ev, ident_needed, &t->cache.own_root);
 	decide(t->ev); /* rules that can only audit */
 }
 
@@ -968,7 +968,8 @@ static void on_entry(struct tracee *t, const struct syscall_state *st)
 		if (moves_checked)
 			delegate_move(t, st, sc);
 	} else if (sc == SC_SETCRED || sc == SC_CHROOT) {
-		/* Watched (deny mode): what the cache knows changes. */
+		/* Watched: what the caches know changes (credentials:
+		 * deny mode; the root: both modes). */
 		if (sc == SC_SETCRED)
 			forget_creds(t);
 		else
@@ -1284,8 +1285,11 @@ static void restore_signals(void)
 
 static struct filter_spec filter_spec(void)
 {
+	/* (chroot and pivot_root: whether a task's root is symtrace's is
+	 * kept, in both modes, until one is seen.) */
 	struct filter_spec spec = {
-		.trace_mask = (1u << SC_SYMLINK) | (1u << SC_SYMLINKAT),
+		.trace_mask = (1u << SC_SYMLINK) | (1u << SC_SYMLINKAT) |
+			      (1u << SC_CHROOT),
 	};
 
 	if (enforcing) {
@@ -1293,7 +1297,7 @@ static struct filter_spec filter_spec(void)
 		for (size_t i = 0; i < ndoors; i++)
 			spec.trace_mask |= 1u << doors[i].sc;
 		/* What the cache of delegation learns from. */
-		spec.trace_mask |= (1u << SC_SETCRED) | (1u << SC_CHROOT);
+		spec.trace_mask |= 1u << SC_SETCRED;
 		spec.enosys_mask |= 1u << SC_CLONE3;
 	}
 	if (moves_checked)
