@@ -422,37 +422,6 @@ static void forget_root(struct tracee *t, void *arg)
 	t->cache.own_root = -1;
 }
 
-/* Begin a delegated call: the caller's identity and credentials (kept
- * in t's cache), and whether it can be acted for (*why).  NULL when the
- * caller is gone (delegation_lost). */
-static const struct proc_info *
-delegation_start(struct tracee *t, const struct syscall_state *st,
-		 struct event *ev, const char **why)
-{
-	struct tracee_cache *c = &t->cache;
-
-	ev->delegated = true;
-	if (!c->creds)
-		c->creds = xmalloc(sizeof(*c->creds));
-	if (!c->creds_ok || !cache_creds) {
-		c->why_ok = false;
-		if (inspect_status(t->tid, c->creds) < 0) {
-			c->creds_ok = false;
-			delegation_lost(t, st, ev);
-			return NULL;
-		}
-		c->creds_ok = true;
-	}
-	if (!c->why_ok || !cache_creds || delegate_reads_labels()) {
-		c->why = delegate_context(t->tid, c->creds);
-		c->why_ok = true;
-	}
-	*why = c->why;
-	inspect_ident(ev, ident_needed & ~INSPECT_CREDS);
-	inspect_ident_from(ev, c->creds);
-	return c->creds;
-}
-
 /* A call that cannot be judged: EPERM, with the reason in the report. */
 static int64_t refuse(struct event *ev, const char *why)
 {
@@ -508,6 +477,59 @@ static void delegation_finish(struct tracee *t, struct event *ev,
 	t->ev = ev; /* checked and reported at the exit stop */
 }
 
+/* Begin a delegated call (its strings read into ev): the caller's
+ * identity and credentials (kept in t's cache), and whether it can be
+ * acted for (*why).  NULL when the call is dealt with already: the
+ * caller is gone (delegation_lost), or a string could not be read (the
+ * kernel's answer, unreadable_result()). */
+static const struct proc_info *
+delegation_start(struct tracee *t, const struct syscall_state *st,
+		 struct event *ev, const char **why)
+{
+	struct tracee_cache *c = &t->cache;
+
+	ev->delegated = true;
+	if (!c->creds)
+		c->creds = xmalloc(sizeof(*c->creds));
+	if (!c->creds_ok || !cache_creds) {
+		c->why_ok = false;
+		if (inspect_status(t->tid, c->creds) < 0) {
+			c->creds_ok = false;
+			delegation_lost(t, st, ev);
+			return NULL;
+		}
+		c->creds_ok = true;
+	}
+	if (!c->why_ok || !cache_creds || delegate_reads_labels()) {
+		c->why = delegate_context(t->tid, c->creds);
+		c->why_ok = true;
+	}
+	*why = c->why;
+	inspect_ident(ev, ident_needed & ~INSPECT_CREDS);
+	inspect_ident_from(ev, c->creds);
+	if (ev->target.status != TSTR_OK || ev->linkpath.status != TSTR_OK) {
+		if (task_gone(t->tid))
+			delegation_lost(t, st, ev);
+		else
+			delegation_finish(t, ev, unreadable_result(ev));
+		return NULL;
+	}
+	return c->creds;
+}
+
+/* After the last read through /proc/TID: was it the caller's?  If not
+ * (or the caller is gone: why), nothing is done for it. */
+static bool caller_still_there(struct tracee *t,
+			       const struct syscall_state *st,
+			       struct event *ev, const char *why)
+{
+	if ((why && strcmp(why, REFUSE_GONE) == 0) || !still_at(t, st)) {
+		delegation_lost(t, st, ev);
+		return false;
+	}
+	return true;
+}
+
 /* The directory a call with dirfd and path starts from, for the report:
  * the one walked from (b), or (absolute paths) what it would be. */
 static char *report_dir(pid_t tid, int dirfd, struct resolve_base *b)
@@ -535,24 +557,14 @@ static void delegate_symlink(struct tracee *t, const struct syscall_state *st,
 	inspect_entry_strings(ev, st->args);
 	if (!(pi = delegation_start(t, st, ev, &why)))
 		return;
-	if (ev->target.status != TSTR_OK || ev->linkpath.status != TSTR_OK) {
-		if (task_gone(t->tid)) {
-			delegation_lost(t, st, ev);
-			return;
-		}
-		delegation_finish(t, ev, unreadable_result(ev));
-		return;
-	}
 	if (!why)
 		res = resolve_open_base_hint(t->tid, ev->dirfd,
 					     ev->linkpath.buf[0] == '/',
 					     &t->cache.own_root, &b, &why);
 	ev->dir = report_dir(t->tid, ev->dirfd, &b);
-	/* Everything read through /proc/TID is read by now: it was the
-	 * caller's if the caller is still there. */
-	if ((why && strcmp(why, REFUSE_GONE) == 0) || !still_at(t, st)) {
+	/* Everything read through /proc/TID is read by now. */
+	if (!caller_still_there(t, st, ev, why)) {
 		resolve_close_base(&b);
-		delegation_lost(t, st, ev);
 		return;
 	}
 	if (!why && res == 0 && delegate_enter(pi, &c, &why) == 0)
@@ -799,14 +811,6 @@ static void delegate_move(struct tracee *t, const struct syscall_state *st,
 	ev->silent = true;
 	if (!(pi = delegation_start(t, st, ev, &why)))
 		return;
-	if (ev->target.status != TSTR_OK || ev->linkpath.status != TSTR_OK) {
-		if (task_gone(t->tid)) {
-			delegation_lost(t, st, ev);
-			return;
-		}
-		delegation_finish(t, ev, unreadable_result(ev));
-		return;
-	}
 	if (sc == SC_LINKAT && (m.flags & AT_EMPTY_PATH) && !ev->target.len) {
 		/* linkat(fd, "", ...): the source is a descriptor, not a
 		 * path we can walk for the caller. */
@@ -822,10 +826,9 @@ static void delegate_move(struct tracee *t, const struct syscall_state *st,
 					     ev->linkpath.buf[0] == '/',
 					     &t->cache.own_root, &bd, &why);
 	ev->dir = report_dir(t->tid, m.newdfd, &bd);
-	if ((why && strcmp(why, REFUSE_GONE) == 0) || !still_at(t, st)) {
+	if (!caller_still_there(t, st, ev, why)) {
 		resolve_close_base(&bs);
 		resolve_close_base(&bd);
-		delegation_lost(t, st, ev);
 		return;
 	}
 	if (!why && res == 0 && delegate_enter(pi, &c, &why) == 0) {
