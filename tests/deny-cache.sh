@@ -1,0 +1,338 @@
+#!/bin/sh
+# deny-cache.sh - deny mode keeps a task's credentials, and whether its
+# root is symtrace's, from one delegated call to the next (5599b5a), and
+# must forget them at every call that changes them: the set*id family,
+# setgroups, capset, unshare/setns of a user namespace, execve (the
+# credentials); chroot and pivot_root, of any task (the root).  A change
+# it missed would make it act with more authority than the caller (or
+# elsewhere).  Each case runs a script of tests/credhelper in one process
+# (one thread, but for the thread cases): a symlink call that fills the
+# cache, a change of the credentials or the root (a raw system call, which
+# changes the calling thread only, or glibc's wrapper), and a call the
+# change must affect.  It runs twice, each time in a fresh copy of the same
+# fixture at the same path, as root: natively, then under
+# "symtrace -r 'deny target=/nowhere/**'" (a rule that can deny but matches
+# nothing).  The results and the trees afterwards must be the same, and
+# symtrace's report must give each call's result.  Exceptions: after
+# unshare/setns of a user namespace, symtrace refuses (EPERM,
+# "<refused: capabilities ...>") what the kernel refuses with EACCES.
+# The chroot and pivot_root cases make the link at "/NAME": it must land
+# in the new root, never in the real "/" (checked, and removed).  The
+# credhelper32 cases do the same with the i386 calls (16- and 32-bit ids).
+. "$TESTSRC/lib.sh"
+
+skip_unless_ptrace
+
+LC_ALL=C
+export LC_ALL
+
+[ "$(id -u)" -eq 0 ] || skip "needs root (changes its credentials and root)"
+[ -x "$TESTBIN/credhelper" ] || fail "$TESTBIN/credhelper is not built"
+
+# Everything here must be reachable by uid 65534.
+chmod 755 "$tmp" || fail "cannot open $tmp to nobody"
+T=$(cd "$tmp" && pwd -P) || fail "cannot enter $tmp"
+mkdir "$T/bin" "$T/rep" && cp "$TESTBIN/credhelper" "$T/bin/" &&
+	chmod 755 "$T/bin" "$T/bin/credhelper" || fail "cannot set up $T/bin"
+have32=no
+if [ "$HAVE_M32" = yes ] && [ -x "$TESTBIN/credhelper32" ]; then
+	cp "$TESTBIN/credhelper32" "$T/bin/" &&
+		chmod 755 "$T/bin/credhelper32" || fail "cannot copy credhelper32"
+	have32=yes
+fi
+H=$T/bin/credhelper
+H32=$T/bin/credhelper32
+C=$T/c
+rule='deny target=/nowhere/**'
+# The name the chroot and pivot_root cases link at, under their new root.
+L=symtrace-deny-cache.$$
+# ... and where it would land outside it: never left behind.
+unescape()
+{
+	_st=$?
+	rm -f "/$L"
+	return "$_st"
+}
+trap 'unescape; cleanup' EXIT
+
+# ---- the fixture ----
+F=$T/fixture
+G=4243 # a group that gives write access to grp only
+(
+	set -e
+	mkdir "$F"
+	cd "$F"
+	mkdir ro nob grp sub pr pr/old pr/proc
+	chown 65534:65534 nob
+	chown 0:$G grp
+	chmod 0770 grp
+) || fail "cannot build the fixture"
+
+# pivot_root needs a mount namespace of our own, a mount as new root, and
+# a /proc in it for symtrace (which moves along with the caller).
+have_pivot=yes
+pivot_ns="mount --bind '$C/pr' '$C/pr' && mount --bind /proc '$C/pr/proc' &&
+	exec \"\$@\""
+rm -rf "$C" && cp -a "$F" "$C" || fail "cannot copy the fixture"
+unshare -m --propagation private sh -c "$pivot_ns" sh \
+	"$H" pivot:"$C/pr:$C/pr/old" >/dev/null 2>&1 || have_pivot=no
+
+# A user namespace may be disabled (user.max_user_namespaces = 0).
+have_userns=yes
+"$H" unshare-user >/dev/null 2>&1 || have_userns=no
+
+# side MODE ENV HELPER STEP...: in a fresh copy $C of the fixture, run
+# HELPER STEP... natively (MODE native) or under symtrace (traced), in
+# ENV (-, userns: the same, or pivot: the mount namespace above).  Its output goes to
+# $tmp/res.MODE, its stderr (symtrace's) to $tmp/err.MODE, the report to
+# $T/rep/report, the tree afterwards to $tmp/tree.MODE; a link at "/$L"
+# is noted in $tmp/escaped.MODE and removed.
+side()
+{
+	_mode=$1 _env=$2
+	shift 2
+	cd "$T" && rm -rf "$C" && cp -a "$F" "$C" ||
+		fail "$name: cannot make a fresh copy of the fixture"
+	rm -f "$T/rep/report" "$tmp/escaped.$_mode"
+	case $_mode in
+	native) set -- "$@" ;;
+	*) set -- "$SYMTRACE" -r "$rule" -o "$T/rep/report" -- "$@" ;;
+	esac
+	case $_env in
+	pivot) set -- unshare -m --propagation private sh -c "$pivot_ns" sh \
+		"$@" ;;
+	esac
+	"$@" >"$tmp/res.$_mode" 2>"$tmp/err.$_mode"
+	_status=$?
+	case $_mode in
+	native) status_native=$_status ;;
+	*) status_traced=$_status ;;
+	esac
+	if [ -e "/$L" ] || [ -L "/$L" ]; then
+		ls -l "/$L" >"$tmp/escaped.$_mode" 2>&1
+		rm -f "/$L"
+	fi
+	cd "$T" || fail cd
+	(cd "$C" && find . -printf '%p %y %U:%G %m %l\n' | sort) \
+		>"$tmp/tree.$_mode"
+}
+
+n=0
+bad=
+status_native=0
+status_traced=0
+
+# mismatch NAME MESSAGE: report a difference; the test fails at the end.
+mismatch()
+{
+	case " $bad " in
+	*" $1 "*) ;;
+	*) bad="$bad $1" ;;
+	esac
+	echo "  MISMATCH $1: $2"
+}
+
+# results FILE: the helper's result lines as words (0, EACCES, ...).
+results()
+{
+	sed -e 's/^ret=0$/0/' -e 's/^ret=-1 errno=//' "$1" | tr '\n' ' ' |
+		sed 's/ $//'
+}
+
+fmt='%-22s %-24s %-24s %s\n'
+# shellcheck disable=SC2059 # the format is $fmt
+printf "$fmt" CASE NATIVE SYMTRACE STEPS
+
+# t NAME ENV EXPECT HELPER STEP...: one case.  EXPECT: the native
+# results, as words ("0 EACCES"), which symtrace must give too.  With
+# ALT set (a result list) and ALT_WHY (a text of the report), symtrace
+# may give ALT instead, when its report says ALT_WHY.
+t()
+{
+	name=$1 env=$2 expect=$3
+	shift 3
+	n=$((n + 1))
+	if [ "$env" = pivot ] && [ $have_pivot = no ]; then
+		echo "$name: skipped (no pivot_root here)"
+		return
+	fi
+	if [ "$env" = userns ] && [ $have_userns = no ]; then
+		echo "$name: skipped (no user namespaces here)"
+		return
+	fi
+	side native "$env" "$@"
+	side traced "$env" "$@"
+	native=$(results "$tmp/res.native")
+	traced=$(results "$tmp/res.traced")
+	_steps=$(shift; echo "$*" | sed "s|$C/||g")
+	# shellcheck disable=SC2059
+	printf "$fmt" "$name" "$native" "$traced" "$_steps"
+
+	# The fixture does what the case says.
+	if [ "$native" != "$expect" ] || [ "$status_native" -ne 0 ]; then
+		show "native stderr" "$tmp/err.native"
+		fail "case $name: native results '$native' (exit $status_native), expected '$expect' (the fixture is wrong)"
+	fi
+	[ -s "$tmp/escaped.native" ] &&
+		fail "case $name: natively a link appeared at /$L"
+
+	if [ -s "$tmp/err.traced" ]; then
+		show "stderr under symtrace" "$tmp/err.traced"
+		mismatch "$name" "symtrace or the helper printed on stderr"
+	fi
+	[ "$status_traced" -eq 0 ] ||
+		mismatch "$name" "exit status $status_traced under symtrace"
+	if [ -e "$T/rep/report" ]; then
+		sed 's/^\[pid [0-9]*\] //' "$T/rep/report" >"$tmp/report"
+	else
+		: >"$tmp/report"
+	fi
+	if [ "$traced" != "$native" ]; then
+		if [ -n "${ALT:-}" ] && [ "$traced" = "$ALT" ] &&
+			grep -qF -- "$ALT_WHY" "$tmp/report"; then
+			echo "  ($name: symtrace refuses, as it may:" \
+				"$(grep -F -- "$ALT_WHY" "$tmp/report" |
+					sed 's/.*<refused/<refused/'))"
+		else
+			mismatch "$name" "natively '$native', under symtrace '$traced'"
+		fi
+	fi
+	if [ -s "$tmp/escaped.traced" ]; then
+		mismatch "$name" "under symtrace a link appeared at /$L (outside the caller's root): $(cat "$tmp/escaped.traced")"
+	fi
+	if ! diff -u "$tmp/tree.native" "$tmp/tree.traced" >"$tmp/diff"; then
+		mismatch "$name" "the trees differ afterwards:"
+		head -n 20 "$tmp/diff"
+	fi
+	# One report line a call, in order, with the result the caller got.
+	grep '^symlink(' "$tmp/report" |
+		sed -e 's/.*) = 0\( .*\)\{0,1\}$/0/' \
+			-e 's/.*) = -1 \([A-Z]*\) .*/\1/' | tr '\n' ' ' |
+		sed 's/ $//' >"$tmp/reported"
+	if [ "$(cat "$tmp/reported")" != "$traced" ]; then
+		cut -c1-300 "$tmp/report" >&2
+		mismatch "$name" "the report says '$(cat "$tmp/reported")', the caller got '$traced'"
+	fi
+	:
+}
+
+# The credentials.  ro: root's 0755 (root may, uid 65534 may not); nob:
+# uid 65534's 0755 (root only with CAP_DAC_OVERRIDE); grp: root:G 0770
+# (fsuid 65534 only with group G).
+for how in raw libc; do
+	t setuid-$how         - "0 EACCES" "$H" $how \
+		link:"$C/ro/a" setuid:65534 link:"$C/ro/b"
+	t setreuid-$how       - "0 EACCES" "$H" $how \
+		link:"$C/ro/a" setreuid:65534:65534 link:"$C/ro/b"
+	t setresuid-$how      - "0 EACCES" "$H" $how \
+		link:"$C/ro/a" setresuid:65534:65534:65534 link:"$C/ro/b"
+	t setfsuid-$how       - "0 EACCES" "$H" $how \
+		link:"$C/ro/a" setfsuid:65534 link:"$C/ro/b"
+	t setfsuid-back-$how  - "EACCES 0" "$H" $how \
+		setfsuid:65534 link:"$C/ro/a" setfsuid:0 link:"$C/ro/b"
+	t setgroups-$how      - "0 EACCES" "$H" $how \
+		setgroups:$G setfsuid:65534 link:"$C/grp/a" \
+		setgroups:- link:"$C/grp/b"
+	t setgroups-add-$how  - "EACCES 0" "$H" $how \
+		setgroups:- setfsuid:65534 link:"$C/grp/a" \
+		setgroups:$G link:"$C/grp/b"
+	t setgid-$how         - "0 EACCES" "$H" $how \
+		setgroups:- setgid:$G setfsuid:65534 link:"$C/grp/a" \
+		setgid:65534 link:"$C/grp/b"
+	t setregid-$how       - "0 EACCES" "$H" $how \
+		setgroups:- setregid:$G:$G setfsuid:65534 link:"$C/grp/a" \
+		setregid:65534:65534 link:"$C/grp/b"
+	t setresgid-$how      - "0 EACCES" "$H" $how \
+		setgroups:- setresgid:$G:$G:$G setfsuid:65534 \
+		link:"$C/grp/a" setresgid:65534:65534:65534 link:"$C/grp/b"
+	t setfsgid-$how       - "0 EACCES" "$H" $how \
+		setgroups:- setfsgid:$G setfsuid:65534 link:"$C/grp/a" \
+		setfsgid:65534 link:"$C/grp/b"
+done
+t capset-drop            - "0 EACCES" "$H" \
+	link:"$C/nob/a" capdrop link:"$C/nob/b"
+t capset-raise           - "EACCES 0" "$H" \
+	capdrop link:"$C/nob/a" capraise link:"$C/nob/b"
+# Capabilities kept over setresuid, lost at execve.
+t exec                   - "0 EACCES" "$H" \
+	keepcaps setresuid:65534:65534:65534 capraise link:"$C/ro/a" \
+	exec link:"$C/ro/b"
+# Threads: a raw call changes its thread only; glibc's wrapper has every
+# thread make it.
+t thread-raw             - "0 0 0 EACCES" "$H" \
+	tlink:"$C/ro/a" link:"$C/ro/b" setuid:65534 \
+	tlink:"$C/ro/c" link:"$C/ro/d"
+t thread-libc            - "0 0 EACCES EACCES" "$H" \
+	tlink:"$C/ro/a" link:"$C/ro/b" libc setuid:65534 \
+	tlink:"$C/ro/c" link:"$C/ro/d"
+# A user namespace without an id map: uid 0 there has no power over
+# nob (its owner is not mapped).  symtrace may refuse instead.
+ALT="0 EPERM" ALT_WHY="<refused: capabilities"
+t unshare-user      userns "0 EACCES" "$H" \
+	link:"$C/nob/a" unshare-user link:"$C/nob/b"
+t setns-user        userns "0 EACCES" "$H" \
+	link:"$C/nob/a" setns-user link:"$C/nob/b"
+# ... with only CAP_DAC_OVERRIDE (1) there: capabilities symtrace holds,
+# in another user namespace.
+ALT_WHY="<refused: capabilities in another user namespace>"
+t unshare-user-dac  userns "0 EACCES" "$H" \
+	link:"$C/nob/a" unshare-user capeff:1 link:"$C/nob/b"
+ALT='' ALT_WHY=''
+
+# The root: "/$L" must land in the new root.
+t chroot                 - "0 0" "$H" \
+	link:"$C/ro/a" chroot:"$C/sub" link:"/$L"
+t chroot-thread          - "0 0 0" "$H" \
+	link:"$C/ro/a" tlink:"$C/ro/b" tchroot:"$C/sub" link:"/$L"
+t pivot-root             pivot "0 0" "$H" \
+	link:"$C/ro/a" pivot:"$C/pr:$C/pr/old" link:"/$L"
+
+# The i386 numbers: 16-bit (setuid, ...) and 32-bit (setuid32, ...) ids.
+if [ $have32 = yes ]; then
+	for b in "" 32; do
+		t i386-setuid$b      - "0 EACCES" "$H32" \
+			link:"$C/ro/a" setuid$b:65534 link:"$C/ro/b"
+		t i386-setreuid$b    - "0 EACCES" "$H32" \
+			link:"$C/ro/a" setreuid$b:65534:65534 link:"$C/ro/b"
+		t i386-setresuid$b   - "0 EACCES" "$H32" \
+			link:"$C/ro/a" setresuid$b:65534:65534:65534 \
+			link:"$C/ro/b"
+		t i386-setfsuid$b    - "0 EACCES" "$H32" \
+			link:"$C/ro/a" setfsuid$b:65534 link:"$C/ro/b"
+		t i386-setgroups$b   - "0 EACCES" "$H32" \
+			setgroups$b:$G setfsuid:65534 link:"$C/grp/a" \
+			setgroups$b:- link:"$C/grp/b"
+		t i386-setgid$b      - "0 EACCES" "$H32" \
+			setgroups:- setgid$b:$G setfsuid:65534 \
+			link:"$C/grp/a" setgid$b:65534 link:"$C/grp/b"
+		t i386-setregid$b    - "0 EACCES" "$H32" \
+			setgroups:- setregid$b:$G:$G setfsuid:65534 \
+			link:"$C/grp/a" setregid$b:65534:65534 link:"$C/grp/b"
+		t i386-setresgid$b   - "0 EACCES" "$H32" \
+			setgroups:- setresgid$b:$G:$G:$G setfsuid:65534 \
+			link:"$C/grp/a" setresgid$b:65534:65534:65534 \
+			link:"$C/grp/b"
+		t i386-setfsgid$b    - "0 EACCES" "$H32" \
+			setgroups:- setfsgid$b:$G setfsuid:65534 \
+			link:"$C/grp/a" setfsgid$b:65534 link:"$C/grp/b"
+	done
+	t i386-setuid-libc       - "0 EACCES" "$H32" \
+		libc link:"$C/ro/a" setuid:65534 link:"$C/ro/b"
+	t i386-capset            - "0 EACCES" "$H32" \
+		link:"$C/nob/a" capdrop link:"$C/nob/b"
+	t i386-exec              - "0 EACCES" "$H32" \
+		keepcaps setresuid32:65534:65534:65534 capraise \
+		link:"$C/ro/a" exec link:"$C/ro/b"
+	t i386-chroot            - "0 0" "$H32" \
+		link:"$C/ro/a" chroot:"$C/sub" link:"/$L"
+	t i386-pivot-root        pivot "0 0" "$H32" \
+		link:"$C/ro/a" pivot:"$C/pr:$C/pr/old" link:"/$L"
+else
+	echo "i386 cases skipped (no credhelper32)"
+fi
+
+check_no_leftovers
+
+[ -z "$bad" ] || fail "results differ under symtrace in:$bad"
+echo "$n cases: the same results natively and under symtrace"
+exit 0
