@@ -1105,7 +1105,7 @@ static void on_exec(struct tracee *t)
 		/* The entry now stands for the thread that exec'd.  Of the
 		 * old leader's state only what belongs to the thread group
 		 * stays; of the exec'ing thread's, how it was traced. */
-		t->flags &= ~(TF_GROUP_STOP | TF_GONE_PENDING | TF_IN_VFORK);
+		t->flags &= ~(TF_GROUP_STOP | TF_GONE_PENDING);
 		if (old) {
 			t->flags |= old->flags & TF_ATTACHED;
 			finish_and_free(old);
@@ -1200,15 +1200,9 @@ static void on_stop(struct tracee *t, int status, bool created)
 		 * comes (it may already have come, and even its exit:
 		 * creating it here could resurrect a dead tid).  Until then
 		 * it is stopped by the kernel and runs nothing. */
-		if (event == PTRACE_EVENT_VFORK)
-			t->flags |= TF_IN_VFORK;
 		resume(t, 0);
 		return;
 	}
-	case PTRACE_EVENT_VFORK_DONE:
-		t->flags &= ~TF_IN_VFORK;
-		resume(t, 0);
-		return;
 	case PTRACE_EVENT_EXEC:
 		on_exec(t);
 		return;
@@ -1348,8 +1342,7 @@ static unsigned long ptrace_options(void)
 {
 	unsigned long o = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK |
 			  PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
-			  PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP |
-			  PTRACE_O_TRACEVFORKDONE;
+			  PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP;
 
 	/* Fail closed: if symtrace dies, what it guards dies too. */
 	if (enforcing)

@@ -15,8 +15,6 @@ enum {
 	TF_ATTACHED = 1u << 2,   /* attach mode: seized by -p */
 	TF_GROUP_STOP = 1u << 3, /* in a group-stop (PTRACE_LISTEN) */
 	TF_GONE_PENDING = 1u << 4, /* ESRCH seen; its exit is on its way */
-	TF_IN_VFORK = 1u << 5,   /* suspended in vfork() until its child
-	                          * execs or exits (VFORK_DONE) */
 };
 
 struct proc_info;
