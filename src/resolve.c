@@ -89,12 +89,12 @@ char *resolve_join(const char *dir, const char *last)
 {
 	size_t n = strlen(last);
 
-	while (n > 1 && last[n - 1] == '/')
+	while (n > 0 && last[n - 1] == '/')
 		n--;
 	if (!*dir)
 		return xstrndup(last, n);
 	if (n == 0)
-		return xstrdup(dir);
+		return xstrdup(dir); /* "" or slashes only: the directory */
 	if (strcmp(dir, "/") == 0)
 		return xasprintf("/%.*s", (int)n, last);
 	return xasprintf("%s/%.*s", dir, (int)n, last);

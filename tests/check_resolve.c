@@ -1,0 +1,263 @@
+/* check_resolve.c - unit tests for resolve.c: splitting and joining link
+ * paths (pure), and the walk to a pinned directory, run on this test's own
+ * process (its /proc/PID/cwd and root stand for a tracee's) in a fresh
+ * directory tree: real paths, the kernel's errors, and the refusals
+ * (magic links, /proc, paths deeper than PATH_MAX). */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "resolve.h"
+#include "util.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- resolve_split, resolve_join ---- */
+
+static const struct split_case {
+	const char *path, *dir, *last;
+} splits[] = {
+	{ "l", "", "l" },
+	{ "a/l", "a/", "l" },
+	{ "/a/b/l", "/a/b/", "l" },
+	{ "a/l/", "a/", "l/" },
+	{ "a/l//", "a/", "l//" },
+	{ "/l", "/", "l" },
+	{ "/", "", "/" },
+	{ "//", "", "//" },
+	{ "", "", "" },
+	{ ".", "", "." },
+	{ "a/..", "a/", ".." },
+	{ "a//b", "a//", "b" },
+};
+
+START_TEST(test_split)
+{
+	const struct split_case *c = &splits[_i];
+	const char *last;
+	char *dir = resolve_split(c->path, &last);
+
+	ck_assert_str_eq(dir, c->dir);
+	ck_assert_str_eq(last, c->last);
+	free(dir);
+}
+END_TEST
+
+static const struct join_case {
+	const char *dir, *last, *want;
+} joins[] = {
+	{ "/a", "l", "/a/l" },
+	{ "/", "l", "/l" },
+	{ "/a", "l/", "/a/l" },
+	{ "/a", "l//", "/a/l" },
+	{ "/a", "", "/a" },
+	{ "", "l/", "l" },
+	{ "/a", "/", "/a" },       /* a path of slashes only names dir */
+	{ "/", "//", "/" },
+};
+
+START_TEST(test_join)
+{
+	const struct join_case *c = &joins[_i];
+	char *got = resolve_join(c->dir, c->last);
+
+	ck_assert_str_eq(got, c->want);
+	free(got);
+}
+END_TEST
+
+/* ---- the walk, on this process ---- */
+
+static char top[PATH_MAX]; /* the real path of a fresh tree */
+
+static void mkdirs(void)
+{
+	char tmpl[] = "/tmp/check_resolve.XXXXXX";
+	char *d = mkdtemp(tmpl);
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_ptr_nonnull(realpath(d, top));
+	ck_assert_int_eq(chdir(top), 0);
+	ck_assert_int_eq(mkdir("a", 0755), 0);
+	ck_assert_int_eq(mkdir("a/b", 0755), 0);
+	ck_assert_int_eq(symlink("a/b", "sb"), 0);     /* to a directory */
+	ck_assert_int_eq(symlink("loop2", "loop1"), 0);
+	ck_assert_int_eq(symlink("loop1", "loop2"), 0);
+	ck_assert_int_eq(symlink("/proc/self/cwd", "me"), 0);
+	ck_assert_int_eq(close(open("file", O_CREAT | O_WRONLY, 0644)), 0);
+}
+
+static void rmdirs(void)
+{
+	char cmd[PATH_MAX + 16];
+
+	ck_assert_int_eq(chdir("/"), 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Walk path from this process's cwd (dirfd -100) or from dirfd.  Returns
+ * what resolve_parent() returned; *dir gets the real directory (or NULL)
+ * and *why the refusal. */
+static int walk(int dirfd, const char *path, char **dir, const char **why)
+{
+	struct resolve_base b = RESOLVE_BASE_INIT;
+	struct resolved r = RESOLVED_INIT;
+	int res;
+
+	*dir = NULL;
+	*why = NULL;
+	res = resolve_open_base(getpid(), dirfd, path[0] == '/', &b, why);
+	if (res == 0)
+		res = resolve_parent(&b, path, &r, why);
+	if (res == 0) {
+		struct stat sb;
+
+		/* The pinned fd is that directory. */
+		ck_assert_int_eq(fstat(r.dirfd, &sb), 0);
+		ck_assert(S_ISDIR(sb.st_mode));
+		ck_assert(sb.st_dev == r.dev && sb.st_ino == r.ino);
+		*dir = xstrdup(r.dir);
+	}
+	resolved_free(&r);
+	resolve_close_base(&b);
+	return res;
+}
+
+static char *in_top(const char *rel)
+{
+	return *rel ? xasprintf("%s/%s", top, rel) : xstrdup(top);
+}
+
+static const struct walk_case {
+	const char *path;
+	int res;          /* 0, -errno, or 1 (refused) */
+	const char *dir;  /* below top ("" = top) when res == 0 */
+	const char *why;  /* when res == 1 */
+} walks[] = {
+	{ "l", 0, "", NULL },
+	{ "a/b/l", 0, "a/b", NULL },
+	{ "a/./b/../b/l", 0, "a/b", NULL },
+	{ "sb/l", 0, "a/b", NULL },            /* through a symlink */
+	{ "sb/../l", 0, "a", NULL },           /* ".." after it, physical */
+	{ "a/b/", 0, "a", NULL },              /* "b/" is the last */
+	{ "missing/l", -ENOENT, NULL, NULL },
+	{ "file/l", -ENOTDIR, NULL, NULL },
+	{ "loop1/l", -ELOOP, NULL, NULL },
+	{ "me/l", 1, NULL, REFUSE_MAGIC },     /* own link to a magic one */
+	{ "/proc/self/cwd/l", 1, NULL, REFUSE_MAGIC },
+	{ "/proc/self/fd/0/l", 1, NULL, REFUSE_MAGIC },
+	{ "/dev/fd/0/l", 1, NULL, REFUSE_MAGIC },
+	{ "/proc/self/fd/12345/l", 1, NULL, REFUSE_MAGIC },
+	{ "/proc/l", 1, NULL, REFUSE_MAGIC },  /* a directory of /proc */
+};
+
+START_TEST(test_walk)
+{
+	const struct walk_case *c = &walks[_i];
+	const char *why;
+	char *dir, *want;
+	int res;
+
+	mkdirs();
+	res = walk(-100, c->path, &dir, &why);
+	ck_assert_msg(res == c->res, "%s: got %d, want %d (%s)", c->path,
+		      res, c->res, why ? why : "-");
+	if (c->res == 0) {
+		want = in_top(c->dir);
+		ck_assert_str_eq(dir, want);
+		free(want);
+	}
+	if (c->res == 1)
+		ck_assert_str_eq(why, c->why);
+	free(dir);
+	rmdirs();
+}
+END_TEST
+
+/* Absolute paths and a dirfd: the same directory by other routes; a
+ * dirfd that is not a directory, or not open. */
+START_TEST(test_walk_dirfd)
+{
+	const char *why;
+	char *dir, *abs;
+	int fd;
+
+	mkdirs();
+	abs = in_top("a/b/l");
+	ck_assert_int_eq(walk(-100, abs, &dir, &why), 0);
+	free(abs);
+	abs = in_top("a/b");
+	ck_assert_str_eq(dir, abs);
+	free(dir);
+	fd = open("a", O_PATH | O_DIRECTORY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(walk(fd, "b/l", &dir, &why), 0);
+	ck_assert_str_eq(dir, abs);
+	free(dir);
+	close(fd);
+	free(abs);
+	fd = open("file", O_RDONLY);
+	ck_assert_int_eq(walk(fd, "l", &dir, &why), -ENOTDIR);
+	close(fd);
+	ck_assert_int_eq(walk(9999, "l", &dir, &why), -EBADF);
+	rmdirs();
+}
+END_TEST
+
+/* A directory whose path does not fit in PATH_MAX cannot be named to the
+ * rules: refused. */
+START_TEST(test_walk_too_deep)
+{
+	char name[201];
+	const char *why;
+	char *dir;
+
+	mkdirs();
+	memset(name, 'd', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	for (int i = 0; i < 25; i++) {
+		ck_assert_int_eq(mkdir(name, 0755), 0);
+		ck_assert_int_eq(chdir(name), 0);
+	}
+	ck_assert_int_eq(walk(-100, "l", &dir, &why), 1);
+	ck_assert_str_eq(why, REFUSE_TOO_LONG);
+	ck_assert_ptr_null(dir);
+	rmdirs();
+}
+END_TEST
+
+static Suite *resolve_suite(void)
+{
+	Suite *s = suite_create("resolve");
+	TCase *tc;
+
+	tc = tcase_create("paths");
+	tcase_add_loop_test(tc, test_split, 0, ARRAY_SIZE(splits));
+	tcase_add_loop_test(tc, test_join, 0, ARRAY_SIZE(joins));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("walk");
+	tcase_add_loop_test(tc, test_walk, 0, ARRAY_SIZE(walks));
+	tcase_add_test(tc, test_walk_dirfd);
+	tcase_add_test(tc, test_walk_too_deep);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(resolve_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
