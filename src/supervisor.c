@@ -257,7 +257,9 @@ static void finish_and_free(struct tracee *t)
 
 static void resume(struct tracee *t, int sig)
 {
-	int req = (!filtered || t->ev) ? PTRACE_SYSCALL : PTRACE_CONT;
+	int req = (!filtered || t->ev || (t->flags & TF_ROOT_CHANGING))
+			  ? PTRACE_SYSCALL
+			  : PTRACE_CONT;
 
 	if (ptrace(req, t->tid, 0, sig) < 0 && errno != ESRCH)
 		warn_errno("cannot resume %d", (int)t->tid);
@@ -422,6 +424,42 @@ static void forget_root(struct tracee *t, void *arg)
 	t->cache.own_root = -1;
 }
 
+/* chroot and pivot_root calls between their entry and their exit: while
+ * one is, a root read through /proc may be about to change (a task
+ * sharing the fs_struct reads it before the call takes effect), so it is
+ * neither trusted nor kept.  Each such call is followed to its exit,
+ * where every task forgets again. */
+static unsigned roots_changing;
+
+static void root_change_begin(struct tracee *t)
+{
+	if (!(t->flags & TF_ROOT_CHANGING)) {
+		t->flags |= TF_ROOT_CHANGING;
+		roots_changing++;
+	}
+	tracee_foreach(forget_root, NULL);
+}
+
+static void root_change_end(struct tracee *t)
+{
+	if (!(t->flags & TF_ROOT_CHANGING))
+		return;
+	t->flags &= ~TF_ROOT_CHANGING;
+	roots_changing--;
+	tracee_foreach(forget_root, NULL);
+}
+
+/* Where resolve_open_base_hint() may keep what it learns of t's root. */
+static signed char *root_hint(struct tracee *t)
+{
+	static signed char unknown;
+
+	if (!roots_changing)
+		return &t->cache.own_root;
+	unknown = -1;
+	return &unknown;
+}
+
 /* A call that cannot be judged: EPERM, with the reason in the report. */
 static int64_t refuse(struct event *ev, const char *why)
 {
@@ -560,7 +598,7 @@ static void delegate_symlink(struct tracee *t, const struct syscall_state *st,
 	if (!why)
 		res = resolve_open_base_hint(t->tid, ev->dirfd,
 					     ev->linkpath.buf[0] == '/',
-					     &t->cache.own_root, &b, &why);
+					     root_hint(t), &b, &why);
 	ev->dir = report_dir(t->tid, ev->dirfd, &b);
 	/* Everything read through /proc/TID is read by now. */
 	if (!caller_still_there(t, st, ev, why)) {
@@ -820,11 +858,11 @@ static void delegate_move(struct tracee *t, const struct syscall_state *st,
 	if (!why)
 		res = resolve_open_base_hint(t->tid, m.olddfd,
 					     ev->target.buf[0] == '/',
-					     &t->cache.own_root, &bs, &why);
+					     root_hint(t), &bs, &why);
 	if (!why && res == 0)
 		res = resolve_open_base_hint(t->tid, m.newdfd,
 					     ev->linkpath.buf[0] == '/',
-					     &t->cache.own_root, &bd, &why);
+					     root_hint(t), &bd, &why);
 	ev->dir = report_dir(t->tid, m.newdfd, &bd);
 	if (!caller_still_there(t, st, ev, why)) {
 		resolve_close_base(&bs);
@@ -947,7 +985,7 @@ static void inspect_late(void)
 	late_tid = 0;
 	if (!t || !t->ev)
 		return;
-	inspect_entry_context(t->ev, ident_needed, &t->cache.own_root);
+	inspect_entry_context(t->ev, ident_needed, root_hint(t));
 	decide(t->ev); /* rules that can only audit */
 }
 
@@ -976,7 +1014,7 @@ static void on_entry(struct tracee *t, const struct syscall_state *st)
 		if (sc == SC_SETCRED)
 			forget_creds(t);
 		else
-			tracee_foreach(forget_root, NULL);
+			root_change_begin(t);
 	} else if (st->abi == ABI_UNKNOWN && enforcing) {
 		/* Fail closed on an ABI we cannot decode. */
 		arch_skip_syscall(t->tid, -(int64_t)ENOSYS);
@@ -1044,6 +1082,8 @@ static void on_syscall_stop(struct tracee *t, bool seccomp_stop)
 		 * nothing to read (the entry/exit alternation is reliable:
 		 * every entry stop is followed by exactly one exit stop). */
 		t->flags &= ~TF_IN_SYSCALL;
+		if (t->flags & TF_ROOT_CHANGING)
+			root_change_end(t);
 		resume(t, 0);
 		return;
 	}
@@ -1059,13 +1099,16 @@ static void on_syscall_stop(struct tracee *t, bool seccomp_stop)
 	}
 	if (op == SCOP_EXIT) {
 		t->flags &= ~TF_IN_SYSCALL;
+		if (t->flags & TF_ROOT_CHANGING)
+			root_change_end(t);
 		on_exit_stop(t, &st);
 	} else {
 		if (op == SCOP_ENTRY)
 			t->flags |= TF_IN_SYSCALL;
 		on_entry(t, &st);
 		/* From a seccomp-stop, PTRACE_SYSCALL leads to the exit. */
-		if (op == SCOP_SECCOMP && t->ev)
+		if (op == SCOP_SECCOMP &&
+		    (t->ev || (t->flags & TF_ROOT_CHANGING)))
 			t->flags |= TF_IN_SYSCALL;
 	}
 	resume(t, 0);
@@ -1078,6 +1121,7 @@ static void on_syscall_stop(struct tracee *t, bool seccomp_stop)
 
 static void gone(struct tracee *t, int status)
 {
+	root_change_end(t);
 	inspect_forget(t->tid);
 	/* A call in progress when the task died: reported with "= ?". */
 	finish_and_free(t);
@@ -1096,7 +1140,10 @@ static void on_exec(struct tracee *t)
 		former = (unsigned long)t->tid;
 	inspect_forget((pid_t)former);
 	inspect_forget(t->tid);
-	forget_creds(t); /* a set-id program, file capabilities */
+	/* A set-id program, file capabilities; and a thread that exec'd
+	 * (below) has its own credentials and maybe its own root. */
+	forget_creds(t);
+	t->cache.own_root = -1;
 	if ((pid_t)former != t->tid) {
 		/* A non-leader thread exec'd and now has the leader's tid;
 		 * the old leader vanished without an exit report. */
@@ -1106,7 +1153,9 @@ static void on_exec(struct tracee *t)
 		 * old leader's state only what belongs to the thread group
 		 * stays; of the exec'ing thread's, how it was traced. */
 		t->flags &= ~(TF_GROUP_STOP | TF_GONE_PENDING);
+		root_change_end(t); /* (the old leader's, if it was in one) */
 		if (old) {
+			root_change_end(old);
 			t->flags |= old->flags & TF_ATTACHED;
 			finish_and_free(old);
 			tracee_del(old);

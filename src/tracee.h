@@ -15,6 +15,7 @@ enum {
 	TF_ATTACHED = 1u << 2,   /* attach mode: seized by -p */
 	TF_GROUP_STOP = 1u << 3, /* in a group-stop (PTRACE_LISTEN) */
 	TF_GONE_PENDING = 1u << 4, /* ESRCH seen; its exit is on its way */
+	TF_ROOT_CHANGING = 1u << 5, /* inside chroot or pivot_root */
 };
 
 struct proc_info;
