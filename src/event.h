@@ -74,11 +74,14 @@ struct event {
 	const char *unresolved;
 	/* Trace mode: the link's directory as found at entry (its real
 	 * path and identity) for the check at exit, and the name the call
-	 * gave in it; pin_dir NULL when not found. */
+	 * gave in it; pin_dir NULL when not found.  The directory's fd is
+	 * held (pin_held) while few calls are in progress (event_pin). */
 	char *pin_dir;
 	dev_t pin_dev;
 	ino_t pin_ino;
 	char *pin_last;
+	bool pin_held;
+	int pin_fd;
 	char *target_resolved; /* target resolved lexically against the
 	                        * link's directory; NULL unknown */
 
@@ -106,6 +109,11 @@ struct event {
 
 void tstr_free(struct tstr *s);
 void event_free(struct event *ev); /* frees members, not ev itself */
+/* Hold fd (a directory, O_PATH) in ev until event_unpin() or
+ * event_free(); true if taken, false (fd left to the caller) when 64
+ * are held already, or a quarter of RLIMIT_NOFILE. */
+bool event_pin(struct event *ev, int fd);
+void event_unpin(struct event *ev);
 
 
 #endif

@@ -415,6 +415,8 @@ static void pin_link_dir(struct event *ev, signed char *own_root)
 		ev->pin_ino = r.ino;
 		ev->pin_dir = r.dir;
 		r.dir = NULL;
+		if (event_pin(ev, r.dirfd))
+			r.dirfd = -1;
 		resolved_free(&r);
 		return;
 	}
@@ -507,22 +509,30 @@ bool inspect_exit(struct event *ev)
 
 	/* What the kernel really created, if it created anything: read
 	 * by the name the call gave, in the directory found at entry -
-	 * reached again by its real path without following any symlink,
-	 * and only if it is still the same directory.  Not there: the
+	 * held since (or reached again by its real path without following
+	 * any symlink, and only if it is still the same directory).  Not
+	 * there: the
 	 * kernel put the link elsewhere (its cwd or a directory on the way
-	 * moved meanwhile), or it is gone already.  (No descriptor is held
-	 * from entry to exit: thousands of calls may be in progress.) */
+	 * moved meanwhile), or it is gone already.  (The directory's fd
+	 * is held from entry to exit for at most 64 calls in progress at
+	 * once: thousands may be.) */
 	if (ev->finished && ev->ret == 0) {
 		char buf[PATH_MAX + 1];
 		ssize_t n = -1;
 		struct stat sb;
-		int fd = ev->pin_dir ? resolve_open_real(ev->pin_dir) : -1;
+		int fd = -1;
 
-		if (fd >= 0 && fstat(fd, &sb) == 0 &&
-		    sb.st_dev == ev->pin_dev && sb.st_ino == ev->pin_ino)
-			n = readlinkat(fd, ev->pin_last, buf, sizeof(buf) - 1);
-		if (fd >= 0)
+		if (ev->pin_held) {
+			n = readlinkat(ev->pin_fd, ev->pin_last, buf,
+				       sizeof(buf) - 1);
+		} else if (ev->pin_dir &&
+			   (fd = resolve_open_real(ev->pin_dir)) >= 0) {
+			if (fstat(fd, &sb) == 0 && sb.st_dev == ev->pin_dev &&
+			    sb.st_ino == ev->pin_ino)
+				n = readlinkat(fd, ev->pin_last, buf,
+					       sizeof(buf) - 1);
 			close(fd);
+		}
 		if (n < 0) {
 			ev->tags |= TAG_UNVERIFIED;
 		} else {
@@ -532,6 +542,7 @@ bool inspect_exit(struct event *ev)
 				diff = true;
 		}
 	}
+	event_unpin(ev);
 	if (diff)
 		ev->tags |= TAG_TOCTOU;
 	return diff;

@@ -404,10 +404,13 @@ static void delegation_lost(struct tracee *t, const struct syscall_state *st,
  * set*id family, setgroups, capset (SC_SETCRED), a new user namespace
  * (unshare, setns: traced for it) - and by execve; its root only by
  * chroot or pivot_root, its own or of a task sharing its fs_struct
- * (SC_CHROOT: every task forgets).  The prefilter traces all of them in
- * deny mode (without it every call stops), and each is seen at its
- * entry, before it can take effect: the next family call of the task
- * reads again.  Not kept: a label of an LSM (read at every call), and
+ * (SC_CHROOT: every task forgets, at its entry and again at its exit,
+ * see roots_changing); an execve forgets both (a thread that exec'd
+ * takes over the leader's tid with its own credentials and root).  The
+ * prefilter traces all of them in deny mode (without it every call
+ * stops), and each is seen at its entry, before it can take effect: the
+ * next family call of the task reads again.  Not kept: a label of an LSM
+ * (read at every call), and
  * anything when the output needs the parent pid (JSON), which changes
  * without any call of the task. */
 static bool cache_creds;
