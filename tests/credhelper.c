@@ -35,6 +35,25 @@
  *                     root: the one making the next call did not chroot)
  *   pivot:NEW:OLD     pivot_root(NEW, OLD), raw
  *   exec              execve /proc/self/exe with the remaining steps
+ *   userns            unshare(CLONE_NEWUSER) (raw) with an id map: 0 there
+ *                     is the caller's uid and gid (setgroups denied); the
+ *                     caller has every capability in it, and may chroot
+ *   fsthread:DIR      a thread with a root of its own (clone without
+ *                     CLONE_FS) chroots to DIR and chdirs to "/" (raw),
+ *                     then waits for fsexec
+ *   fsexec            that thread execs the helper (/proc/self/exe as
+ *                     opened by fsthread) with the remaining steps: it
+ *                     takes over the leader's tid, in its jail, which must
+ *                     hold the helper's libraries; the leader waits to be
+ *                     replaced
+ *   spin:PATH         a third thread, sharing everything, makes
+ *                     symlink("t", "PATH.N") calls, N = 0, 1, ..., raw,
+ *                     results unprinted, until its first slink; the step
+ *                     ends after its first call
+ *   slink:PATH        symlink("t", PATH) in that thread, once it has
+ *                     stopped spinning; prints its result
+ *   cpu:N             the calling thread runs on CPU N only (from here on;
+ *                     threads started later inherit it)
  * A step other than link or tlink that fails is a broken fixture:
  * message on stderr, exit status 2.  Exit status 0 otherwise. */
 #ifndef _GNU_SOURCE
@@ -115,25 +134,29 @@ static void print_result(long r)
 		exit(1);
 }
 
-/* ---- the second thread: runs one request at a time ---- */
+/* ---- the second thread (and the spinning one, once it stopped):
+ * runs one request at a time ---- */
 enum { REQ_LINK, REQ_CHROOT, REQ_EXIT };
 struct req {
 	int op;
 	const char *path;
 	long ret;
 };
-static int to_thread[2], from_thread[2];
-static pthread_t thread;
-static int have_thread;
+struct chan {
+	int to[2], from[2];
+	pthread_t thread;
+	int up;
+};
+static struct chan second, spinning;
 
 static void *worker(void *arg)
 {
+	struct chan *c = arg;
 	struct req *q;
 	int op;
 
-	(void)arg;
 	for (;;) {
-		if (read(to_thread[0], &q, sizeof(q)) != sizeof(q))
+		if (read(c->to[0], &q, sizeof(q)) != sizeof(q))
 			return NULL;
 		switch (q->op) {
 		case REQ_LINK:
@@ -146,42 +169,175 @@ static void *worker(void *arg)
 			q->ret = 0;
 		}
 		op = q->op; /* q is gone once answered */
-		if (write(from_thread[1], &q, sizeof(q)) != sizeof(q))
+		if (write(c->from[1], &q, sizeof(q)) != sizeof(q))
 			return NULL;
 		if (op == REQ_EXIT)
 			return NULL;
 	}
 }
 
-static long in_thread(int op, const char *path)
+static void start_thread(struct chan *c, void *(*fn)(void *))
+{
+	if (pipe2(c->to, O_CLOEXEC) < 0 || pipe2(c->from, O_CLOEXEC) < 0)
+		broken("pipe");
+	errno = pthread_create(&c->thread, NULL, fn, c);
+	if (errno)
+		broken("pthread_create");
+	c->up = 1;
+}
+
+static long in_thread(struct chan *c, int op, const char *path)
 {
 	struct req r = { op, path, 0 }, *q = &r;
 
-	if (!have_thread) {
-		if (pipe(to_thread) < 0 || pipe(from_thread) < 0)
-			broken("pipe");
-		errno = pthread_create(&thread, NULL, worker, NULL);
-		if (errno)
-			broken("pthread_create");
-		have_thread = 1;
-	}
-	if (write(to_thread[1], &q, sizeof(q)) != sizeof(q) ||
-	    read(from_thread[0], &q, sizeof(q)) != sizeof(q))
+	if (!c->up)
+		start_thread(c, worker);
+	if (write(c->to[1], &q, sizeof(q)) != sizeof(q) ||
+	    read(c->from[0], &q, sizeof(q)) != sizeof(q))
 		broken("talking to the thread");
 	return r.ret;
 }
 
-static void end_thread(void)
+static void end_thread(struct chan *c)
 {
-	if (!have_thread)
+	if (!c->up)
 		return;
-	in_thread(REQ_EXIT, NULL);
-	pthread_join(thread, NULL);
-	close(to_thread[0]);
-	close(to_thread[1]);
-	close(from_thread[0]);
-	close(from_thread[1]);
-	have_thread = 0;
+	in_thread(c, REQ_EXIT, NULL);
+	pthread_join(c->thread, NULL);
+	close(c->to[0]);
+	close(c->to[1]);
+	close(c->from[0]);
+	close(c->from[1]);
+	c->up = 0;
+}
+
+/* ---- the spinning thread: symlink calls until told to stop ---- */
+static const char *spin_base;
+static int spin_stop, spin_calls; /* __atomic */
+
+static void *spinner(void *arg)
+{
+	char path[4200];
+
+	for (unsigned long n = 0; !__atomic_load_n(&spin_stop, __ATOMIC_SEQ_CST);
+	     n++) {
+		snprintf(path, sizeof(path), "%s.%lu", spin_base, n);
+		do_link(path);
+		__atomic_add_fetch(&spin_calls, 1, __ATOMIC_SEQ_CST);
+	}
+	return worker(arg);
+}
+
+static void spin(const char *base)
+{
+	if (spinning.up)
+		usage();
+	spin_base = base;
+	start_thread(&spinning, spinner);
+	while (__atomic_load_n(&spin_calls, __ATOMIC_SEQ_CST) == 0)
+		sched_yield();
+}
+
+static long spin_link(const char *path)
+{
+	if (!spinning.up)
+		usage();
+	__atomic_store_n(&spin_stop, 1, __ATOMIC_SEQ_CST);
+	return in_thread(&spinning, REQ_LINK, path);
+}
+
+/* ---- a thread with a root of its own (clone without CLONE_FS) ---- */
+/* It shares the leader's memory and TLS (no CLONE_SETTLS): raw system
+ * calls only.  fs_ready: its chroot's result (an errno, 0); fs_go: a
+ * byte, then it execs; fs_failed: execveat's errno if that fails. */
+static int fs_ready[2], fs_go[2], fs_failed[2];
+static int fs_exe = -1;
+static const char *fs_dir;
+static char *const *fs_argv;
+
+static int fs_main(void *arg)
+{
+	int e = 0;
+	char c;
+
+	(void)arg;
+	if (syscall(SYS_chroot, fs_dir) < 0 || syscall(SYS_chdir, "/") < 0)
+		e = errno ? errno : EIO;
+	syscall(SYS_write, fs_ready[1], &e, sizeof(e));
+	if (e || syscall(SYS_read, fs_go[0], &c, 1) != 1)
+		syscall(SYS_exit, 1);
+	syscall(SYS_execveat, fs_exe, "", fs_argv, environ, AT_EMPTY_PATH);
+	e = errno ? errno : EIO;
+	syscall(SYS_write, fs_failed[1], &e, sizeof(e));
+	syscall(SYS_exit, 1);
+	return 0;
+}
+
+static void fs_thread(const char *dir)
+{
+	static char stack[256 * 1024] __attribute__((aligned(16)));
+	int e;
+
+	if (fs_exe >= 0)
+		usage();
+	fs_dir = dir;
+	fs_exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (fs_exe < 0)
+		broken("/proc/self/exe");
+	if (pipe2(fs_ready, O_CLOEXEC) < 0 || pipe2(fs_go, O_CLOEXEC) < 0 ||
+	    pipe2(fs_failed, O_CLOEXEC) < 0)
+		broken("pipe");
+	if (clone(fs_main, stack + sizeof(stack),
+		  CLONE_VM | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
+			  CLONE_SYSVSEM,
+		  NULL) < 0)
+		broken("clone");
+	if (read(fs_ready[0], &e, sizeof(e)) != sizeof(e))
+		broken("the thread did not answer");
+	if (e) {
+		errno = e;
+		broken("chroot in the thread");
+	}
+}
+
+static void fs_exec(char *const *argv)
+{
+	int e;
+
+	if (fs_exe < 0)
+		usage();
+	fs_argv = argv;
+	if (fflush(stdout) != 0 || write(fs_go[1], "x", 1) != 1)
+		broken("telling the thread");
+	/* The exec ends this thread (the leader); if it returns: */
+	if (read(fs_failed[0], &e, sizeof(e)) != sizeof(e))
+		e = EIO;
+	errno = e;
+	broken("execveat in the thread");
+}
+
+/* ---- a user namespace with an id map ---- */
+static void write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		broken(path);
+	close(fd);
+}
+
+static void userns(void)
+{
+	char map[64];
+	unsigned long uid = getuid(), gid = getgid();
+
+	if (syscall(SYS_unshare, CLONE_NEWUSER) < 0)
+		broken("unshare(CLONE_NEWUSER)");
+	write_file("/proc/self/setgroups", "deny");
+	snprintf(map, sizeof(map), "0 %lu 1\n", uid);
+	write_file("/proc/self/uid_map", map);
+	snprintf(map, sizeof(map), "0 %lu 1\n", gid);
+	write_file("/proc/self/gid_map", map);
 }
 
 /* ---- arguments ---- */
@@ -436,9 +592,9 @@ int main(int argc, char **argv)
 		if (strcmp(name, "link") == 0 && arg) {
 			print_result(do_link(arg));
 		} else if (strcmp(name, "tlink") == 0 && arg) {
-			print_result(in_thread(REQ_LINK, arg));
+			print_result(in_thread(&second, REQ_LINK, arg));
 		} else if (strcmp(name, "tjoin") == 0) {
-			end_thread();
+			end_thread(&second);
 		} else if (strcmp(name, "raw") == 0) {
 			use_libc = 0;
 		} else if (strcmp(name, "libc") == 0) {
@@ -463,7 +619,7 @@ int main(int argc, char **argv)
 			if (syscall(SYS_chroot, arg) < 0)
 				broken("chroot");
 		} else if (strcmp(name, "tchroot") == 0 && arg) {
-			long r = in_thread(REQ_CHROOT, arg);
+			long r = in_thread(&second, REQ_CHROOT, arg);
 
 			if (r < 0) {
 				errno = (int)-r;
@@ -480,16 +636,41 @@ int main(int argc, char **argv)
 			free(new_root);
 		} else if (strcmp(name, "exec") == 0) {
 			argv[i] = argv[0];
-			if (have_thread) {
+			if (second.up || spinning.up) {
 				errno = EBUSY;
 				broken("exec with a second thread");
 			}
 			execv("/proc/self/exe", argv + i);
 			broken("execv /proc/self/exe");
+		} else if (strcmp(name, "userns") == 0) {
+			userns();
+		} else if (strcmp(name, "fsthread") == 0 && arg) {
+			fs_thread(arg);
+		} else if (strcmp(name, "fsexec") == 0) {
+			argv[i] = argv[0];
+			fs_exec(argv + i);
+		} else if (strcmp(name, "spin") == 0 && arg) {
+			spin(arg);
+		} else if (strcmp(name, "cpu") == 0 && arg) {
+			cpu_set_t set;
+			unsigned long c = num(arg);
+
+			if (c >= CPU_SETSIZE)
+				usage();
+			CPU_ZERO(&set);
+			CPU_SET(c, &set);
+			if (sched_setaffinity(0, sizeof(set), &set) < 0)
+				broken("sched_setaffinity");
+		} else if (strcmp(name, "slink") == 0 && arg) {
+			print_result(spin_link(arg));
 		} else {
 			usage();
 		}
 	}
-	end_thread();
+	end_thread(&second);
+	if (spinning.up) {
+		__atomic_store_n(&spin_stop, 1, __ATOMIC_SEQ_CST);
+		end_thread(&spinning);
+	}
 	return 0;
 }

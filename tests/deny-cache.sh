@@ -19,6 +19,10 @@
 # The chroot and pivot_root cases make the link at "/NAME": it must land
 # in the new root, never in the real "/" (checked, and removed).  The
 # credhelper32 cases do the same with the i386 calls (16- and 32-bit ids).
+# exec-takeover and chroot-race (1704870, below) run as uid 65534 in a
+# user namespace: a chrooted thread that execs and takes over the leader's
+# tid, and a thread's calls while another chroots; skipped without user
+# namespaces.
 . "$TESTSRC/lib.sh"
 
 skip_unless_ptrace
@@ -286,6 +290,260 @@ t chroot-thread          - "0 0 0" "$H" \
 	link:"$C/ro/a" tlink:"$C/ro/b" tchroot:"$C/sub" link:"/$L"
 t pivot-root             pivot "0 0" "$H" \
 	link:"$C/ro/a" pivot:"$C/pr:$C/pr/old" link:"/$L"
+
+# ---- A thread's root of its own, and a root still changing (1704870) ----
+# As uid 65534 (setpriv) in a user namespace the helper makes ("userns":
+# uid 0 there, so it may chroot), with the effective capabilities dropped
+# before the symlink calls ("capdrop": symtrace refuses a caller holding
+# capabilities it does not hold).  Native first (the fixture), then under
+# symtrace: the same results, the report and the files exactly.
+# exec-takeover: a thread with a root of its own (clone without
+# CLONE_FS) chroots into $X/jail, the leader makes a call (its root is
+# symtrace's: learnt), then the thread execs and takes over the leader's
+# tid.  Its absolute link paths must be walked in its jail: "$X/out/esc"
+# exists outside it only (ENOENT), "/d/ok" is $X/jail/d/ok.  The jail
+# holds the helper's libraries.  Also in trace mode, whose report must
+# name the link's real place: plain, and JSON with an audit rule for it.
+# chroot-race: a thread makes symlink calls in a loop ("spin") while the
+# leader chroots into $R/j through 40 symbolic links of 1630 components
+# each (about 1 ms of walk); once chroot has returned, the spinning
+# thread's calls at "$R/out/after.N" (outside the jail only) must fail
+# with ENOENT: a link there is an escape.  5 rounds (at most about 10 s),
+# each native then traced.  With two CPUs, symtrace and the spinning thread
+# run on one and the chroot on the other ("cpu:N"): a kernel without
+# preemption runs nothing else on a CPU while it walks there, and the race
+# would be seen less often (before 1704870: in 16 of 50 rounds unpinned,
+# in 50 of 50 pinned).
+X=$T/x
+R=$T/r
+have_jail=yes
+if ! command -v setpriv >/dev/null 2>&1; then
+	have_jail="no setpriv"
+elif ! setpriv --reuid=65534 --regid=65534 --clear-groups "$H" userns \
+	>"$tmp/userns.out" 2>&1; then
+	have_jail="no user namespace for uid 65534: $(head -n 1 "$tmp/userns.out")"
+fi
+
+# jail_run MODE STEP...: the helper as uid 65534, in $T, natively (MODE
+# native) or under symtrace: deny (the rule above), trace, or json (-j,
+# "audit link=$X/jail/d/**"); on CPU $jail_cpu when set (symtrace and
+# the helper).  Results in $tmp/res.MODE, stderr in
+# $tmp/err.MODE, the exit status in $jail_status, the report without its
+# "[pid N] " prefixes in $tmp/report, the pids in it in $tmp/pids.
+jail_run()
+{
+	_mode=$1
+	shift
+	set -- setpriv --reuid=65534 --regid=65534 --clear-groups "$H" "$@"
+	case $_mode in
+	native) ;;
+	deny) set -- "$SYMTRACE" -r "$rule" -o "$T/rep/report" -- "$@" ;;
+	trace) set -- "$SYMTRACE" -o "$T/rep/report" -- "$@" ;;
+	json) set -- "$SYMTRACE" -j -r "audit link=$X/jail/d/**" \
+		-o "$T/rep/report" -- "$@" ;;
+	esac
+	[ -n "${jail_cpu:-}" ] && set -- taskset -c "$jail_cpu" "$@"
+	rm -f "$T/rep/report"
+	(cd "$T" && exec "$@") >"$tmp/res.$_mode" 2>"$tmp/err.$_mode"
+	jail_status=$?
+	: >"$tmp/report"
+	: >"$tmp/pids"
+	[ -e "$T/rep/report" ] || return 0
+	sed 's/^\[pid [0-9]*\] //' "$T/rep/report" >"$tmp/report"
+	sed -n 's/^\[pid \([0-9]*\)\] .*/\1/p' "$T/rep/report" | sort -u \
+		>"$tmp/pids"
+}
+
+# jail_check NAME MODE EXPECT: the exit status, stderr and results
+# (EXPECT, as words) of the last jail_run.
+jail_check()
+{
+	_got=$(results "$tmp/res.$2")
+	if [ "$2" = native ]; then
+		if [ "$_got" != "$3" ] || [ "$jail_status" -ne 0 ] ||
+			[ -s "$tmp/err.native" ]; then
+			show "native stderr" "$tmp/err.native"
+			fail "case $1: native results '$_got' (exit $jail_status), expected '$3' (the fixture is wrong)"
+		fi
+		return 0
+	fi
+	if [ -s "$tmp/err.$2" ]; then
+		show "stderr under symtrace ($2)" "$tmp/err.$2"
+		mismatch "$1" "symtrace or the helper printed on stderr"
+	fi
+	[ "$jail_status" -eq 0 ] ||
+		mismatch "$1" "exit status $jail_status under symtrace"
+	[ "$_got" = "$3" ] ||
+		mismatch "$1" "natively '$3', under symtrace '$_got'"
+}
+
+# same NAME WHAT EXPECTED GOT: the files are equal, else a mismatch
+# (or, for NAME native, a broken fixture).
+same()
+{
+	diff -u "$3" "$4" >"$tmp/diff" && return 0
+	cat "$tmp/diff"
+	case $1 in
+	*-native) fail "case $1: $2 (the fixture is wrong)" ;;
+	esac
+	mismatch "$1" "$2"
+}
+
+if [ "$have_jail" != yes ]; then
+	echo "exec-takeover, chroot-race: skipped ($have_jail)"
+else
+	# ---- exec-takeover ----
+	n=$((n + 1))
+	mkdir -p "$X/jail/d" "$X/out" && chmod 777 "$X/jail/d" "$X/out" ||
+		fail "cannot make $X"
+	# The helper's libraries (and loader), at their places in the jail.
+	for lib in $(ldd "$H" 2>/dev/null | grep -o '/[^ ]*'); do
+		mkdir -p "$X/jail${lib%/*}" && cp -L "$lib" "$X/jail$lib" ||
+			fail "cannot copy $lib into the jail"
+	done
+	cat >"$tmp/tree.expected" <<-END
+	jail/d d 0:0
+	jail/d/ok l 65534:65534 t
+	out d 0:0
+	out/probe l 65534:65534 t
+	END
+	cat >"$tmp/text.expected" <<-END
+	symlink("t", "$X/out/probe") = 0
+	symlink("t", "$X/out/esc") = -1 ENOENT (No such file or directory)
+	symlink("t", "/d/ok") = 0
+	END
+	# JSON without time and ids; of the call that failed in the jail only
+	# what the kernel was given and returned.
+	j='"uid":65534,"euid":65534,"gid":65534,"egid":65534,"comm":"credhelper","exe":"'$H'","abi":"x86_64","syscall":"symlink","target":"t","newdirfd":null'
+	cat >"$tmp/json.expected" <<-END
+	{$j,"dir":"$T","linkpath":"$X/out/probe","path":"$X/out/probe","target_resolved":"$X/out/t","ret":0,"errno":null,"action":"allow","rule":null,"tags":[],"target_exit":"t","linkpath_exit":"$X/out/probe","disk_target":"t"}
+	{$j,"dir":"$X/jail","linkpath":"$X/out/esc","ret":-2,"errno":"ENOENT","action":"allow","rule":null,"tags":[],"target_exit":"t","linkpath_exit":"$X/out/esc"}
+	{$j,"dir":"$X/jail","linkpath":"/d/ok","path":"$X/jail/d/ok","target_resolved":"$X/jail/d/t","ret":0,"errno":null,"action":"audit","rule":1,"tags":[],"target_exit":"t","linkpath_exit":"/d/ok","disk_target":"t"}
+	END
+	for mode in native deny trace json; do
+		name=exec-takeover-$mode
+		chmod 777 "$X/out" && rm -f "$X/out/"* "$X/jail/d/"* ||
+			fail "cannot empty $X"
+		jail_run $mode userns fsthread:"$X/jail" capdrop \
+			link:"$X/out/probe" fsexec capdrop link:"$X/out/esc" \
+			link:/d/ok
+		# shellcheck disable=SC2059
+		[ $mode = native ] || printf "$fmt" "$name" "0 ENOENT 0" \
+			"$(results "$tmp/res.$mode")" \
+			"userns fsthread:jail capdrop link:out/probe fsexec capdrop link:out/esc link:/d/ok"
+		jail_check "$name" $mode "0 ENOENT 0"
+		# No link outside the jail; the one in it, the caller's.
+		(cd "$X" && find out jail/d -printf '%p %y %U:%G %l\n' |
+			sed 's/ $//' | sort) >"$tmp/tree.got"
+		same "$name" "the files differ" "$tmp/tree.expected" \
+			"$tmp/tree.got"
+		case $mode in
+		native) continue ;;
+		json)
+			sed -e 's/"time":"[^"]*",//' \
+				-e 's/"pid":\([0-9]*\),"tid":\1,"ppid":[0-9]*,//' \
+				-e '/"linkpath":"[^"]*\/esc"/s/"path":"[^"]*","target_resolved":"[^"]*",//' \
+				"$tmp/report" >"$tmp/report.got"
+			same "$name" "the JSON report differs" \
+				"$tmp/json.expected" "$tmp/report.got"
+			sed -n 's/.*"pid":\([0-9]*\),.*/\1/p' "$tmp/report" |
+				sort -u >"$tmp/pids"
+			;;
+		*)
+			same "$name" "the report differs" "$tmp/text.expected" \
+				"$tmp/report"
+			;;
+		esac
+		# One tid: the leader's, taken over by the thread.
+		[ "$(wc -l <"$tmp/pids")" -eq 1 ] ||
+			mismatch "$name" "the report has the pids $(tr '\n' ' ' <"$tmp/pids")"
+	done
+
+	# ---- chroot-race ----
+	n=$((n + 1))
+	mkdir "$R" || fail "cannot make $R"
+	pad=$(printf '%815s' '' | sed 's| |j/../|g')
+	i=39
+	ln -s "${pad}j" "$R/s$i" || fail "cannot make $R/s$i"
+	while [ $i -gt 0 ]; do
+		ln -s "${pad}s$i" "$R/s$((i - 1))" || fail "cannot make $R/s$i"
+		i=$((i - 1))
+	done
+	# The first two CPUs this test may use; "raw" (a step that changes
+	# nothing) in place of "cpu:N" when there is one only.
+	# shellcheck disable=SC2046 # one CPU a word
+	set -- $(awk '/^Cpus_allowed_list:/ {
+		n = split($2, r, ",")
+		for (i = 1; i <= n; i++) {
+			m = split(r[i], b, "-")
+			for (c = b[1]; c <= b[m]; c++)
+				print c
+		}
+	}' /proc/self/status | head -n 2)
+	jail_cpu=
+	cpu_step=raw
+	if [ $# -eq 2 ] && command -v taskset >/dev/null 2>&1; then
+		jail_cpu=$1
+		cpu_step=cpu:$2
+	else
+		echo "chroot-race: not pinned (one CPU, or no taskset): the race may go unseen"
+	fi
+	race_start=$(date +%s)
+	rounds=0
+	escapes=0
+	while [ $rounds -lt 5 ]; do
+		rounds=$((rounds + 1))
+		for mode in native deny; do
+			name=chroot-race-$mode
+			rm -rf "$R/j" "$R/out" && mkdir "$R/j" "$R/out" &&
+				chmod 777 "$R/j" "$R/out" ||
+				fail "cannot make $R/j and $R/out"
+			jail_run $mode userns capdrop spin:"$R/out/during" \
+				"$cpu_step" capraise chroot:"$R/s0" \
+				slink:"$R/out/after.0" slink:"$R/out/after.1" \
+				slink:"$R/out/after.2"
+			jail_check "$name" $mode "ENOENT ENOENT ENOENT"
+			# Nothing in the jail; outside it only the links of
+			# the calls made before the chroot took effect.
+			(cd "$R" && find j out -printf '%p %y %U:%G %l\n' |
+				sed 's/ $//' | sort) >"$tmp/tree.got"
+			grep -v '^out/during\.[0-9]* l 65534:65534 t$' \
+				"$tmp/tree.got" >"$tmp/tree.rest"
+			printf '%s\n' "j d 0:0" "out d 0:0" >"$tmp/tree.expected"
+			same "$name" "the files differ (round $rounds)" \
+				"$tmp/tree.expected" "$tmp/tree.rest"
+			esc=$(grep -c '^out/after\.' "$tmp/tree.got")
+			[ "$mode" = deny ] && escapes=$((escapes + esc))
+			[ "$mode" = native ] && continue
+			# The report: the spinning calls in order, each link
+			# there iff its call returned 0, then the three after.
+			k=$(grep -c '^out/during\.' "$tmp/tree.got")
+			calls=$(($(wc -l <"$tmp/report") - 3))
+			i=0
+			while [ $i -lt $calls ]; do
+				if [ -L "$R/out/during.$i" ]; then
+					r='0'
+				else
+					r='-1 ENOENT (No such file or directory)'
+				fi
+				echo "symlink(\"t\", \"$R/out/during.$i\") = $r"
+				i=$((i + 1))
+			done >"$tmp/report.expected"
+			for i in 0 1 2; do
+				echo "symlink(\"t\", \"$R/out/after.$i\") = -1 ENOENT (No such file or directory)"
+			done >>"$tmp/report.expected"
+			same "$name" "the report differs (round $rounds, $k of $calls spinning calls made a link)" \
+				"$tmp/report.expected" "$tmp/report"
+		done
+		[ $(($(date +%s) - race_start)) -ge 10 ] && break
+	done
+	# shellcheck disable=SC2059
+	printf "$fmt" chroot-race "0 escapes" "$escapes escapes" \
+		"$rounds rounds${jail_cpu:+ (CPUs $jail_cpu, ${cpu_step#cpu:})}: userns capdrop spin:out/during $cpu_step capraise chroot:s0 slink:out/after.N"
+	jail_cpu=
+	[ $escapes -eq 0 ] ||
+		mismatch chroot-race "$escapes links made outside the jail after chroot returned, in $rounds rounds"
+fi
 
 # The i386 numbers: 16-bit (setuid, ...) and 32-bit (setuid32, ...) ids.
 if [ $have32 = yes ]; then
