@@ -571,6 +571,22 @@ static bool caller_still_there(struct tracee *t,
 	return true;
 }
 
+/* Whether symtrace makes a judged call (res: what the walk gave, 0 or
+ * -errno); if not, *ret is the caller's answer: the rules' errno, ENOSYS
+ * for an ABI this kernel does not run, or the walk's error. */
+static bool may_act(const struct event *ev, int res, int64_t *ret)
+{
+	if (blocks(ev->action))
+		*ret = -(int64_t)ev->deny_errno;
+	else if (!arch_abi_runs(ev->abi))
+		*ret = -ENOSYS;
+	else if (res < 0)
+		*ret = res;
+	else
+		return true;
+	return false;
+}
+
 /* The directory a call with dirfd and path starts from, for the report:
  * the one walked from (b), or (absolute paths) what it would be. */
 static char *report_dir(pid_t tid, int dirfd, struct resolve_base *b)
@@ -622,16 +638,10 @@ static void delegate_symlink(struct tracee *t, const struct syscall_state *st,
 	/* (A walk that failed is judged too, without a link path: a
 	 * target= rule still denies it.) */
 	decide(ev);
-	if (blocks(ev->action))
-		ret = -(int64_t)ev->deny_errno;
-	else if (!arch_abi_runs(ev->abi))
-		ret = -ENOSYS;
-	else if (res < 0)
-		ret = res;
-	else if (symlinkat(ev->target.buf, r.dirfd, r.last) == 0)
-		ret = 0;
-	else
-		ret = -(int64_t)errno;
+	if (may_act(ev, res, &ret))
+		ret = symlinkat(ev->target.buf, r.dirfd, r.last) == 0
+			      ? 0
+			      : -(int64_t)errno;
 done:
 	delegate_leave(&c);
 	resolved_free(&r);
@@ -913,22 +923,16 @@ static void delegate_move(struct tracee *t, const struct syscall_state *st,
 			ev->target_resolved =
 				path_resolve_target(ev->path, ev->disk_target);
 	}
-	if (blocks(ev->action))
-		ret = -(int64_t)ev->deny_errno;
-	else if (!arch_abi_runs(ev->abi))
-		ret = -ENOSYS;
-	else if (res < 0)
-		ret = res;
-	else if (!is_rename ? linkat(rs.dirfd, rs.last, rd.dirfd, rd.last,
-				     (int)m.flags) == 0
-		 : !m.flags ? renameat(rs.dirfd, rs.last, rd.dirfd,
-				       rd.last) == 0
-			    : syscall(SYS_renameat2, rs.dirfd, rs.last,
-				      rd.dirfd, rd.last,
-				      (unsigned)m.flags) == 0)
-		ret = 0;
-	else
-		ret = -(int64_t)errno;
+	if (may_act(ev, res, &ret))
+		ret = (!is_rename ? linkat(rs.dirfd, rs.last, rd.dirfd,
+					   rd.last, (int)m.flags)
+		       : !m.flags ? renameat(rs.dirfd, rs.last, rd.dirfd,
+					     rd.last)
+				  : syscall(SYS_renameat2, rs.dirfd, rs.last,
+					    rd.dirfd, rd.last,
+					    (unsigned)m.flags)) == 0
+			      ? 0
+			      : -(int64_t)errno;
 done:
 	delegate_leave(&c);
 	resolved_free(&rs);
