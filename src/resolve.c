@@ -258,6 +258,24 @@ static void resolved_close(struct resolved *r, int fd)
 	r->dir = NULL;
 }
 
+#ifndef ST_NOSYMFOLLOW
+#define ST_NOSYMFOLLOW 0x2000
+#endif
+
+/* Would the kernel refuse to follow the symlink found (the statfs of its
+ * filesystem)?  -1 with errno ELOOP on a nosymfollow mount, else 0.
+ * (fs.protected_symlinks does not apply here: it guards only a path's
+ * last component, and every component walked here is followed by more -
+ * see resolve_parent().) */
+static int follow_refused(const struct statfs *sf)
+{
+	if (sf->f_flags & ST_NOSYMFOLLOW) {
+		errno = ELOOP;
+		return -1;
+	}
+	return 0;
+}
+
 /* The step walk: path from start, one component at a time, every
  * component a directory.  Returns an O_PATH fd, -errno, or WALK_MAGIC
  * when a symlink of /proc is on the way. */
@@ -327,6 +345,10 @@ static int step_walk(int rootfd, int start, const char *path)
 			errno = ELOOP;
 			goto fail;
 		}
+		/* The kernel's own limit on following, which a walk that
+		 * reads the link and goes on by itself does not meet. */
+		if (follow_refused(&sf) < 0)
+			goto fail_nfd;
 		{
 			char buf[PATH_MAX + 1];
 			ssize_t n = readlinkat(nfd, "", buf, sizeof(buf) - 1);
@@ -551,10 +573,14 @@ int resolve_parent(const struct resolve_base *b, const char *path,
 
 	r->dirfd = -1;
 	r->dir = NULL;
+	/* The walk: the directory part and "." - the kernel walks every
+	 * component of the directory part as one followed by more (so
+	 * fs.protected_symlinks, which guards a last component, never
+	 * applies to it), and so must the walk here. */
 	if (b->chrooted && path[0] != '/')
-		walk = xasprintf("%s/%s", b->rel, dirpart);
+		walk = xasprintf("%s/%s.", b->rel, dirpart);
 	else
-		walk = xstrdup(*dirpart ? dirpart : ".");
+		walk = xasprintf("%s.", dirpart);
 	/* Most link paths cross no symlink: then the directory's real path
 	 * is its lexical form, and need not be asked of the kernel.  (Not
 	 * for a chrooted caller, whose paths lie below its root, nor from a
