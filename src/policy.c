@@ -366,6 +366,10 @@ struct rule {
 	bool has[K_NKEYS];
 	struct glob *glob[K_NKEYS];	   /* GLOB keys */
 	uint32_t lo[K_NKEYS], hi[K_NKEYS]; /* RANGE keys, inclusive */
+	/* target=: the directory every match lies in (the literal part of
+	 * the glob before its first wildcard, to a '/'; all of it when it
+	 * has none), or NULL: see target_matches(). */
+	char *target_dir;
 };
 
 struct policy {
@@ -382,7 +386,38 @@ static void rule_clear(struct rule *r)
 {
 	for (int k = 0; k < K_NKEYS; k++)
 		glob_free(r->glob[k]);
+	free(r->target_dir);
 	memset(r, 0, sizeof(*r));
+}
+
+/* The fixed directory of an absolute glob (see struct rule), malloc'd,
+ * or NULL when it has none ("/" counts: every absolute target lies in
+ * it, and the glob says more). */
+static char *glob_fixed_dir(const struct glob *g)
+{
+	size_t n = 0, cut = 0;
+	char *d;
+
+	while (n < g->ntok && g->tok[n].type == G_LIT)
+		n++;
+	if (n == 0 || g->tok[0].c != '/')
+		return NULL;
+	if (n < g->ntok) {
+		/* Up to the last '/' before the wildcard. */
+		for (size_t i = 0; i < n; i++)
+			if (g->tok[i].c == '/')
+				cut = i;
+		n = cut;
+	}
+	while (n > 1 && g->tok[n - 1].c == '/')
+		n--;
+	if (n <= 1)
+		return NULL;
+	d = xmalloc(n + 1);
+	for (size_t i = 0; i < n; i++)
+		d[i] = (char)g->tok[i].c;
+	d[n] = '\0';
+	return d;
 }
 
 void policy_free(struct policy *p)
@@ -641,6 +676,8 @@ static int parse_key(const char *s, size_t len, size_t *ip, struct rule *r,
 				    show(b1, s + vs, vn), name);
 	} else {
 		r->glob[k] = glob_compile(s + vs, vn);
+		if (k == K_TARGET)
+			r->target_dir = glob_fixed_dir(r->glob[k]);
 	}
 	r->has[k] = true;
 	*ip = i;
@@ -788,15 +825,73 @@ static bool match_range(const struct rule *r, enum key k, uint32_t v)
 	return v >= r->lo[k] && v <= r->hi[k];
 }
 
+/* Is path (absolute, lexical) "/proc/PID", "/proc/self" or
+ * "/proc/thread-self", or below one of them, or /dev/fd or /dev/std*, or
+ * below those?  What such a target leads to is decided by whoever follows
+ * it (its root, its cwd, its descriptors): it cannot be judged when the
+ * link is made. */
+static bool magic_target(const char *path)
+{
+	static const char *const fixed[] = { "/proc/self", "/proc/thread-self",
+					     "/dev/fd", "/dev/stdin",
+					     "/dev/stdout", "/dev/stderr" };
+	const char *p;
+
+	if (!path)
+		return false;
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+		size_t n = strlen(fixed[i]);
+
+		if (strncmp(path, fixed[i], n) == 0 &&
+		    (path[n] == '\0' || path[n] == '/'))
+			return true;
+	}
+	if (strncmp(path, "/proc/", 6) != 0)
+		return false;
+	p = path + 6;
+	if (*p < '0' || *p > '9')
+		return false;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return *p == '\0' || *p == '/';
+}
+
+/* Is path (absolute, lexical) dir or a directory above it? */
+static bool at_or_above(const char *path, const char *dir)
+{
+	size_t n = strlen(path);
+
+	if (strcmp(path, "/") == 0)
+		return true;
+	return strncmp(dir, path, n) == 0 && (dir[n] == '\0' || dir[n] == '/');
+}
+
+/* target=: the resolved path, or the verbatim target when that is
+ * absolute already (a rule on /etc catches "/etc/../etc/passwd" by its
+ * resolved form, and a rule on "/x/.." by its spelling).  A rule that
+ * denies or kills also matches, failing closed, a target that leads into
+ * what it names from above (a link to "/" or to "/srv" reaches
+ * /srv/secret: a rule on /srv/secret matches them) and a target through a
+ * magic link (magic_target()). */
+static bool target_matches(const struct rule *r, const struct policy_input *in)
+{
+	const char *res = in->target_resolved;
+
+	if (match_glob(r->glob[K_TARGET], res) ||
+	    (in->target && in->target[0] == '/' &&
+	     match_glob(r->glob[K_TARGET], in->target)))
+		return true;
+	if (r->action != ACT_DENY && r->action != ACT_KILL)
+		return false;
+	if (magic_target(res) ||
+	    (in->target && in->target[0] == '/' && magic_target(in->target)))
+		return true;
+	return res && r->target_dir && at_or_above(res, r->target_dir);
+}
+
 static bool rule_matches(const struct rule *r, const struct policy_input *in)
 {
-	/* target: the resolved path, or the verbatim target when that is
-	 * absolute already (a rule on /etc catches "/etc/../etc/passwd" by
-	 * its resolved form, and a rule on "/x/.." by its spelling). */
-	if (r->has[K_TARGET] &&
-	    !match_glob(r->glob[K_TARGET], in->target_resolved) &&
-	    !(in->target && in->target[0] == '/' &&
-	      match_glob(r->glob[K_TARGET], in->target)))
+	if (r->has[K_TARGET] && !target_matches(r, in))
 		return false;
 	if (r->has[K_LINK] && !match_glob(r->glob[K_LINK], in->link))
 		return false;

@@ -657,10 +657,14 @@ START_TEST(test_target_literal_vs_resolved)
 	in.target = "../../etc/passwd";
 	in.target_resolved = "/etc/passwd";
 	check_verdict(p, &in, ACT_DENY, EACCES, 1);
-	/* Absolute verbatim target matched by its spelling. */
+	/* Absolute verbatim target matched by its spelling ("/x" lies
+	 * above nothing rule 1 names). */
 	in.target = "/x/..";
-	in.target_resolved = "/";
+	in.target_resolved = "/x";
 	check_verdict(p, &in, ACT_DENY, ENOENT, 2);
+	/* ... resolved to "/", above /etc: rule 1 first (ancestor). */
+	in.target_resolved = "/";
+	check_verdict(p, &in, ACT_DENY, EACCES, 1);
 	/* A relative verbatim target is never matched as such. */
 	in.target = "../a";
 	in.target_resolved = "/srv/a";
@@ -673,6 +677,63 @@ START_TEST(test_target_literal_vs_resolved)
 	in.target = NULL;
 	in.target_resolved = NULL;
 	check_verdict(p, &in, ACT_NONE, 0, 0);
+	policy_free(p);
+}
+END_TEST
+
+/* A deny target= rule also matches what leads into what it names from
+ * above, and what leads through a magic link; an allow rule does not. */
+static const struct ancestor_case {
+	const char *rule, *target, *resolved;
+	bool match;
+} ancestor_cases[] = {
+	{ "deny target=/etc/**", "/", "/", true },
+	{ "deny target=/etc/**", "../../..", "/", true },
+	{ "deny target=/etc/**", "/etc", "/etc", true },
+	{ "deny target=/etc/**", "/et", "/et", false },
+	{ "deny target=/etc/**", "/etcetera", "/etcetera", false },
+	{ "deny target=/etc/**", "/usr", "/usr", false },
+	{ "deny target=/srv/secret/**", "/srv", "/srv", true },
+	{ "deny target=/srv/secret/**", "/srv/", "/srv", true },
+	{ "deny target=/srv/secret/**", "/srv/other", "/srv/other", false },
+	{ "deny target=/home/*/secret", "/home", "/home", true },
+	{ "deny target=/home/*/secret", "/home/a", "/home/a", false },
+	{ "deny target=/etc/passwd", "/etc", "/etc", true },
+	{ "kill target=/etc/passwd", "/", "/", true },
+	{ "allow target=/etc/**", "/", "/", false },
+	{ "audit target=/etc/**", "/", "/", false },
+	{ "deny target=**", "x", "/a/x", true },
+	{ "deny target=/etc/**", "/proc/self/root", "/proc/self/root", true },
+	{ "deny target=/etc/**", "/proc/self", "/proc/self", true },
+	{ "deny target=/etc/**", "/proc/1/root/etc/shadow",
+	  "/proc/1/root/etc/shadow", true },
+	{ "deny target=/etc/**", "/proc/thread-self/cwd/x",
+	  "/proc/thread-self/cwd/x", true },
+	{ "deny target=/etc/**", "/dev/fd/3/x", "/dev/fd/3/x", true },
+	{ "deny target=/etc/**", "/dev/stdin", "/dev/stdin", true },
+	{ "deny target=/etc/**", "../../proc/self/root/etc",
+	  "/proc/self/root/etc", true },
+	{ "deny target=/etc/**", "/proc/cpuinfo", "/proc/cpuinfo", false },
+	{ "deny target=/etc/**", "/proc/12x", "/proc/12x", false },
+	{ "deny target=/etc/**", "/dev/fdx", "/dev/fdx", false },
+	{ "allow target=/etc/**", "/proc/self/root/etc",
+	  "/proc/self/root/etc", false },
+};
+
+START_TEST(test_target_ancestor_magic)
+{
+	const struct ancestor_case *c = &ancestor_cases[_i];
+	const char *rules[] = { c->rule, NULL };
+	struct policy *p = mkpolicy(rules);
+	struct policy_input in = { 0 };
+	struct verdict v;
+
+	in.target = c->target;
+	in.target_resolved = c->resolved;
+	v = policy_match(p, &in);
+	ck_assert_msg((v.rule == 1) == c->match, "%s, target %s (%s): %s",
+		      c->rule, c->target, c->resolved,
+		      v.rule ? "matched" : "did not match");
 	policy_free(p);
 }
 END_TEST
@@ -1003,6 +1064,8 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, test_first_match);
 	tcase_add_test(tc, test_no_match);
 	tcase_add_test(tc, test_target_literal_vs_resolved);
+	tcase_add_loop_test(tc, test_target_ancestor_magic, 0,
+			    ARRAY_SIZE(ancestor_cases));
 	tcase_add_test(tc, test_null_strings);
 	tcase_add_loop_test(tc, test_ranges, 0, ARRAY_SIZE(range_cases));
 	tcase_add_test(tc, test_deny_all);

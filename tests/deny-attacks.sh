@@ -63,11 +63,16 @@ bad()
 
 # traced GUARDED REPORT ARGS...: attack ARGS as uid 65534 under symtrace
 # with the rules (report in REPORT); sets $st.
+# The target rule; a deny target= rule also refuses a link whose target
+# is a magic link (the attacks' own setup links "me" and "sib"): where
+# the attack must be staged to test the link path, a rule that never
+# matches stands in (target_rule=...).
+target_rule='deny target=/etc/**'
 traced()
 {
 	_g=$1 _rep=$2
 	shift 2
-	"$SYMTRACE" -o "$_rep" -r 'allow uid=0' -r 'deny target=/etc/**' \
+	"$SYMTRACE" -o "$_rep" -r 'allow uid=0' -r "$target_rule" \
 		-r "deny link=$_g/**" -- \
 		setpriv --reuid=65534 --regid=65534 --clear-groups \
 		"$ATTACK" "$@"
@@ -113,6 +118,19 @@ for name in $magic_names; do
 done
 echo "magic control: $(nentries "$d/guarded") of 6 links in guarded/"
 
+# With the target rule, the attack cannot even make its link "me" (to
+# /proc/self/fd/77: a magic target, refused by every deny target= rule).
+d=$w/magic-target
+mine "$d/work"
+open_dir "$d/guarded"
+traced "$d/guarded" "$d/report" magic "$d/work" "$d/guarded" ../guarded \
+	>"$d/out"
+grep -qx "setup-me = -1 EPERM in=0" "$d/out" ||
+	bad "magic: setup-me was not refused: $(grep setup-me "$d/out")"
+grep -qF "\"me\") $eperm <denied rule 2>" "$d/report" ||
+	bad "magic: setup-me report: $(grep -F '"me")' "$d/report")"
+
+target_rule='deny comm=no-such-comm'
 d=$w/magic
 mine "$d/work"
 open_dir "$d/guarded"
@@ -132,6 +150,7 @@ done
 escaped=$(nentries "$d/guarded")
 echo "magic: $escaped in guarded/"
 [ "$escaped" -eq 0 ] || bad "magic: $escaped links in guarded/"
+target_rule='deny target=/etc/**'
 
 # ---- 3: the undo must not delete a root-owned link ------------------------
 victim=$w/host/var/lib/app/current
@@ -324,7 +343,10 @@ sib_native()
 control_loop sibcwd sib_native
 d=$w/sibcwd
 setup_sib
+# (The link "sib" to /proc/PID/cwd is a magic target: see target_rule.)
+target_rule='deny comm=no-such-comm'
 traced "$d/guarded" "$d/report" sibcwd "$N" "$d" >"$d/out"
+target_rule='deny target=/etc/**'
 grep -qx 'setup-sib = 0 in=1' "$d/out" ||
 	bad "sibcwd: the caller could not make its link sib"
 check_loop sibcwd "$d" "$d/harmless" 1
