@@ -792,9 +792,9 @@ static bool policy_has_key(const struct policy *p, enum key k)
 	return false;
 }
 
-bool policy_uses_link(const struct policy *p)
+bool policy_judges_moves(const struct policy *p)
 {
-	return policy_has_key(p, K_LINK);
+	return policy_has_key(p, K_LINK) || policy_has_key(p, K_TARGET);
 }
 
 bool policy_needs_exe(const struct policy *p)

@@ -44,7 +44,10 @@ void policy_add_deny_all(struct policy *p, int err);
 
 size_t policy_count(const struct policy *p);
 bool policy_can_deny(const struct policy *p); /* any deny or kill rule */
-bool policy_uses_link(const struct policy *p); /* any rule has link= */
+/* Any rule has link= or target=: a rename or hard link that moves a
+ * symlink can then break a rule (the symlink's place, or where its
+ * target leads from the new place). */
+bool policy_judges_moves(const struct policy *p);
 bool policy_needs_exe(const struct policy *p); /* any rule has exe= */
 bool policy_needs_creds(const struct policy *p); /* uid=, ruid=, gid= */
 bool policy_needs_comm(const struct policy *p); /* comm= */

@@ -54,7 +54,8 @@
 
 static const struct config *cfg;
 static bool enforcing;   /* some rule can deny: side doors are closed */
-static bool moves_checked; /* enforcing with link= rules: rename/link */
+static bool moves_checked; /* enforcing with link= or target= rules:
+			    * rename/link are delegated and judged */
 /* What inspect_ident() must read: only what the output and rules use. */
 static unsigned ident_needed;
 static bool use_info;    /* try PTRACE_GET_SYSCALL_INFO */
@@ -749,6 +750,19 @@ static char *symlink_at(int dirfd, const char *name)
 	return xstrndup(buf, (size_t)n);
 }
 
+/* Does last (a last component as given, maybe with trailing slashes)
+ * name an entry a rename or link could move: not "", ".", ".." or
+ * slashes only? */
+static bool names_entry(const char *last)
+{
+	size_t n = strlen(last);
+
+	while (n > 0 && last[n - 1] == '/')
+		n--;
+	return !(n == 0 || (n == 1 && last[0] == '.') ||
+		 (n == 2 && last[0] == '.' && last[1] == '.'));
+}
+
 /* A directory moved by rename carries its symlinks along: each is judged
  * at the place it will have below dest.  The walk goes by descriptors
  * (openat O_NOFOLLOW from the pinned directory: nothing on the way can
@@ -899,6 +913,9 @@ static void delegate_move(struct tracee *t, const struct syscall_state *st,
 			if (l)
 				why = REFUSE_FOLLOW;
 			m.flags &= ~(uint64_t)AT_SYMLINK_FOLLOW;
+		} else if (!names_entry(rs.last) || !names_entry(rd.last)) {
+			/* ".", ".." or "/" at either end: the kernel moves
+			 * nothing (EBUSY, EEXIST, ...); nothing to judge. */
 		} else {
 			judge_carried(&w, rs.dirfd, rs.last, ev->path,
 				      is_rename);
@@ -1844,7 +1861,7 @@ int supervise(const struct config *c)
 {
 	cfg = c;
 	enforcing = cfg->policy && policy_can_deny(cfg->policy);
-	moves_checked = enforcing && policy_uses_link(cfg->policy);
+	moves_checked = enforcing && policy_judges_moves(cfg->policy);
 	cache_creds = !cfg->json;
 	if (cfg->json)
 		ident_needed = INSPECT_ALL;

@@ -142,17 +142,20 @@ START_TEST(test_flags)
 
 	ck_assert_uint_eq(policy_count(p), 0);
 	ck_assert(!policy_can_deny(p));
-	ck_assert(!policy_uses_link(p));
+	ck_assert(!policy_judges_moves(p));
 	ck_assert(!policy_needs_exe(p));
+	ck_assert_int_eq(policy_add(p, "audit comm=x", &err), 0);
+	ck_assert(!policy_judges_moves(p));
 	ck_assert_int_eq(policy_add(p, "audit target=/x", &err), 0);
 	ck_assert(!policy_can_deny(p));
+	ck_assert(policy_judges_moves(p));
 	ck_assert_int_eq(policy_add(p, "allow link=/y", &err), 0);
-	ck_assert(policy_uses_link(p));
+	ck_assert(policy_judges_moves(p));
 	ck_assert(!policy_needs_exe(p));
 	ck_assert_int_eq(policy_add(p, "kill exe=/bin/*", &err), 0);
 	ck_assert(policy_needs_exe(p));
 	ck_assert(policy_can_deny(p));
-	ck_assert_uint_eq(policy_count(p), 3);
+	ck_assert_uint_eq(policy_count(p), 4);
 	policy_free(p);
 
 	p = policy_new();

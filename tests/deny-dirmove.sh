@@ -17,7 +17,11 @@ cd "$w" || fail "cannot enter $w"
 
 eperm='-1 EPERM (Operation not permitted)'
 
-# Control: without symtrace the move works.
+# Control: without symtrace the moves work.
+mkdir -p a/b/c && ln -s "$(printf '../%.0s' $(seq 30))etc/passwd" a/b/c/l &&
+	mv a/b/c . && [ "$(readlink -f c/l)" = /etc/passwd ] ||
+	fail "control: mv a/b/c . did not make a link to /etc/passwd"
+rm -rf a c
 mkdir -p ok/c guarded && ln -s /etc/passwd ok/c/in && mv ok/c guarded/c ||
 	fail "control: mv of a directory failed"
 check_link guarded/c/in /etc/passwd
@@ -59,6 +63,26 @@ for mode in "" --no-seccomp; do
 	check_link ok/d2/in /etc/passwd
 	[ $st -eq 1 ] || fail "$what: exit status $st, expected 1"
 	printf '%s\n' "renameat2(\"ok/d2\", \"new\") = $eperm <denied rule 1>" \
+		>"$tmp/want"
+	sed 's/^\[pid [0-9]*\] //' "$tmp/out" >"$tmp/out.stripped"
+	diff -u "$tmp/want" "$tmp/out.stripped" >&2 ||
+		fail "$what: wrong report"
+
+	# With target rules only: a symlink harmless where it was made (its
+	# ".." climbs only to the test directory) leads to /etc once its
+	# directory is moved up (issue 15's example).
+	what="$m: mv a/b/c . (target= rule)"
+	rm -rf a c && mkdir -p a/b/c || fail "cannot make a/b/c"
+	up=$(printf '../%.0s' $(seq 30))
+	ln -s "${up}etc/passwd" a/b/c/l || fail "cannot make a/b/c/l"
+	# shellcheck disable=SC2086
+	"$SYMTRACE" $mode -o "$tmp/out" -r 'deny target=/etc/**' -- \
+		mv a/b/c . >"$tmp/stdout" 2>"$tmp/stderr"
+	st=$?
+	[ -e c ] || [ -L c ] && fail "$what: a/b/c was moved (exit $st)"
+	check_link a/b/c/l "${up}etc/passwd"
+	[ $st -eq 1 ] || fail "$what: exit status $st, expected 1"
+	printf '%s\n' "renameat2(\"a/b/c\", \"c\") = $eperm <denied rule 1>" \
 		>"$tmp/want"
 	sed 's/^\[pid [0-9]*\] //' "$tmp/out" >"$tmp/out.stripped"
 	diff -u "$tmp/want" "$tmp/out.stripped" >&2 ||

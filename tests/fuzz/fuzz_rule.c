@@ -206,7 +206,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (q) {
 		FUZZ_CHECK(policy_count(q) + 1 == policy_count(p));
 		FUZZ_CHECK(policy_can_deny(q) == policy_can_deny(p));
-		FUZZ_CHECK(policy_uses_link(q) == policy_uses_link(p));
+		FUZZ_CHECK(policy_judges_moves(q) == policy_judges_moves(p));
 		FUZZ_CHECK(policy_needs_exe(q) == policy_needs_exe(p));
 	}
 	/* NULL policy: nothing matches. */
