@@ -264,7 +264,10 @@ static void fill_from_regs(pid_t tid, const struct user_regs_struct *r,
 		st->args[5] = (uint32_t)r->rbp;
 		st->rval = (int32_t)r->rax;
 	} else {
-		st->nr = r->orig_rax;
+		/* The kernel (since 5.12; seccomp_data.nr always) takes the
+		 * number as an int: bits above 31 must not hide a call
+		 * (rax = 1 << 32 | 266 is symlinkat). */
+		st->nr = (uint64_t)(int64_t)(int32_t)r->orig_rax;
 		st->args[0] = r->rdi;
 		st->args[1] = r->rsi;
 		st->args[2] = r->rdx;

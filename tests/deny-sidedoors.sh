@@ -149,6 +149,28 @@ for mode in "" --no-seccomp; do
 	done
 done
 
+# ---- a syscall number with bits above 31 (the kernel takes an int) ----
+# Seen as symlinkat with PTRACE_GET_SYSCALL_INFO; the register fallback
+# (--no-syscall-info, kernels before 5.3) read all 64 bits and let it
+# run unjudged.
+what="control symlinkat-hi"
+"$sd" symlinkat-hi /etc/passwd "$w/hi" >"$tmp/stdout" 2>&1
+[ $? -eq 1 ] && [ "$(cat "$tmp/stdout")" = "symlinkat-hi: allowed" ] || {
+	show output "$tmp/stdout"
+	fail "$what: the attempt did not get through"
+}
+check_link "$w/hi" /etc/passwd
+rm -f "$w/hi"
+for mode in "" --no-seccomp --no-syscall-info "--no-seccomp --no-syscall-info"
+do
+	# shellcheck disable=SC2086 # $mode: words
+	st "${mode:-seccomp} symlinkat-hi" $mode -r 'deny target=/etc/**' -- \
+		"$sd" symlinkat-hi /etc/passwd "$w/hi"
+	want "symlinkat(\"/etc/passwd\", AT_FDCWD<$w>, \"$w/hi\") = $eperm <denied rule 1>"
+	check 0 "symlinkat-hi: EPERM" ""
+	no_link "$w/hi"
+done
+
 # ---- moving or linking a symlink into a guarded place ----
 mkdir ok guarded || fail "cannot create ok, guarded"
 rule="deny link=$w/guarded/**"

@@ -7,6 +7,10 @@
  *   clone3-untraced LINK  clone3 with CLONE_UNTRACED; the child symlinks
  *   io-uring              io_uring_setup
  *   listener              seccomp(SET_MODE_FILTER, NEW_LISTENER)
+ *   symlinkat-hi TARGET LINK
+ *                         symlinkat with bit 32 set in the syscall
+ *                         number (the kernel takes it as an int):
+ *                         prints "symlinkat-hi: allowed" or the errno
  *   listener-hi LINK      the whole listener attack, with bit 32 set in
  *                         seccomp's op (the kernel reads op as 32 bits):
  *                         a filter that sends symlinkat to user space, a
@@ -206,6 +210,15 @@ static int do_listener_hi(const char *link)
 	return 1;
 }
 
+static int do_symlinkat_hi(const char *target, const char *link)
+{
+	/* (syscall() passes the whole 64-bit number in rax.) */
+	long r = syscall((long)((1UL << 32) | SYS_symlinkat), target,
+			 AT_FDCWD, link);
+
+	return report("symlinkat-hi", r);
+}
+
 static int do_clone_newns(void)
 {
 	long r = syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWNS | SIGCHLD, 0,
@@ -326,6 +339,8 @@ int main(int argc, char **argv)
 		return do_io_uring();
 	if (argc == 2 && strcmp(argv[1], "listener") == 0)
 		return do_listener();
+	if (argc == 4 && strcmp(argv[1], "symlinkat-hi") == 0)
+		return do_symlinkat_hi(argv[2], argv[3]);
 	if (argc == 3 && strcmp(argv[1], "listener-hi") == 0)
 		return do_listener_hi(argv[2]);
 	if (argc == 4 && strcmp(argv[1], "fallback") == 0)
