@@ -1062,13 +1062,11 @@ static void on_exit_stop(struct tracee *t, const struct syscall_state *st)
 	if (ev->delegated) {
 		/* Without the prefilter: the skipped call's exit.  The
 		 * tracee must get what symtrace's own call returned. */
-		if (ret != ev->ret) {
-			warn("delegated call of %d returned %lld, not %lld: "
-			     "the kernel did not skip it", (int)t->tid,
-			     (long long)ret, (long long)ev->ret);
+		/* The call (nr -1) never ran; only a seccomp filter of the
+		 * tracee's own, which the kernel still runs for nr -1, can
+		 * have set another value: put ours back, silently. */
+		if (ret != ev->ret)
 			arch_set_return(t->tid, ev->ret);
-			ev->tags |= TAG_TOCTOU;
-		}
 		ev->finished = true;
 		finish_and_free(t);
 		return;
