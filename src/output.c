@@ -46,12 +46,13 @@ static bool next_is_octal_digit(const unsigned char *u, size_t i, size_t len)
 	return i + 1 < len && u[i + 1] >= '0' && u[i + 1] <= '7';
 }
 
-void escape_str(struct sbuf *sb, const char *s, size_t len, bool truncated)
+/* The bytes of a string as strace escapes them between quotes: \" \\ \t
+ * \n \v \f \r, printable ASCII as it is, every other byte (controls,
+ * DEL, bytes >= 0x80: a lone 0x9b is a terminal's CSI) in octal.  angle:
+ * '<' and '>' in octal too (inside a <...> annotation). */
+static void escape_bytes(struct sbuf *sb, const unsigned char *u, size_t len,
+			 bool angle)
 {
-	const unsigned char *u = (const unsigned char *)s;
-
-	sbuf_grow(sb, len + 2);
-	sbuf_addc(sb, '"');
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = u[i];
 
@@ -78,7 +79,8 @@ void escape_str(struct sbuf *sb, const char *s, size_t len, bool truncated)
 			sbuf_add(sb, "\\r", 2);
 			break;
 		default:
-			if (c >= 0x20 && c <= 0x7e)
+			if (c >= 0x20 && c <= 0x7e &&
+			    !(angle && (c == '<' || c == '>')))
 				sbuf_addc(sb, (char)c);
 			else
 				add_octal(sb, c,
@@ -86,30 +88,25 @@ void escape_str(struct sbuf *sb, const char *s, size_t len, bool truncated)
 			break;
 		}
 	}
+}
+
+void escape_str(struct sbuf *sb, const char *s, size_t len, bool truncated)
+{
+	sbuf_grow(sb, len + 2);
+	sbuf_addc(sb, '"');
+	escape_bytes(sb, (const unsigned char *)s, len, false);
 	sbuf_addc(sb, '"');
 	if (truncated)
 		sbuf_adds(sb, "...");
 }
 
-/* A path shown in <...> after an fd or a linkpath (like strace -y): raw
- * bytes, so UTF-8 names stay readable, but control bytes, DEL, '>' and '\\'
- * are escaped (octal, "\\\\") so that the line stays one line and the
- * closing '>' is unambiguous. */
+/* A path shown in <...> after an fd or a linkpath (like strace -y):
+ * escaped exactly as between quotes, and '<' and '>' too, so that the
+ * line stays one line, the closing '>' is unambiguous, and no byte of a
+ * file name reaches the terminal raw. */
 static void escape_path(struct sbuf *sb, const char *s)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	size_t len = strlen(s);
-
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = u[i];
-
-		if (c == '\\')
-			sbuf_add(sb, "\\\\", 2);
-		else if (c < 0x20 || c == 0x7f || c == '>')
-			add_octal(sb, c, next_is_octal_digit(u, i, len));
-		else
-			sbuf_addc(sb, (char)c);
-	}
+	escape_bytes(sb, (const unsigned char *)s, strlen(s), true);
 }
 
 void format_tstr(struct sbuf *sb, const struct tstr *s)

@@ -522,17 +522,19 @@ START_TEST(test_format_dirfd)
 		{AT_FDCWD, NULL, "AT_FDCWD"},
 		{-1, NULL, "-1"},
 		{1023, "/", "1023</>"},
-		/* raw UTF-8 and quotes; escaped: \\, >, controls, DEL */
-		{5, "/caf\xc3\xa9 \"q\"", "5</caf\xc3\xa9 \"q\">"},
+		/* escaped as between quotes, and < > too: no byte of a
+		 * name reaches the terminal raw (0x9b is a CSI) */
+		{5, "/caf\xc3\xa9 \"q\"", "5</caf\\303\\251 \\\"q\\\">"},
+		{5, "/a\x9b" "2J", "5</a\\2332J>"},
 		{5, "/a>b", "5</a\\76b>"},
 		{5, "/a>7", "5</a\\0767>"},
 		{5, "/a\\b", "5</a\\\\b>"},
-		{5, "/a\nb\tc", "5</a\\12b\\11c>"},
+		{5, "/a\nb\tc", "5</a\\nb\\tc>"},
 		{5,
 		 "/\x7f"
 		 "1\x1b",
 		 "5</\\1771\\33>"},
-		{5, "/<x", "5</<x>"},
+		{5, "/<x", "5</\\74x>"},
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
@@ -629,7 +631,7 @@ START_TEST(test_text_symlink)
 	/* a path needing escapes */
 	replace(&ev.path, "/t>\n/b");
 	check_text(&ev, &opts_plain,
-		   "symlink(\"a\", \"b\"</t\\76\\12/b>) = -1 EEXIST (File "
+		   "symlink(\"a\", \"b\"</t\\76\\n/b>) = -1 EEXIST (File "
 		   "exists)\n");
 	/* linkpath not read OK: no annotation */
 	tstr_free(&ev.linkpath);

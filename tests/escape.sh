@@ -50,15 +50,15 @@ mkdir "$w" && cd "$w" || fail "cannot set up $w"
 st=$?
 [ $st -eq 0 ] || { show stderr "$tmp/err"; fail "symtrace exited with $st"; }
 
-# The exact lines.  The annotation of a linkpath is the raw path with
-# control bytes, DEL, '>' and '\' escaped (see output.c, escape_path).
+# The exact lines.  The annotation of a linkpath is escaped as between
+# quotes, and '<' '>' too (see output.c, escape_path).
 {
 	i=0
 	while IFS='	' read -r lit esc; do
 		printf 'symlink("%s", "l%d"<%s/l%d>) = 0\n' "$esc" $i "$w" $i
 		i=$((i + 1))
 	done <"$tmp/table"
-	printf 'symlink("x", "n\\nx>"<%s/n\\12x\\76>) = 0\n' "$w"
+	printf 'symlink("x", "n\\nx>"<%s/n\\nx\\76>) = 0\n' "$w"
 } >"$tmp/want"
 if ! diff -u "$tmp/want" "$tmp/out" >&2; then
 	fail "escaped lines differ from the literal text"
