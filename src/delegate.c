@@ -72,20 +72,6 @@ static gid_t cur_fsgid(void)
 	return (gid_t)syscall(SYS_setfsgid, (gid_t)-1);
 }
 
-static ssize_t read_label(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n >= 0)
-		buf[n] = '\0';
-	return n;
-}
-
 static void read_own(void)
 {
 	int n;
@@ -101,7 +87,7 @@ static void read_own(void)
 		memset(own.caps, 0, sizeof(own.caps));
 	own.have_userns = stat("/proc/self/ns/user", &own.userns) == 0;
 	/* No LSM that labels tasks: attr/current fails (EINVAL). */
-	own.have_label = read_label("/proc/self/attr/current", own.label,
+	own.have_label = read_small_file("/proc/self/attr/current", own.label,
 				    sizeof(own.label)) >= 0;
 }
 
@@ -142,7 +128,7 @@ const char *delegate_context(pid_t tid, const struct proc_info *pi)
 
 		snprintf(path, sizeof(path), "/proc/%d/attr/current",
 			 (int)tid);
-		if (read_label(path, label, sizeof(label)) < 0 ||
+		if (read_small_file(path, label, sizeof(label)) < 0 ||
 		    strcmp(label, own.label) != 0)
 			return REFUSE_LSM;
 	}

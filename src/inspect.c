@@ -49,22 +49,6 @@ char *xreadlink(const char *path)
 	return xstrndup(buf, (size_t)n);
 }
 
-static ssize_t read_small_file(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	if (n < 0)
-		n = -errno;
-	close(fd);
-	if (n >= 0)
-		buf[n] = '\0';
-	return n;
-}
-
 /* The groups of a "Groups:" line (p after the colon); false when there
  * are more than PROC_MAX_GROUPS or the line is cut off. */
 static bool parse_groups(const char *p, struct proc_info *pi)

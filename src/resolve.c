@@ -68,19 +68,15 @@ char *resolve_split(const char *path, const char **last)
 	return xstrndup(path, start);
 }
 
+static int fast_walk(int start, const char *path, bool in_root,
+		     bool no_symlinks);
+
 int resolve_open_real(const char *dir)
 {
-#if defined(SYS_openat2) && defined(RESOLVE_NO_SYMLINKS)
-	struct open_how how;
-	int fd;
+	int fd = fast_walk(AT_FDCWD, dir, false, true);
 
-	memset(&how, 0, sizeof(how));
-	how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
-	how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
-	fd = (int)syscall(SYS_openat2, AT_FDCWD, dir, &how, sizeof(how));
-	if (fd >= 0 || errno != ENOSYS)
-		return fd;
-#endif
+	if (fd != -ENOSYS)
+		return fd >= 0 ? fd : -1;
 	/* (Without openat2 the identity check after it still applies.) */
 	return open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
@@ -416,30 +412,15 @@ static int fast_walk(int start, const char *path, bool in_root,
 #endif
 }
 
-/* The mount id of fd (statx STATX_MNT_ID, Linux 5.8; else the mnt_id
- * line of /proc/self/fdinfo, 3.15), or -1. */
+/* The mount id of fd from the mnt_id line of /proc/self/fdinfo (Linux
+ * 3.15), or -1: where statx has no STATX_MNT_ID (dir_facts()). */
 static long long mount_id(int fd)
 {
-#if defined(STATX_MNT_ID)
-	struct statx sx;
-
-	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &sx) == 0 &&
-	    (sx.stx_mask & STATX_MNT_ID))
-		return (long long)sx.stx_mnt_id;
-#endif
 	char path[64], buf[512], *p;
-	ssize_t n;
-	int ifd;
 
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	ifd = open(path, O_RDONLY | O_CLOEXEC);
-	if (ifd < 0)
+	if (read_small_file(path, buf, sizeof(buf)) <= 0)
 		return -1;
-	n = read(ifd, buf, sizeof(buf) - 1);
-	close(ifd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	p = strstr(buf, "mnt_id:");
 	return p ? strtoll(p + 7, NULL, 10) : -1;
 }

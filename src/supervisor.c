@@ -380,6 +380,16 @@ static bool still_at(struct tracee *t, const struct syscall_state *st)
 	       memcmp(now.args, st->args, sizeof(now.args)) == 0;
 }
 
+/* A call that cannot be judged: EPERM, with the reason in the report. */
+static int64_t refuse(struct event *ev, const char *why)
+{
+	ev->refused = why;
+	ev->silent = false;
+	ev->action = ACT_DENY;
+	ev->deny_errno = EPERM;
+	return -EPERM;
+}
+
 /* The caller is gone, or its tid is another task's now: nothing is done
  * for it.  If it is still stopped at the call, the call is skipped with
  * EPERM (it must not run unjudged); reported "= ?" when reaped. */
@@ -387,14 +397,9 @@ static void delegation_lost(struct tracee *t, const struct syscall_state *st,
 			    struct event *ev)
 {
 	ev->delegated = true;
-	if (still_at(t, st) && arch_skip_syscall(t->tid, -EPERM) == 0) {
-		/* (Then something else failed: a /proc read, say.) */
-		ev->silent = false;
-		ev->refused = REFUSE_GONE;
-		ev->action = ACT_DENY;
-		ev->deny_errno = EPERM;
-		ev->ret = -EPERM;
-	}
+	/* (Still there: something else failed, a /proc read, say.) */
+	if (still_at(t, st) && arch_skip_syscall(t->tid, -EPERM) == 0)
+		ev->ret = refuse(ev, REFUSE_GONE);
 	t->ev = ev;
 }
 
@@ -462,16 +467,6 @@ static signed char *root_hint(struct tracee *t)
 		return &t->cache.own_root;
 	unknown = -1;
 	return &unknown;
-}
-
-/* A call that cannot be judged: EPERM, with the reason in the report. */
-static int64_t refuse(struct event *ev, const char *why)
-{
-	ev->refused = why;
-	ev->silent = false;
-	ev->action = ACT_DENY;
-	ev->deny_errno = EPERM;
-	return -EPERM;
 }
 
 /* What the kernel answers a call whose string cannot be read: EFAULT, or
@@ -780,6 +775,15 @@ struct tree_walk {
 	bool failed;       /* could not be walked whole */
 };
 
+/* A moved symlink's verdict: w keeps the first blocking one, else the
+ * first. */
+static void note_verdict(struct tree_walk *w, struct verdict v)
+{
+	if (!w->found || blocks(v.action))
+		w->v = v;
+	w->found = true;
+}
+
 static void judge_tree(struct tree_walk *w, int dirfd, const char *name,
 		       const char *dest, int depth)
 {
@@ -811,11 +815,7 @@ static void judge_tree(struct tree_walk *w, int dirfd, const char *name,
 			judge_tree(w, fd, e->d_name, sub, depth + 1);
 		} else if (S_ISLNK(sb.st_mode) &&
 			   (contents = symlink_at(fd, e->d_name))) {
-			struct verdict v = judge_at(w->ev, contents, sub);
-
-			if (!w->found || blocks(v.action))
-				w->v = v;
-			w->found = true;
+			note_verdict(w, judge_at(w->ev, contents, sub));
 		}
 	}
 	if (!e && errno)
@@ -838,11 +838,7 @@ static void judge_carried(struct tree_walk *w, int fromfd, const char *from,
 	if (fstatat(fromfd, name, &sb, AT_SYMLINK_NOFOLLOW) < 0)
 		return; /* the call fails by itself */
 	if (S_ISLNK(sb.st_mode) && (contents = symlink_at(fromfd, name))) {
-		struct verdict v = judge_at(w->ev, contents, dest);
-
-		if (!w->found || blocks(v.action))
-			w->v = v;
-		w->found = true;
+		note_verdict(w, judge_at(w->ev, contents, dest));
 	} else if (S_ISDIR(sb.st_mode) && whole_tree) {
 		judge_tree(w, fromfd, name, dest, 0);
 	}

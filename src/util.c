@@ -1,11 +1,14 @@
-/* util.c - error reporters, allocation helpers, growable strings. */
+/* util.c - error reporters, allocation helpers, growable strings, small
+ * file reads. */
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *progname = "symtrace";
 
@@ -190,4 +193,20 @@ void sbuf_free(struct sbuf *sb)
 const char *sbuf_str(const struct sbuf *sb)
 {
 	return sb->buf ? sb->buf : "";
+}
+
+ssize_t read_small_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	if (n >= 0)
+		buf[n] = '\0';
+	return n;
 }

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* Exit codes of symtrace itself (the traced command's own status is passed
  * through otherwise).  Same convention as env(1), timeout(1), nice(1). */
@@ -32,6 +33,10 @@ char *xstrdup(const char *s) __attribute__((malloc));
 char *xstrndup(const char *s, size_t n) __attribute__((malloc));
 char *xasprintf(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), malloc));
+
+/* Read at most size - 1 bytes of the file at path into buf (a /proc
+ * file: one read), NUL-terminated.  The length, or -errno. */
+ssize_t read_small_file(const char *path, char *buf, size_t size);
 
 /* Parse a whole decimal number in [min, max]; 0 on success, -1 otherwise. */
 int parse_ll(const char *s, long long min, long long max, long long *out);
