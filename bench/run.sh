@@ -295,8 +295,11 @@ scenario deny-mt
 # one-stop mintrace; strace --seccomp-bpf stops twice.  The deny / floor
 # ratio lies near its limit: 3 x ROUNDS.
 W="$BIN/w_symlink $N_DENY $LINKDIR"
-set_tools "native|$W" "mintrace|$MT $W" "trace|$ST $W" "deny|$STD $W" \
-	"strace|$SF $W"
+# mtdeleg (mintrace --delegate) is the floor of "the tracer makes the
+# call": one stop, the strings read once, the call made by the tracer
+# and the skip, nothing judged - what delegation itself costs here.
+set_tools "native|$W" "mintrace|$MT $W" "mtdeleg|$MT --delegate $W" \
+	"trace|$ST $W" "deny|$STD $W" "strace|$SF $W"
 scenario deny-floor $NOSYM_ROUNDS
 
 # tar: an archive of N_TAR symlinks and N_TAR/10 small files, made once.
@@ -617,7 +620,12 @@ printf '| %-52s | %10s |\n' "deny-floor: deny / floor, overhead above native" \
 		-v b="$(med deny-floor native)" 'BEGIN {
 			if (d == "" || m == "" || b == "" || m <= b) print "-"
 			else printf "%.3f", (d - b) / (m - b) }')"
-for t in native mintrace trace deny strace; do
+printf '| %-52s | %10s |\n' \
+	"deny-floor: delegating floor (mtdeleg) / mintrace" \
+	"$(pratio deny-floor mtdeleg mintrace)"
+printf '| %-52s | %10s |\n' "deny-floor: deny / delegating floor (mtdeleg)" \
+	"$(pratio deny-floor deny mtdeleg)"
+for t in native mintrace mtdeleg trace deny strace; do
 	v=$(med deny-floor $t)
 	[ -z "$v" ] || printf '| %-52s | %10s |\n' "deny-floor: $t, us per pair" \
 		"$(awk -v v="$v" -v n="$N_DENY" 'BEGIN { printf "%.1f", v / n * 1e6 }')"
