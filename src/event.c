@@ -59,6 +59,8 @@ void event_free(struct event *ev)
 	ev->path = NULL;
 	free(ev->target_resolved);
 	ev->target_resolved = NULL;
+	free(ev->target_physical);
+	ev->target_physical = NULL;
 	free(ev->disk_target);
 	ev->disk_target = NULL;
 	tstr_free(&ev->target);

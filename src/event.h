@@ -84,6 +84,11 @@ struct event {
 	int pin_fd;
 	char *target_resolved; /* target resolved lexically against the
 	                        * link's directory; NULL unknown */
+	char *target_physical; /* deny mode: where the target leads through
+	                        * the filesystem (resolve_target()); NULL
+	                        * when not resolved */
+	const char *target_unjudged; /* why that resolution cannot be
+	                              * judged (static), or NULL */
 
 	bool finished; /* the exit was seen: ret is valid */
 	int64_t ret;   /* 0 or -errno */

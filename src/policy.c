@@ -866,27 +866,33 @@ static bool at_or_above(const char *path, const char *dir)
 	return strncmp(dir, path, n) == 0 && (dir[n] == '\0' || dir[n] == '/');
 }
 
-/* target=: the resolved path, or the verbatim target when that is
- * absolute already (a rule on /etc catches "/etc/../etc/passwd" by its
- * resolved form, and a rule on "/x/.." by its spelling).  A rule that
+/* target=: the resolved path (lexical or physical), or the verbatim
+ * target when that is absolute already (a rule on /etc catches
+ * "/etc/../etc/passwd" by its resolved form, "L/../../etc/passwd" with L
+ * a symlink to "." by its physical one, and a rule on "/x/.." by its
+ * spelling).  A rule that
  * denies or kills also matches, failing closed, a target that leads into
  * what it names from above (a link to "/" or to "/srv" reaches
  * /srv/secret: a rule on /srv/secret matches them) and a target through a
- * magic link (magic_target()). */
+ * magic link (magic_target()), or one whose resolution could not be
+ * judged (target_unjudged). */
 static bool target_matches(const struct rule *r, const struct policy_input *in)
 {
-	const char *res = in->target_resolved;
+	const char *res = in->target_resolved, *phys = in->target_physical;
 
 	if (match_glob(r->glob[K_TARGET], res) ||
+	    match_glob(r->glob[K_TARGET], phys) ||
 	    (in->target && in->target[0] == '/' &&
 	     match_glob(r->glob[K_TARGET], in->target)))
 		return true;
 	if (r->action != ACT_DENY && r->action != ACT_KILL)
 		return false;
-	if (magic_target(res) ||
+	if (in->target_unjudged || magic_target(res) || magic_target(phys) ||
 	    (in->target && in->target[0] == '/' && magic_target(in->target)))
 		return true;
-	return res && r->target_dir && at_or_above(res, r->target_dir);
+	return r->target_dir &&
+	       ((res && at_or_above(res, r->target_dir)) ||
+		(phys && at_or_above(phys, r->target_dir)));
 }
 
 static bool rule_matches(const struct rule *r, const struct policy_input *in)

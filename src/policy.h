@@ -56,6 +56,14 @@ bool policy_needs_comm(const struct policy *p); /* comm= */
 struct policy_input {
 	const char *target;          /* verbatim */
 	const char *target_resolved; /* lexically resolved, absolute */
+	/* Where the target leads through the filesystem as it is (its
+	 * symlinks followed, from the link's real directory; the part that
+	 * does not exist resolved lexically), or NULL if not resolved. */
+	const char *target_physical;
+	/* The target's resolution could not be judged (a magic link or /proc
+	 * on its way, a directory the caller cannot search, too many
+	 * links): every deny/kill target= rule matches (fail closed). */
+	bool target_unjudged;
 	const char *link;            /* absolute link path */
 	const char *comm;
 	const char *exe;

@@ -319,6 +319,19 @@ static bool task_gone(pid_t tid)
 	return !tmem_task_alive(tid);
 }
 
+/* What the rules see of the caller of ev (who it is; the call's strings
+ * are filled in by the caller of this). */
+static struct policy_input caller_input(const struct event *ev)
+{
+	return (struct policy_input){
+		.comm = ev->comm,
+		.exe = ev->exe,
+		.euid = ev->euid,
+		.ruid = ev->ruid,
+		.egid = ev->egid,
+	};
+}
+
 static void decide(struct event *ev)
 {
 	struct policy_input in;
@@ -327,16 +340,12 @@ static void decide(struct event *ev)
 	if (!cfg->policy || policy_count(cfg->policy) == 0)
 		return;
 	/* (Deny mode judges only what it could read: delegate_*().) */
-	in = (struct policy_input){
-		.target = ev->target.buf,
-		.target_resolved = ev->target_resolved,
-		.link = ev->path,
-		.comm = ev->comm,
-		.exe = ev->exe,
-		.euid = ev->euid,
-		.ruid = ev->ruid,
-		.egid = ev->egid,
-	};
+	in = caller_input(ev);
+	in.target = ev->target.buf;
+	in.target_resolved = ev->target_resolved;
+	in.target_physical = ev->target_physical;
+	in.target_unjudged = ev->target_unjudged != NULL;
+	in.link = ev->path;
 	v = policy_match(cfg->policy, &in);
 	ev->action = v.action;
 	ev->rule = v.rule;
@@ -714,17 +723,11 @@ static struct verdict judge_at(const struct event *ev, const char *contents,
 			       const char *dest)
 {
 	_cleanup_free_ char *resolved = path_resolve_target(dest, contents);
-	struct policy_input in = {
-		.target = contents,
-		.target_resolved = resolved,
-		.link = dest,
-		.comm = ev->comm,
-		.exe = ev->exe,
-		.euid = ev->euid,
-		.ruid = ev->ruid,
-		.egid = ev->egid,
-	};
+	struct policy_input in = caller_input(ev);
 
+	in.target = contents;
+	in.target_resolved = resolved;
+	in.link = dest;
 	return policy_match(cfg->policy, &in);
 }
 
