@@ -866,27 +866,31 @@ static bool at_or_above(const char *path, const char *dir)
 	return strncmp(dir, path, n) == 0 && (dir[n] == '\0' || dir[n] == '/');
 }
 
-/* target=: the resolved path (lexical or physical), or the verbatim
- * target when that is absolute already (a rule on /etc catches
- * "/etc/../etc/passwd" by its resolved form, "L/../../etc/passwd" with L
- * a symlink to "." by its physical one, and a rule on "/x/.." by its
- * spelling).  A rule that
- * denies or kills also matches, failing closed, a target that leads into
- * what it names from above (a link to "/" or to "/srv" reaches
- * /srv/secret: a rule on /srv/secret matches them) and a target through a
- * magic link (magic_target()), or one whose resolution could not be
- * judged (target_unjudged). */
+/* target=, for a rule that denies or kills: the resolved path (lexical
+ * or physical) or the verbatim target when that is absolute already (a
+ * rule on /etc catches "/etc/../etc/passwd" by its resolved form,
+ * "L/../../etc/passwd" with L a symlink to "." by its physical one, and
+ * a rule on "/x/.." by its spelling).  Failing closed, it also matches a
+ * target that leads into what it names from above (a link to "/" or to
+ * "/srv" reaches /srv/secret: a rule on /srv/secret matches them), a
+ * target through a magic link (magic_target()), and one whose resolution
+ * could not be judged (target_unjudged).
+ * For a rule that lets the call through (allow, audit) every resolution
+ * known must match, and the spelling counts for nothing: with L a
+ * symlink to ".", "L/L/../site2/x" made in /srv/www/site1 is lexically
+ * /srv/www/site1/L/site2/x but leads to /srv/www/site2/x; a rule
+ * allowing targets in site1 must not match it. */
 static bool target_matches(const struct rule *r, const struct policy_input *in)
 {
 	const char *res = in->target_resolved, *phys = in->target_physical;
+	const struct glob *g = r->glob[K_TARGET];
 
-	if (match_glob(r->glob[K_TARGET], res) ||
-	    match_glob(r->glob[K_TARGET], phys) ||
-	    (in->target && in->target[0] == '/' &&
-	     match_glob(r->glob[K_TARGET], in->target)))
-		return true;
 	if (r->action != ACT_DENY && r->action != ACT_KILL)
-		return false;
+		return !in->target_unjudged && match_glob(g, res) &&
+		       (!phys || match_glob(g, phys));
+	if (match_glob(g, res) || match_glob(g, phys) ||
+	    (in->target && in->target[0] == '/' && match_glob(g, in->target)))
+		return true;
 	if (in->target_unjudged || magic_target(res) || magic_target(phys) ||
 	    (in->target && in->target[0] == '/' && magic_target(in->target)))
 		return true;

@@ -741,6 +741,70 @@ START_TEST(test_target_ancestor_magic)
 }
 END_TEST
 
+/* The physical resolution (symlinks followed) and a resolution that
+ * cannot be judged: any resolution matching makes a deny rule match;
+ * an allow or audit rule needs every resolution known to match, and
+ * never matches what cannot be judged nor by spelling alone. */
+static const struct physical_case {
+	const char *rule, *target, *resolved, *physical;
+	bool unjudged, match;
+} physical_cases[] = {
+	/* "L/L/L/../../../../etc/passwd" with L -> "." in /srv/www/s1 */
+	{ "deny target=/etc/**", "L/L/L/../../../../etc/passwd",
+	  "/srv/www/etc/passwd", "/etc/passwd", false, true },
+	{ "deny target=/etc/**", "L/x", "/srv/www/s1/L/x", "/srv/www/s1/x",
+	  false, false },
+	{ "deny target=/etc/**", "x", "/srv/www/s1/x", "/", false, true },
+	{ "deny target=/srv/www/s2/**", "x", "/srv/www/s1/x", "/srv/www",
+	  false, true },
+	{ "deny target=/etc/**", "x", "/srv/www/s1/x", "/proc/self/root",
+	  false, true },
+	{ "deny target=/etc/**", "x", "/srv/www/s1/x", NULL, true, true },
+	{ "kill target=/etc/**", "x", "/srv/www/s1/x", NULL, true, true },
+	/* "L/L/../s2/x": lexically in s1, physically in s2 */
+	{ "allow target=/srv/www/s1/**", "L/L/../s2/x", "/srv/www/s1/L/s2/x",
+	  "/srv/www/s2/x", false, false },
+	{ "audit target=/srv/www/s1/**", "L/L/../s2/x", "/srv/www/s1/L/s2/x",
+	  "/srv/www/s2/x", false, false },
+	{ "allow target=/srv/www/s1/**", "x", "/srv/www/s1/x", "/srv/www/s1/y",
+	  false, true },
+	{ "allow target=/srv/www/s1/**", "x", "/srv/www/s1/x", NULL, false,
+	  true },
+	{ "allow target=/srv/www/s1/**", "x", "/srv/www/s1/x", NULL, true,
+	  false },
+	/* physically in s1, lexically not: the lexical form is known, and
+	 * an allow needs it too */
+	{ "allow target=/srv/www/s1/**", "D/../../x", "/srv/www/x",
+	  "/srv/www/s1/a/x", false, false },
+	/* spelled inside, resolved outside */
+	{ "allow target=/srv/www/s1/**", "/srv/www/s1/../s2/x",
+	  "/srv/www/s2/x", "/srv/www/s2/x", false, false },
+	{ "deny target=/srv/www/s1/**", "/srv/www/s1/../s2/x",
+	  "/srv/www/s2/x", "/srv/www/s2/x", false, true },
+};
+
+START_TEST(test_target_physical)
+{
+	const struct physical_case *c = &physical_cases[_i];
+	const char *rules[] = { c->rule, NULL };
+	struct policy *p = mkpolicy(rules);
+	struct policy_input in = { 0 };
+	struct verdict v;
+
+	in.target = c->target;
+	in.target_resolved = c->resolved;
+	in.target_physical = c->physical;
+	in.target_unjudged = c->unjudged;
+	v = policy_match(p, &in);
+	ck_assert_msg((v.rule == 1) == c->match, "%s, target %s (%s, %s%s): %s",
+		      c->rule, c->target, c->resolved,
+		      c->physical ? c->physical : "-",
+		      c->unjudged ? ", unjudged" : "",
+		      v.rule ? "matched" : "did not match");
+	policy_free(p);
+}
+END_TEST
+
 START_TEST(test_null_strings)
 {
 	static const char *const rules[] = {
@@ -1069,6 +1133,8 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, test_target_literal_vs_resolved);
 	tcase_add_loop_test(tc, test_target_ancestor_magic, 0,
 			    ARRAY_SIZE(ancestor_cases));
+	tcase_add_loop_test(tc, test_target_physical, 0,
+			    ARRAY_SIZE(physical_cases));
 	tcase_add_test(tc, test_null_strings);
 	tcase_add_loop_test(tc, test_ranges, 0, ARRAY_SIZE(range_cases));
 	tcase_add_test(tc, test_deny_all);
