@@ -636,3 +636,202 @@ void resolved_free(struct resolved *r)
 	r->dirfd = -1;
 	r->dir = NULL;
 }
+
+/* ---- where a target leads (resolve_target) -------------------------- */
+
+char *resolve_root_path(const struct resolve_base *b)
+{
+	return b->own_root ? xstrdup("/") : fd_path(b->rootfd);
+}
+
+/* The walk's position: a directory fd (owned or borrowed), its identity
+ * and its real path. */
+struct tpos {
+	int fd;
+	bool owned;
+	struct stat st;
+	char *path;
+};
+
+static void tpos_set(struct tpos *c, int fd, bool owned,
+		     const struct stat *st, char *path)
+{
+	if (c->owned)
+		close(c->fd);
+	free(c->path);
+	c->fd = fd;
+	c->owned = owned;
+	c->st = *st;
+	c->path = path;
+}
+
+static bool is_at(const struct stat *st, dev_t dev, ino_t ino)
+{
+	return st->st_dev == dev && st->st_ino == ino;
+}
+
+int resolve_target(int rootfd, const char *rootpath, int startfd,
+		   const char *startpath, const char *target,
+		   const struct resolve_move *moves, size_t nmoves, char **out,
+		   const char **why)
+{
+	struct tpos cur = { -1, false, { 0 }, NULL };
+	struct stat root_st, sb;
+	char *todo = xstrdup(target), *p = todo, *comp, *next;
+	int links = 0, nfd;
+
+	*out = NULL;
+	*why = NULL;
+	if (fstat(rootfd, &root_st) < 0 ||
+	    (target[0] == '/' ? 0 : fstat(startfd, &sb)) < 0) {
+		*why = UNJUDGED_WALK;
+		goto out;
+	}
+	if (target[0] == '/')
+		tpos_set(&cur, rootfd, false, &root_st, xstrdup(rootpath));
+	else
+		tpos_set(&cur, startfd, false, &sb, xstrdup(startpath));
+	for (;;) {
+		const struct resolve_move *m = NULL;
+
+		if (strlen(cur.path) >= PATH_MAX) {
+			*why = UNJUDGED_LONG;
+			goto out;
+		}
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		comp = p;
+		while (*p && *p != '/')
+			p++;
+		if (*p)
+			*p++ = '\0';
+		if (strcmp(comp, ".") == 0)
+			continue;
+		if (strcmp(comp, "..") == 0) {
+			/* ".." at the caller's root stays there; from a
+			 * directory a rename moves, it leads where the
+			 * directory goes. */
+			if (is_at(&cur.st, root_st.st_dev, root_st.st_ino) &&
+			    strcmp(cur.path, rootpath) == 0)
+				continue;
+			for (size_t i = 0; i < nmoves && !m; i++)
+				if (is_at(&cur.st, moves[i].dev, moves[i].ino))
+					m = &moves[i];
+			if (m) {
+				if (fstat(m->to_fd, &sb) < 0) {
+					*why = UNJUDGED_WALK;
+					goto out;
+				}
+				tpos_set(&cur, m->to_fd, false, &sb,
+					 xstrdup(m->to_path));
+				continue;
+			}
+			nfd = openat(cur.fd, "..", O_PATH | O_DIRECTORY |
+							   O_CLOEXEC);
+			if (nfd < 0 || fstat(nfd, &sb) < 0) {
+				if (nfd >= 0)
+					close(nfd);
+				*why = errno == EACCES ? UNJUDGED_SEARCH
+						       : UNJUDGED_WALK;
+				goto out;
+			}
+			tpos_set(&cur, nfd, true, &sb, path_dirname(cur.path));
+			continue;
+		}
+		/* A name: where a rename moves a directory to, that
+		 * directory; where it moves one from, nothing. */
+		for (size_t i = 0; i < nmoves && !m; i++)
+			if (is_at(&cur.st, moves[i].to_dev, moves[i].to_ino) &&
+			    strcmp(comp, moves[i].to_name) == 0)
+				m = &moves[i];
+		if (m) {
+			if (fstat(m->fd, &sb) < 0) {
+				*why = UNJUDGED_WALK;
+				goto out;
+			}
+			tpos_set(&cur, m->fd, false, &sb,
+				 resolve_join(cur.path, comp));
+			continue;
+		}
+		for (size_t i = 0; i < nmoves; i++)
+			if (is_at(&cur.st, moves[i].from_dev,
+				  moves[i].from_ino) &&
+			    strcmp(comp, moves[i].from_name) == 0)
+				goto lexical;
+		nfd = openat(cur.fd, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (nfd < 0) {
+			if (errno == ENOENT || errno == ENOTDIR)
+				goto lexical;
+			/* What lies behind a directory the caller cannot
+			 * search is unknown to it and to us. */
+			*why = errno == EACCES ? UNJUDGED_SEARCH
+					       : UNJUDGED_WALK;
+			goto out;
+		}
+		if (fstat(nfd, &sb) < 0) {
+			close(nfd);
+			*why = UNJUDGED_WALK;
+			goto out;
+		}
+		if (S_ISDIR(sb.st_mode)) {
+			tpos_set(&cur, nfd, true, &sb,
+				 resolve_join(cur.path, comp));
+			continue;
+		}
+		if (!S_ISLNK(sb.st_mode)) {
+			close(nfd);
+			goto lexical; /* the follower fails (ENOTDIR) or ends */
+		}
+		{
+			/* A symlink: never one of /proc (a magic link, or
+			 * /proc/self, resolved by whoever follows it). */
+			char buf[PATH_MAX + 1];
+			struct statfs sf;
+			ssize_t n;
+
+			if (fstatfs(nfd, &sf) < 0 ||
+			    sf.f_type == PROC_SUPER_MAGIC) {
+				close(nfd);
+				*why = UNJUDGED_MAGIC;
+				goto out;
+			}
+			if (++links > MAX_LINKS) {
+				close(nfd);
+				*why = UNJUDGED_LOOP;
+				goto out;
+			}
+			n = readlinkat(nfd, "", buf, sizeof(buf) - 1);
+			close(nfd);
+			if (n < 0) {
+				*why = UNJUDGED_WALK;
+				goto out;
+			}
+			buf[n] = '\0';
+			if (buf[0] == '/')
+				tpos_set(&cur, rootfd, false, &root_st,
+					 xstrdup(rootpath));
+			next = xasprintf("%s/%s", buf, p);
+			free(todo);
+			todo = p = next;
+		}
+	}
+	*out = cur.path;
+	cur.path = NULL;
+	goto out;
+lexical:
+	/* comp and what follows it do not exist (yet): lexically. */
+	next = *p ? xasprintf("%s/%s", comp, p) : xstrdup(comp);
+	*out = path_resolve_lexical(cur.path, next);
+	free(next);
+	if (*out && strlen(*out) >= PATH_MAX) {
+		free(*out);
+		*out = NULL;
+		*why = UNJUDGED_LONG;
+	}
+out:
+	tpos_set(&cur, -1, false, &root_st, NULL);
+	free(todo);
+	return *why ? 1 : 0;
+}

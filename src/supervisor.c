@@ -592,6 +592,25 @@ static bool may_act(const struct event *ev, int res, int64_t *ret)
 	return false;
 }
 
+/* Where ev's target leads from the directory dirfd (real path dir) it
+ * is placed in, through the filesystem as it is (resolve_target()): what
+ * target= rules judge besides the lexical form.  Runs inside
+ * delegate_enter(): the walk reads only what the caller could read, and
+ * what it cannot read is "unjudged", which every deny target= rule
+ * matches (fail closed). */
+static void physical_target(struct event *ev, const struct resolve_base *b,
+			    int dirfd, const char *dir)
+{
+	_cleanup_free_ char *root = resolve_root_path(b);
+
+	if (!root) {
+		ev->target_unjudged = UNJUDGED_MOUNTNS;
+		return;
+	}
+	resolve_target(b->rootfd, root, dirfd, dir, ev->target.buf, NULL, 0,
+		       &ev->target_physical, &ev->target_unjudged);
+}
+
 /* The directory a call with dirfd and path starts from, for the report:
  * the one walked from (b), or (absolute paths) what it would be. */
 static char *report_dir(pid_t tid, int dirfd, struct resolve_base *b)
@@ -639,6 +658,7 @@ static void delegate_symlink(struct tracee *t, const struct syscall_state *st,
 		ev->path = resolve_join(r.dir, r.last);
 		ev->target_resolved = path_resolve_target(ev->path,
 							  ev->target.buf);
+		physical_target(ev, &b, r.dirfd, r.dir);
 	}
 	/* (A walk that failed is judged too, without a link path: a
 	 * target= rule still denies it.) */
@@ -718,15 +738,37 @@ static void move_args(enum sysc sc, const uint64_t *a, struct move *m)
 	}
 }
 
-/* The verdict for a symlink with these contents landing at dest. */
-static struct verdict judge_at(const struct event *ev, const char *contents,
-			       const char *dest)
+/* What a move's judgment needs besides the event: the caller's root
+ * (for absolute targets), and the directories the move carries, seen as
+ * moved (resolve_move). */
+struct move_view {
+	int rootfd;
+	const char *rootpath;
+	struct resolve_move moves[2];
+	char *names[4]; /* their names, without trailing slashes */
+	size_t nmoves;
+};
+
+/* The verdict for a symlink with these contents landing at dest, in the
+ * directory dirfd (real path dir, the new place) - its target resolved
+ * lexically and through the filesystem with the move seen as done. */
+static struct verdict judge_at(const struct event *ev,
+			       const struct move_view *mv,
+			       const char *contents, const char *dest,
+			       int dirfd, const char *dir)
 {
 	_cleanup_free_ char *resolved = path_resolve_target(dest, contents);
+	_cleanup_free_ char *physical = NULL;
 	struct policy_input in = caller_input(ev);
+	const char *unjudged = mv->rootpath ? NULL : UNJUDGED_MOUNTNS;
 
+	if (!unjudged)
+		resolve_target(mv->rootfd, mv->rootpath, dirfd, dir, contents,
+			       mv->moves, mv->nmoves, &physical, &unjudged);
 	in.target = contents;
 	in.target_resolved = resolved;
+	in.target_physical = physical;
+	in.target_unjudged = unjudged != NULL;
 	in.link = dest;
 	return policy_match(cfg->policy, &in);
 }
@@ -772,6 +814,7 @@ static bool names_entry(const char *last)
 
 struct tree_walk {
 	const struct event *ev;
+	const struct move_view *mv;
 	unsigned long n;
 	struct verdict v;  /* the first blocking verdict, else the first */
 	bool found;        /* a symlink was seen */
@@ -818,7 +861,8 @@ static void judge_tree(struct tree_walk *w, int dirfd, const char *name,
 			judge_tree(w, fd, e->d_name, sub, depth + 1);
 		} else if (S_ISLNK(sb.st_mode) &&
 			   (contents = symlink_at(fd, e->d_name))) {
-			note_verdict(w, judge_at(w->ev, contents, sub));
+			note_verdict(w, judge_at(w->ev, w->mv, contents, sub,
+						 fd, dest));
 		}
 	}
 	if (!e && errno)
@@ -826,10 +870,12 @@ static void judge_tree(struct tree_walk *w, int dirfd, const char *name,
 	closedir(d);
 }
 
-/* Judge what a move of from (in fromfd) to dest carries: the entry itself
- * if it is a symlink, else (rename) every symlink below it. */
+/* Judge what a move of from (in fromfd) to dest (in todirfd, real path
+ * todir) carries: the entry itself if it is a symlink, else (rename)
+ * every symlink below it. */
 static void judge_carried(struct tree_walk *w, int fromfd, const char *from,
-			  const char *dest, bool whole_tree)
+			  const char *dest, int todirfd, const char *todir,
+			  bool whole_tree)
 {
 	_cleanup_free_ char *name = xstrdup(from);
 	_cleanup_free_ char *contents = NULL;
@@ -841,10 +887,47 @@ static void judge_carried(struct tree_walk *w, int fromfd, const char *from,
 	if (fstatat(fromfd, name, &sb, AT_SYMLINK_NOFOLLOW) < 0)
 		return; /* the call fails by itself */
 	if (S_ISLNK(sb.st_mode) && (contents = symlink_at(fromfd, name))) {
-		note_verdict(w, judge_at(w->ev, contents, dest));
+		note_verdict(w, judge_at(w->ev, w->mv, contents, dest,
+					 todirfd, todir));
 	} else if (S_ISDIR(sb.st_mode) && whole_tree) {
 		judge_tree(w, fromfd, name, dest, 0);
 	}
+}
+
+/* If the rename from -> to moves a directory, let mv see it moved: the
+ * targets of the symlinks it carries are walked as they will be followed
+ * after the move (a ".." out of it leads to its new parent, a path
+ * through its new name enters it, its old name is gone). */
+static void see_moved(struct move_view *mv, const struct resolved *from,
+		      const struct resolved *to)
+{
+	struct resolve_move *m = &mv->moves[mv->nmoves];
+	struct stat sb;
+	int fd;
+
+	fd = openat(from->dirfd, from->last,
+		    O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return; /* not a directory: nothing below it to walk */
+	if (fstat(fd, &sb) < 0) {
+		close(fd);
+		return;
+	}
+	*m = (struct resolve_move){
+		.fd = fd,
+		.dev = sb.st_dev,
+		.ino = sb.st_ino,
+		.to_fd = to->dirfd,
+		.to_path = to->dir,
+		.to_dev = to->dev,
+		.to_ino = to->ino,
+		.from_dev = from->dev,
+		.from_ino = from->ino,
+	};
+	m->to_name = mv->names[2 * mv->nmoves] = resolve_join("", to->last);
+	m->from_name = mv->names[2 * mv->nmoves + 1] =
+		resolve_join("", from->last);
+	mv->nmoves++;
 }
 
 static void delegate_move(struct tracee *t, const struct syscall_state *st,
@@ -854,7 +937,9 @@ static void delegate_move(struct tracee *t, const struct syscall_state *st,
 	struct resolve_base bs = RESOLVE_BASE_INIT, bd = RESOLVE_BASE_INIT;
 	struct resolved rs = RESOLVED_INIT, rd = RESOLVED_INIT;
 	struct delegate_creds c = { false };
-	struct tree_walk w = { ev, 0, { ACT_NONE, 0, 0 }, false, false };
+	struct move_view mv = { -1, NULL, { { 0 } }, { NULL }, 0 };
+	struct tree_walk w = { ev, &mv, 0, { ACT_NONE, 0, 0 }, false, false };
+	_cleanup_free_ char *rootpath = NULL;
 	bool is_rename = sc == SC_RENAME || sc == SC_RENAMEAT ||
 			 sc == SC_RENAMEAT2;
 	bool exchange;
@@ -916,11 +1001,19 @@ static void delegate_move(struct tracee *t, const struct syscall_state *st,
 			/* ".", ".." or "/" at either end: the kernel moves
 			 * nothing (EBUSY, EEXIST, ...); nothing to judge. */
 		} else {
+			rootpath = resolve_root_path(&bd);
+			mv.rootfd = bd.rootfd;
+			mv.rootpath = rootpath;
+			if (is_rename) {
+				see_moved(&mv, &rs, &rd);
+				if (exchange)
+					see_moved(&mv, &rd, &rs);
+			}
 			judge_carried(&w, rs.dirfd, rs.last, ev->path,
-				      is_rename);
+				      rd.dirfd, rd.dir, is_rename);
 			if (exchange)
 				judge_carried(&w, rd.dirfd, rd.last, src,
-					      true);
+					      rs.dirfd, rs.dir, true);
 			if (w.failed)
 				why = REFUSE_TREE;
 		}
@@ -950,6 +1043,11 @@ static void delegate_move(struct tracee *t, const struct syscall_state *st,
 			      ? 0
 			      : -(int64_t)errno;
 done:
+	for (size_t i = 0; i < mv.nmoves; i++) {
+		close(mv.moves[i].fd);
+		free(mv.names[2 * i]);
+		free(mv.names[2 * i + 1]);
+	}
 	delegate_leave(&c);
 	resolved_free(&rs);
 	resolved_free(&rd);

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "policy.h"
 #include "resolve.h"
 #include "util.h"
 
@@ -233,6 +234,168 @@ START_TEST(test_walk_too_deep)
 }
 END_TEST
 
+/* ---- where a target leads (resolve_target), from top ---- */
+
+static void mktargets(void)
+{
+	mkdirs();
+	ck_assert_int_eq(symlink(".", "dot"), 0);
+	ck_assert_int_eq(symlink("/etc", "abs"), 0);
+	ck_assert_int_eq(symlink("/nonexistent-check-resolve/dir", "dang"),
+			 0);
+	ck_assert_int_eq(mkdir("D", 0755), 0);
+	ck_assert_int_eq(symlink(".", "D/S"), 0);
+}
+
+/* target from top: 0 and *out, or 1 and *why. */
+static int target_from(const char *start, const char *target,
+		       const struct resolve_move *moves, size_t nmoves,
+		       char **out, const char **why)
+{
+	int root = open("/", O_PATH | O_DIRECTORY);
+	int fd = open(start, O_PATH | O_DIRECTORY);
+	char *startpath = realpath(start, NULL);
+	int res;
+
+	ck_assert_int_ge(root, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_ptr_nonnull(startpath);
+	res = resolve_target(root, "/", fd, startpath, target, moves, nmoves,
+			     out, why);
+	free(startpath);
+	close(fd);
+	close(root);
+	return res;
+}
+
+static const struct target_case {
+	const char *target;
+	const char *out; /* "@rel" below top, "@" top, or absolute */
+	const char *why; /* the reason when unjudged */
+} targets[] = {
+	{ "x", "@x", NULL },                       /* not there: lexical */
+	{ "a/b", "@a/b", NULL },
+	{ "sb", "@a/b", NULL },                    /* the last is followed */
+	{ "sb/..", "@a", NULL },                   /* ".." where it led */
+	{ "sb/../../x", "@x", NULL },
+	{ "dot/dot/dot/../../../../../../../etc/passwd", "/etc/passwd",
+	  NULL },                                  /* ".." stops at "/" */
+	{ "dot/x", "@x", NULL },
+	{ "abs/passwd", "/etc/passwd", NULL },     /* absolute: from root */
+	{ "abs/../x", "/x", NULL },
+	{ "dang/x", "/nonexistent-check-resolve/dir/x", NULL },
+	{ "dang/../../etc", "/etc", NULL },
+	{ "file", "@file", NULL },
+	{ "file/../x", "@x", NULL },               /* lexical after a file */
+	{ "/", "/", NULL },
+	{ "", "@", NULL },
+	{ "a//b/./", "@a/b", NULL },
+	{ "loop1", NULL, UNJUDGED_LOOP },
+	{ "loop1/x", NULL, UNJUDGED_LOOP },
+	{ "me/x", NULL, UNJUDGED_MAGIC },          /* own link into /proc */
+	{ "/proc/self/root/etc/passwd", NULL, UNJUDGED_MAGIC },
+	{ "/proc/thread-self", NULL, UNJUDGED_MAGIC },
+	{ "/proc/1/root", NULL, UNJUDGED_MAGIC },
+	{ "/proc/cpuinfo", "/proc/cpuinfo", NULL }, /* a file of /proc */
+};
+
+START_TEST(test_target)
+{
+	const struct target_case *c = &targets[_i];
+	const char *why;
+	char *out, *want;
+	int res;
+
+	mktargets();
+	res = target_from(".", c->target, NULL, 0, &out, &why);
+	if (c->why) {
+		ck_assert_msg(res == 1 && why && strcmp(why, c->why) == 0,
+			      "%s: got %d %s, want %s", c->target, res,
+			      res ? why : out, c->why);
+		ck_assert_ptr_null(out);
+	} else {
+		want = c->out[0] == '@' ? in_top(c->out + 1) : xstrdup(c->out);
+		ck_assert_msg(res == 0, "%s: unjudged (%s)", c->target, why);
+		ck_assert_str_eq(out, want);
+		free(want);
+		free(out);
+	}
+	rmdirs();
+}
+END_TEST
+
+/* A directory seen as moved (D to a/b/E): ".." from it leads to a/b, its
+ * new name enters it, its old name is gone. */
+START_TEST(test_target_moved)
+{
+	struct resolve_move m;
+	struct stat sb, to;
+	const char *why;
+	char *out, *want, *topath, *abs;
+
+	mktargets();
+	topath = in_top("a/b");
+	memset(&m, 0, sizeof(m));
+	m.fd = open("D", O_PATH | O_DIRECTORY);
+	m.to_fd = open("a/b", O_PATH | O_DIRECTORY);
+	ck_assert_int_ge(m.fd, 0);
+	ck_assert_int_ge(m.to_fd, 0);
+	ck_assert_int_eq(fstat(m.fd, &sb), 0);
+	ck_assert_int_eq(fstat(m.to_fd, &to), 0);
+	m.dev = sb.st_dev;
+	m.ino = sb.st_ino;
+	m.to_path = topath;
+	m.to_dev = to.st_dev;
+	m.to_ino = to.st_ino;
+	m.to_name = "E";
+	ck_assert_int_eq(stat(".", &sb), 0);
+	m.from_dev = sb.st_dev;
+	m.from_ino = sb.st_ino;
+	m.from_name = "D";
+
+	/* From D (its new path: a/b/E): ".." is a/b now. */
+	ck_assert_int_eq(target_from("D", "../x", &m, 1, &out, &why), 0);
+	want = in_top("a/b/x");
+	ck_assert_str_eq(out, want);
+	free(out);
+	free(want);
+	/* S -> "." inside it, then ".." twice: a/b, then a. */
+	ck_assert_int_eq(target_from("D", "S/S/../../y", &m, 1, &out, &why),
+			 0);
+	want = in_top("a/y");
+	ck_assert_str_eq(out, want);
+	free(out);
+	free(want);
+	/* Through its new name, from anywhere. */
+	abs = in_top("a/b/E/S/../../z");
+	ck_assert_int_eq(target_from(".", abs, &m, 1, &out, &why), 0);
+	want = in_top("a/z");
+	ck_assert_str_eq(out, want);
+	free(out);
+	free(want);
+	free(abs);
+	/* Its old name is gone: lexical from there. */
+	ck_assert_int_eq(target_from(".", "D/S/../w", &m, 1, &out, &why), 0);
+	want = in_top("D/w");
+	ck_assert_str_eq(out, want);
+	free(out);
+	free(want);
+	/* Without the move seen: D/S is D, its ".." top. */
+	ck_assert_int_eq(target_from("D", "S/S/../../y", NULL, 0, &out, &why),
+			 0);
+	abs = path_dirname(top);
+	want = xasprintf("%s/y", abs);
+	ck_assert_str_eq(out, want);
+	free(out);
+	free(want);
+	free(abs);
+	close(m.fd);
+	close(m.to_fd);
+	free(topath);
+	rmdirs();
+}
+END_TEST
+
 static Suite *resolve_suite(void)
 {
 	Suite *s = suite_create("resolve");
@@ -247,6 +410,11 @@ static Suite *resolve_suite(void)
 	tcase_add_loop_test(tc, test_walk, 0, ARRAY_SIZE(walks));
 	tcase_add_test(tc, test_walk_dirfd);
 	tcase_add_test(tc, test_walk_too_deep);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("target");
+	tcase_add_loop_test(tc, test_target, 0, ARRAY_SIZE(targets));
+	tcase_add_test(tc, test_target_moved);
 	suite_add_tcase(s, tc);
 	return s;
 }
