@@ -694,10 +694,6 @@ int resolve_target(int rootfd, const char *rootpath, int startfd,
 	for (;;) {
 		const struct resolve_move *m = NULL;
 
-		if (strlen(cur.path) >= PATH_MAX) {
-			*why = UNJUDGED_LONG;
-			goto out;
-		}
 		while (*p == '/')
 			p++;
 		if (!*p)
@@ -762,7 +758,10 @@ int resolve_target(int rootfd, const char *rootpath, int startfd,
 				goto lexical;
 		nfd = openat(cur.fd, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		if (nfd < 0) {
-			if (errno == ENOENT || errno == ENOTDIR)
+			/* (The follower fails there: what it names is the
+			 * string, lexically.) */
+			if (errno == ENOENT || errno == ENOTDIR ||
+			    errno == ENAMETOOLONG)
 				goto lexical;
 			/* What lies behind a directory the caller cannot
 			 * search is unknown to it and to us. */
@@ -825,11 +824,6 @@ lexical:
 	next = *p ? xasprintf("%s/%s", comp, p) : xstrdup(comp);
 	*out = path_resolve_lexical(cur.path, next);
 	free(next);
-	if (*out && strlen(*out) >= PATH_MAX) {
-		free(*out);
-		*out = NULL;
-		*why = UNJUDGED_LONG;
-	}
 out:
 	tpos_set(&cur, -1, false, &root_st, NULL);
 	free(todo);

@@ -79,7 +79,6 @@ void resolved_free(struct resolved *r);
 #define UNJUDGED_MAGIC "magic link on the target's way"
 #define UNJUDGED_SEARCH "target's way not searchable"
 #define UNJUDGED_LOOP "too many symlinks on the target's way"
-#define UNJUDGED_LONG "target's way too long"
 #define UNJUDGED_WALK "target's way cannot be walked"
 #define UNJUDGED_MOUNTNS "target's root in another mount namespace"
 
@@ -114,7 +113,8 @@ struct resolve_move {
  * when the resolution cannot be judged: a symlink of /proc on the way
  * (resolved by whoever follows it, in its own context), a directory the
  * caller cannot search (what lies behind is unknown), more than 40
- * symlinks, a path longer than PATH_MAX. */
+ * symlinks.  (The paths it gives may be longer than PATH_MAX: they are
+ * strings for the rules, bounded by 41 symlinks of PATH_MAX each.) */
 int resolve_target(int rootfd, const char *rootpath, int startfd,
 		   const char *startpath, const char *target,
 		   const struct resolve_move *moves, size_t nmoves, char **out,

@@ -324,6 +324,33 @@ START_TEST(test_target)
 }
 END_TEST
 
+/* A name longer than NAME_MAX, or a target whose resolution is longer
+ * than PATH_MAX: the follower fails there, and the string is judged
+ * lexically (not refused: the kernel makes such links). */
+START_TEST(test_target_long)
+{
+	char name[4096];
+	const char *why;
+	char *out, *want;
+
+	mktargets();
+	memset(name, 't', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	ck_assert_int_eq(target_from(".", name, NULL, 0, &out, &why), 0);
+	want = in_top(name);
+	ck_assert_str_eq(out, want);
+	free(out);
+	free(want);
+	name[300] = '\0';
+	ck_assert_int_eq(target_from(".", name, NULL, 0, &out, &why), 0);
+	want = in_top(name);
+	ck_assert_str_eq(out, want);
+	free(out);
+	free(want);
+	rmdirs();
+}
+END_TEST
+
 /* A directory seen as moved (D to a/b/E): ".." from it leads to a/b, its
  * new name enters it, its old name is gone. */
 START_TEST(test_target_moved)
@@ -414,6 +441,7 @@ static Suite *resolve_suite(void)
 
 	tc = tcase_create("target");
 	tcase_add_loop_test(tc, test_target, 0, ARRAY_SIZE(targets));
+	tcase_add_test(tc, test_target_long);
 	tcase_add_test(tc, test_target_moved);
 	suite_add_tcase(s, tc);
 	return s;
