@@ -1,0 +1,251 @@
+#!/bin/sh
+# deny-targets.sh - a deny target= rule judges where a link leads, not
+# how its target is spelled (issue 15): symlinks on the target's way are
+# followed as the kernel will follow them (physical resolution), what
+# cannot be judged (a symlink of /proc on the way, a directory the caller
+# cannot search) is denied, and an allow target= rule needs every
+# resolution to match.  Each attack first runs without symtrace (the
+# native control: the link is made and leads where the rule forbids),
+# then under symtrace: refused, reported once, and not on disk.
+. "$TESTSRC/lib.sh"
+
+skip_unless_ptrace
+
+LC_ALL=C
+export LC_ALL
+
+mkdir "$tmp/w" || fail "cannot create $tmp/w"
+w=$(cd "$tmp/w" && pwd -P) || fail "cannot enter $tmp/w"
+chmod 755 "$tmp" "$w"
+eperm='-1 EPERM (Operation not permitted)'
+passwd1=$(head -n 1 /etc/passwd)
+# As many ".." as $w/NAME is deep: from there they reach "/".
+depth=$(printf '%s/x' "$w" | tr -cd / | wc -c)
+ups=$(printf '../%.0s' $(seq "$depth"))
+cd "$w" || fail "cannot enter $w"
+
+# run NAME RULES... -- COMMAND: the command in a fresh $w/NAME, under
+# symtrace with -r RULE for each RULE; report in $tmp/out (pids stripped,
+# "rule -r N" written "rule N").
+run() {
+	name=$1
+	shift
+	rules=
+	while [ "$1" != -- ]; do
+		rules="$rules -r '$1'"
+		shift
+	done
+	shift
+	cd "$w/$name" || fail "cannot enter $w/$name"
+	eval "\"\$SYMTRACE\" -o \"\$tmp/out.raw\" $rules -- \"\$@\"" \
+		>"$tmp/stdout" 2>"$tmp/stderr"
+	st=$?
+	sed 's/^\[pid [0-9]*\] //; s/<denied rule -r /<denied rule /' \
+		"$tmp/out.raw" >"$tmp/out"
+	cd "$w" || fail "cannot enter $w"
+}
+
+# want LINE...: the report is exactly these lines.
+want() {
+	printf '%s\n' "$@" >"$tmp/want"
+	diff -u "$tmp/want" "$tmp/out" >&2 || fail "$what: wrong report"
+}
+
+# absent PATH: nothing at PATH.
+absent() {
+	if [ -e "$1" ] || [ -L "$1" ]; then
+		fail "$what: $1 was made: -> $(readlink "$1")"
+	fi
+}
+
+# fresh NAME: an empty $w/NAME.
+fresh() {
+	rm -rf "${w:?}/$1" && mkdir "$w/$1" || fail "cannot make $w/$1"
+}
+
+# ---- 1. a link to "." on the target's way, ".." climbing past it -----
+x=L/L/L/${ups}etc/passwd
+what="native: $x"
+fresh n1
+(cd n1 && ln -s . L && ln -s "$x" x.txt) || fail "$what: ln failed"
+[ "$(head -n 1 n1/x.txt)" = "$passwd1" ] ||
+	fail "$what: x.txt does not lead to /etc/passwd"
+
+what="deny target=/etc/**: $x"
+fresh a1
+run a1 'deny target=/etc/**' -- sh -c "ln -s . L && ln -s '$x' x.txt"
+[ $st -eq 1 ] || fail "$what: exit status $st, expected 1"
+absent a1/x.txt
+check_link a1/L .
+want "symlinkat(\".\", AT_FDCWD<$w/a1>, \"L\") = 0" \
+	"symlinkat(\"$x\", AT_FDCWD<$w/a1>, \"x.txt\") = $eperm <denied rule 1>"
+
+# ---- 2. an existing symlink (made by root) to a directory in /etc ----
+etcdir=$(find /etc -mindepth 1 -maxdepth 1 -type d ! -type l | sort | head -n 1)
+[ -n "$etcdir" ] || fail "no directory in /etc"
+x=sys/etclink/../passwd
+what="native: $x (etclink -> $etcdir)"
+fresh n2
+mkdir n2/sys && ln -s "$etcdir" n2/sys/etclink && (cd n2 && ln -s "$x" g) ||
+	fail "$what: ln failed"
+[ "$(head -n 1 n2/g)" = "$passwd1" ] ||
+	fail "$what: g does not lead to /etc/passwd"
+
+what="deny target=/etc/**: $x"
+fresh a2
+mkdir a2/sys && ln -s "$etcdir" a2/sys/etclink || fail "$what: setup"
+run a2 'deny target=/etc/**' -- ln -s "$x" g
+[ $st -eq 1 ] || fail "$what: exit status $st, expected 1"
+absent a2/g
+want "symlinkat(\"$x\", AT_FDCWD<$w/a2>, \"g\") = $eperm <denied rule 1>"
+
+# ---- 3. the caller's own link to /tmp, then ".." from it ------------
+x=tm/../etc/passwd
+what="native: $x"
+fresh n3
+(cd n3 && ln -s /tmp tm && ln -s "$x" y) || fail "$what: ln failed"
+[ "$(head -n 1 n3/y)" = "$passwd1" ] || fail "$what: y does not lead there"
+
+what="deny target=/etc/**: $x"
+fresh a3
+run a3 'deny target=/etc/**' -- sh -c "ln -s /tmp tm && ln -s '$x' y"
+[ $st -eq 1 ] || fail "$what: exit status $st, expected 1"
+absent a3/y
+want "symlinkat(\"/tmp\", AT_FDCWD<$w/a3>, \"tm\") = 0" \
+	"symlinkat(\"$x\", AT_FDCWD<$w/a3>, \"y\") = $eperm <denied rule 1>"
+
+# ---- 4. the caller's own link to a magic link ------------------------
+x=pr/etc/passwd
+what="native: $x (pr -> /proc/self/root)"
+fresh n4
+(cd n4 && ln -s /proc/self/root pr && ln -s "$x" z) || fail "$what: ln failed"
+[ "$(head -n 1 n4/z)" = "$passwd1" ] || fail "$what: z does not lead there"
+
+what="deny target=/etc/**: $x"
+fresh a4
+run a4 'deny target=/etc/**' -- sh -c "ln -s /proc/self/root pr; ln -s '$x' z"
+# (pr is refused; z, through a pr that does not exist, leads nowhere.)
+[ $st -eq 0 ] || fail "$what: exit status $st, expected 0"
+absent a4/pr
+check_link a4/z "$x"
+want "symlinkat(\"/proc/self/root\", AT_FDCWD<$w/a4>, \"pr\") = $eperm <denied rule 1>" \
+	"symlinkat(\"$x\", AT_FDCWD<$w/a4>, \"z\") = 0"
+# The same with pr made beforehand (by root, outside symtrace's view).
+fresh a4b
+ln -s /proc/self/root a4b/pr || fail "$what: setup"
+what="deny target=/etc/**: $x, pr made before"
+run a4b 'deny target=/etc/**' -- ln -s "$x" z
+[ $st -eq 1 ] || fail "$what: exit status $st, expected 1"
+absent a4b/z
+want "symlinkat(\"$x\", AT_FDCWD<$w/a4b>, \"z\") = $eperm <denied rule 1>"
+
+# ---- 5. lexically inside an allowed tree, physically in another ------
+# allow target=site1/**, then deny: "L/L/../site2/secret" made in site1
+# is lexically site1/L/site2/secret, and leads to site2/secret.
+x=L/L/../site2/secret
+what="native: $x"
+fresh n5
+mkdir n5/site1 n5/site2 && echo secret >n5/site2/secret &&
+	(cd n5/site1 && ln -s . L && ln -s "$x" s) || fail "$what: ln failed"
+[ "$(cat n5/site1/s)" = secret ] || fail "$what: s does not lead to site2"
+
+what="allow target=site1/**, deny: $x"
+fresh a5
+mkdir a5/site1 a5/site2 && echo secret >a5/site2/secret ||
+	fail "$what: setup"
+run a5/site1 "allow target=$w/a5/site1/**" deny -- \
+	sh -c "ln -s . L; ln -s '$x' s; ln -s L/sub ok"
+[ $st -eq 0 ] || fail "$what: exit status $st, expected 0"
+absent a5/site1/s
+check_link a5/site1/ok L/sub
+want "symlinkat(\".\", AT_FDCWD<$w/a5/site1>, \"L\") = 0" \
+	"symlinkat(\"$x\", AT_FDCWD<$w/a5/site1>, \"s\") = $eperm <denied rule 2>" \
+	"symlinkat(\"L/sub\", AT_FDCWD<$w/a5/site1>, \"ok\") = 0"
+
+# ---- 6. a directory moved: its links are judged as they will lead ----
+# D/S -> "." and D/T -> "$w/.../D2/S/S/../../other/x" are harmless in D
+# (D2 does not exist: T is lexically inside site); "mv D D2" makes T
+# climb out through S.
+what="native: mv D D2"
+fresh n6
+mkdir n6/site n6/other && echo other >n6/other/x || fail "$what: setup"
+t6n="$w/n6/site/D2/S/S/../../other/x"
+(cd n6/site && mkdir D && ln -s . D/S && ln -s "$t6n" D/T && mv D D2) ||
+	fail "$what: failed"
+[ "$(cat n6/site/D2/T)" = other ] || fail "$what: D2/T does not lead out"
+
+what="allow target=site/**, deny: mv D D2"
+fresh a6
+mkdir a6/site a6/other && echo other >a6/other/x || fail "$what: setup"
+t6="$w/a6/site/D2/S/S/../../other/x"
+run a6/site "allow target=$w/a6/site/**" deny -- \
+	sh -c "mkdir D && ln -s . D/S && ln -s '$t6' D/T && mv D D2"
+[ $st -eq 1 ] || fail "$what: exit status $st, expected 1"
+absent a6/site/D2
+check_link a6/site/D/T "$t6"
+want "symlinkat(\".\", AT_FDCWD<$w/a6/site>, \"D/S\") = 0" \
+	"symlinkat(\"$t6\", AT_FDCWD<$w/a6/site>, \"D/T\") = 0" \
+	"renameat2(\"D\", \"D2\") = $eperm <denied rule 2>"
+# ... while a move that keeps the links inside is allowed.
+what="allow target=site/**, deny: mv D sub/D2"
+run a6/site "allow target=$w/a6/site/**" deny -- \
+	sh -c "rm D/T && mkdir sub && ln -s S/x D/U && mv D sub/D2"
+[ $st -eq 0 ] || fail "$what: exit status $st, expected 0"
+check_link a6/site/sub/D2/U S/x
+want "symlinkat(\"S/x\", AT_FDCWD<$w/a6/site>, \"D/U\") = 0" \
+	"renameat2(\"D\", \"sub/D2\") = 0"
+
+# ---- 7. a directory the caller cannot search -------------------------
+# root's private directory holds a link to /etc; nobody cannot see
+# behind it, root (a web server, a backup job) follows it.
+command -v setpriv >/dev/null 2>&1 || skip "no setpriv"
+x=$w/n7/priv/e/passwd
+what="native: $x as nobody"
+fresh n7
+mkdir -m 700 n7/priv && ln -s /etc n7/priv/e && chmod 777 n7 ||
+	fail "$what: setup"
+(cd n7 && setpriv --reuid=65534 --regid=65534 --clear-groups ln -s "$x" q) ||
+	fail "$what: ln failed"
+[ "$(head -n 1 n7/q)" = "$passwd1" ] || fail "$what: q does not lead there"
+
+x=$w/a7/priv/e/passwd
+what="deny target=/etc/**: $x as nobody"
+fresh a7
+mkdir -m 700 a7/priv && ln -s /etc a7/priv/e && chmod 777 a7 ||
+	fail "$what: setup"
+run a7 'deny target=/etc/**' -- \
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+	sh -c "ln -s '$x' q; ln -s '$w/a7/priv' ok"
+[ $st -eq 0 ] || fail "$what: exit status $st, expected 0"
+absent a7/q
+check_link a7/ok "$w/a7/priv"
+want "symlinkat(\"$x\", AT_FDCWD<$w/a7>, \"q\") = $eperm <denied rule 1>" \
+	"symlinkat(\"$w/a7/priv\", AT_FDCWD<$w/a7>, \"ok\") = 0"
+
+# ---- 8. what sites do stays allowed ----------------------------------
+what="allow target=site/**, deny: links inside a site"
+fresh a8
+mkdir -p a8/site/releases/42 a8/site/shared/storage a8/site/app/node_modules/x \
+	a8/site/app/node_modules/.bin || fail "$what: setup"
+run a8/site "allow target=$w/a8/site/**" deny -- sh -c '
+	ln -s releases/42 current &&
+	cd app && ln -s ../shared/storage storage &&
+	ln -s ../x/cli.js node_modules/.bin/x &&
+	ln -s missing/../../releases dangling &&
+	ln -sfn ../releases current2 && ln -sfn ../shared current2'
+[ $st -eq 0 ] || fail "$what: exit status $st, expected 0"
+check_link a8/site/current releases/42
+check_link a8/site/app/storage ../shared/storage
+check_link a8/site/app/node_modules/.bin/x ../x/cli.js
+check_link a8/site/app/dangling missing/../../releases
+check_link a8/site/app/current2 ../shared
+grep -E '<(denied|refused)' "$tmp/out" >&2 &&
+	fail "$what: a call was not allowed"
+# (ln -sfn: the symlinkat fails with EEXIST, then a temporary link is
+# made and renamed over current2.)
+grep -c '= 0$' "$tmp/out" >"$tmp/n"
+echo 7 | diff - "$tmp/n" >&2 || { cat "$tmp/out" >&2; fail "$what: report count"; }
+grep -c 'EEXIST' "$tmp/out" >"$tmp/n"
+echo 1 | diff - "$tmp/n" >&2 || { cat "$tmp/out" >&2; fail "$what: report count"; }
+
+exit 0
