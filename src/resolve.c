@@ -639,9 +639,9 @@ void resolved_free(struct resolved *r)
 
 /* ---- where a target leads (resolve_target) -------------------------- */
 
-char *resolve_root_path(const struct resolve_base *b)
+int resolve_own_root(void)
 {
-	return b->own_root ? xstrdup("/") : fd_path(b->rootfd);
+	return our_root_fd(NULL);
 }
 
 /* The walk's position: a directory fd (owned or borrowed), its identity
@@ -670,14 +670,78 @@ static bool is_at(const struct stat *st, dev_t dev, ino_t ino)
 	return st->st_dev == dev && st->st_ino == ino;
 }
 
+/* Components below the walk's position that do not exist (yet): taken
+ * as plain directories to be, so that "missing/.." comes back to the
+ * position and the walk goes on through the filesystem from there - a
+ * mkdir later makes it so.  (A symlink made there later re-aims the
+ * target: that symlink is judged by its own target.) */
+struct virt {
+	char *path; /* "a/b" */
+	size_t depth;
+};
+
+static void virt_step(struct virt *v, const char *comp)
+{
+	char *next;
+
+	if (strcmp(comp, ".") == 0)
+		return;
+	if (strcmp(comp, "..") == 0) {
+		char *slash = strrchr(v->path, '/');
+
+		if (slash)
+			*slash = '\0';
+		else
+			v->path[0] = '\0';
+		v->depth--;
+		return;
+	}
+	next = v->depth ? xasprintf("%s/%s", v->path, comp) : xstrdup(comp);
+	free(v->path);
+	v->path = next;
+	v->depth++;
+}
+
+/* Follow the symlink fd: its contents in front of the rest of the walk
+ * (*todo, *p); an absolute one from the root.  NULL, or why it cannot
+ * be judged. */
+static const char *follow_symlink(int fd, struct tpos *cur, int rootfd,
+				  const struct stat *root_st,
+				  const char *rootpath, int *links,
+				  char **todo, char **p)
+{
+	/* Never a symlink of /proc (a magic link, or /proc/self, resolved
+	 * by whoever follows it). */
+	char buf[PATH_MAX + 1];
+	struct statfs sf;
+	ssize_t n;
+	char *next;
+
+	if (fstatfs(fd, &sf) < 0 || sf.f_type == PROC_SUPER_MAGIC)
+		return UNJUDGED_MAGIC;
+	if (++*links > MAX_LINKS)
+		return UNJUDGED_LOOP;
+	n = readlinkat(fd, "", buf, sizeof(buf) - 1);
+	if (n < 0)
+		return UNJUDGED_WALK;
+	buf[n] = '\0';
+	if (buf[0] == '/')
+		tpos_set(cur, rootfd, false, root_st, xstrdup(rootpath));
+	next = xasprintf("%s/%s", buf, *p);
+	free(*todo);
+	*todo = *p = next;
+	return NULL;
+}
+
 int resolve_target(int rootfd, const char *rootpath, int startfd,
 		   const char *startpath, const char *target,
 		   const struct resolve_move *moves, size_t nmoves, char **out,
 		   const char **why)
 {
 	struct tpos cur = { -1, false, { 0 }, NULL };
+	struct virt v = { xstrdup(""), 0 };
 	struct stat root_st, sb;
-	char *todo = xstrdup(target), *p = todo, *comp, *next;
+	char *todo = xstrdup(target), *p = todo, *comp;
 	int links = 0, nfd;
 
 	*out = NULL;
@@ -693,6 +757,7 @@ int resolve_target(int rootfd, const char *rootpath, int startfd,
 		tpos_set(&cur, startfd, false, &sb, xstrdup(startpath));
 	for (;;) {
 		const struct resolve_move *m = NULL;
+		bool gone = false;
 
 		while (*p == '/')
 			p++;
@@ -703,12 +768,15 @@ int resolve_target(int rootfd, const char *rootpath, int startfd,
 			p++;
 		if (*p)
 			*p++ = '\0';
+		if (v.depth) {
+			virt_step(&v, comp);
+			continue;
+		}
 		if (strcmp(comp, ".") == 0)
 			continue;
 		if (strcmp(comp, "..") == 0) {
-			/* ".." at the caller's root stays there; from a
-			 * directory a rename moves, it leads where the
-			 * directory goes. */
+			/* ".." at the root stays there; from a directory a
+			 * rename moves, it leads where the directory goes. */
 			if (is_at(&cur.st, root_st.st_dev, root_st.st_ino) &&
 			    strcmp(cur.path, rootpath) == 0)
 				continue;
@@ -736,96 +804,68 @@ int resolve_target(int rootfd, const char *rootpath, int startfd,
 			tpos_set(&cur, nfd, true, &sb, path_dirname(cur.path));
 			continue;
 		}
-		/* A name: where a rename moves a directory to, that
-		 * directory; where it moves one from, nothing. */
+		/* A name: where a move puts an entry, that entry; where
+		 * a rename takes one from (and nothing takes its place),
+		 * nothing. */
 		for (size_t i = 0; i < nmoves && !m; i++)
 			if (is_at(&cur.st, moves[i].to_dev, moves[i].to_ino) &&
 			    strcmp(comp, moves[i].to_name) == 0)
 				m = &moves[i];
-		if (m) {
-			if (fstat(m->fd, &sb) < 0) {
-				*why = UNJUDGED_WALK;
-				goto out;
-			}
-			tpos_set(&cur, m->fd, false, &sb,
-				 resolve_join(cur.path, comp));
+		for (size_t i = 0; i < nmoves && !m && !gone; i++)
+			gone = moves[i].from_gone &&
+			       is_at(&cur.st, moves[i].from_dev,
+				     moves[i].from_ino) &&
+			       strcmp(comp, moves[i].from_name) == 0;
+		if (gone) {
+			virt_step(&v, comp);
 			continue;
 		}
-		for (size_t i = 0; i < nmoves; i++)
-			if (is_at(&cur.st, moves[i].from_dev,
-				  moves[i].from_ino) &&
-			    strcmp(comp, moves[i].from_name) == 0)
-				goto lexical;
-		nfd = openat(cur.fd, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		if (nfd < 0) {
-			/* (The follower fails there: what it names is the
-			 * string, lexically.) */
-			if (errno == ENOENT || errno == ENOTDIR ||
-			    errno == ENAMETOOLONG)
-				goto lexical;
-			/* What lies behind a directory the caller cannot
-			 * search is unknown to it and to us. */
-			*why = errno == EACCES ? UNJUDGED_SEARCH
-					       : UNJUDGED_WALK;
-			goto out;
+		if (m) {
+			nfd = m->fd;
+		} else {
+			nfd = openat(cur.fd, comp,
+				     O_PATH | O_NOFOLLOW | O_CLOEXEC);
+			if (nfd < 0) {
+				/* Not there (or a name the follower cannot
+				 * use): a directory to be. */
+				if (errno == ENOENT || errno == ENOTDIR ||
+				    errno == ENAMETOOLONG) {
+					virt_step(&v, comp);
+					continue;
+				}
+				/* What lies behind a directory the caller
+				 * cannot search is unknown to it and us. */
+				*why = errno == EACCES ? UNJUDGED_SEARCH
+						       : UNJUDGED_WALK;
+				goto out;
+			}
 		}
 		if (fstat(nfd, &sb) < 0) {
-			close(nfd);
 			*why = UNJUDGED_WALK;
-			goto out;
-		}
-		if (S_ISDIR(sb.st_mode)) {
-			tpos_set(&cur, nfd, true, &sb,
+		} else if (S_ISDIR(sb.st_mode)) {
+			tpos_set(&cur, nfd, !m, &sb,
 				 resolve_join(cur.path, comp));
 			continue;
+		} else if (S_ISLNK(sb.st_mode)) {
+			*why = follow_symlink(nfd, &cur, rootfd, &root_st,
+					      rootpath, &links, &todo, &p);
+		} else {
+			/* A file: the follower ends here or fails
+			 * (ENOTDIR) - or finds a directory made in its
+			 * place later. */
+			virt_step(&v, comp);
 		}
-		if (!S_ISLNK(sb.st_mode)) {
+		if (!m)
 			close(nfd);
-			goto lexical; /* the follower fails (ENOTDIR) or ends */
-		}
-		{
-			/* A symlink: never one of /proc (a magic link, or
-			 * /proc/self, resolved by whoever follows it). */
-			char buf[PATH_MAX + 1];
-			struct statfs sf;
-			ssize_t n;
-
-			if (fstatfs(nfd, &sf) < 0 ||
-			    sf.f_type == PROC_SUPER_MAGIC) {
-				close(nfd);
-				*why = UNJUDGED_MAGIC;
-				goto out;
-			}
-			if (++links > MAX_LINKS) {
-				close(nfd);
-				*why = UNJUDGED_LOOP;
-				goto out;
-			}
-			n = readlinkat(nfd, "", buf, sizeof(buf) - 1);
-			close(nfd);
-			if (n < 0) {
-				*why = UNJUDGED_WALK;
-				goto out;
-			}
-			buf[n] = '\0';
-			if (buf[0] == '/')
-				tpos_set(&cur, rootfd, false, &root_st,
-					 xstrdup(rootpath));
-			next = xasprintf("%s/%s", buf, p);
-			free(todo);
-			todo = p = next;
-		}
+		if (*why)
+			goto out;
 	}
-	*out = cur.path;
-	cur.path = NULL;
-	goto out;
-lexical:
-	/* comp and what follows it do not exist (yet): lexically. */
-	next = *p ? xasprintf("%s/%s", comp, p) : xstrdup(comp);
-	*out = path_resolve_lexical(cur.path, next);
-	free(next);
+	*out = v.depth ? resolve_join(cur.path, v.path) : cur.path;
+	if (!v.depth)
+		cur.path = NULL;
 out:
 	tpos_set(&cur, -1, false, &root_st, NULL);
+	free(v.path);
 	free(todo);
 	return *why ? 1 : 0;
 }

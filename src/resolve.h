@@ -80,14 +80,14 @@ void resolved_free(struct resolved *r);
 #define UNJUDGED_SEARCH "target's way not searchable"
 #define UNJUDGED_LOOP "too many symlinks on the target's way"
 #define UNJUDGED_WALK "target's way cannot be walked"
-#define UNJUDGED_MOUNTNS "target's root in another mount namespace"
 
-/* A directory a rename is about to move, for resolve_target() to see the
- * move as done: entering to_name in the directory to_fd (real path
- * to_path) enters it, ".." from it leads to to_fd, and from_name in the
- * directory it leaves is gone.  (With RENAME_EXCHANGE, two.) */
+/* An entry a rename or link is about to move, for resolve_target() to
+ * see the move as done: the name to_name in the directory to_fd (real
+ * path to_path) holds it; if it is a directory, ".." from it leads to
+ * to_fd; after a rename (from_gone) its old name from_name is empty -
+ * unless another move fills it (RENAME_EXCHANGE: two moves). */
 struct resolve_move {
-	int fd;                /* the moved directory (O_PATH) */
+	int fd;                /* the entry (O_PATH | O_NOFOLLOW) */
 	dev_t dev;
 	ino_t ino;
 	int to_fd;             /* where it goes */
@@ -98,31 +98,34 @@ struct resolve_move {
 	dev_t from_dev;        /* where it leaves */
 	ino_t from_ino;
 	const char *from_name;
+	bool from_gone;
 };
 
 /* Where a symlink with contents target, placed in the directory startfd
  * (real path startpath), leads when it is followed: the target walked
  * through the filesystem as it is now, as the kernel will walk it for
  * whoever follows the link - symlinks followed (absolute ones from rootfd,
- * the caller's root, whose real path is rootpath), ".." taken from where
- * a symlink led and stopping at the root - with moves[] seen as done.
- * From the first component that does not exist (or is not a directory
- * where one is needed) on, the rest is resolved lexically.  Must run
- * with the caller's credentials: it reads nothing the caller could not.
- * Returns 0 with *out (malloc'd, absolute), or 1 with *why (UNJUDGED_*)
- * when the resolution cannot be judged: a symlink of /proc on the way
- * (resolved by whoever follows it, in its own context), a directory the
- * caller cannot search (what lies behind is unknown), more than 40
- * symlinks.  (The paths it gives may be longer than PATH_MAX: they are
- * strings for the rules, bounded by 41 symlinks of PATH_MAX each.) */
+ * whose real path is rootpath), ".." taken from where a symlink led and
+ * stopping at the root - with moves[] seen as done.  A component that
+ * does not exist (or is a file where a directory is needed) is taken as
+ * a directory to be: "missing/.." comes back and the walk goes on through
+ * the filesystem.  rootfd is symtrace's root (resolve_own_root()), for
+ * every caller: a link made in a chroot is followed from outside it too.
+ * Must run with the caller's credentials: it reads nothing the caller
+ * could not.  Returns 0 with *out (malloc'd, absolute), or 1 with *why
+ * (UNJUDGED_*) when the resolution cannot be judged: a symlink of /proc
+ * on the way (resolved by whoever follows it, in its own context), a
+ * directory the caller cannot search (what lies behind is unknown), more
+ * than 40 symlinks.  (The paths it gives may be longer than PATH_MAX:
+ * they are strings for the rules, bounded by 41 symlinks of PATH_MAX
+ * each.) */
 int resolve_target(int rootfd, const char *rootpath, int startfd,
 		   const char *startpath, const char *target,
 		   const struct resolve_move *moves, size_t nmoves, char **out,
 		   const char **why);
 
-/* The real path of the caller's root in b ("/" when it is symtrace's),
- * malloc'd, or NULL. */
-char *resolve_root_path(const struct resolve_base *b);
+/* symtrace's own root (O_PATH, opened once, not to be closed), or -1. */
+int resolve_own_root(void);
 
 /* Open (O_PATH) the directory at the real absolute path dir, following
  * no symlink on the way (a real path has none; one found there now was

@@ -597,18 +597,13 @@ static bool may_act(const struct event *ev, int res, int64_t *ret)
  * target= rules judge besides the lexical form.  Runs inside
  * delegate_enter(): the walk reads only what the caller could read, and
  * what it cannot read is "unjudged", which every deny target= rule
- * matches (fail closed). */
-static void physical_target(struct event *ev, const struct resolve_base *b,
-			    int dirfd, const char *dir)
+ * matches (fail closed).  From symtrace's root, whatever the caller's:
+ * a link made in a chroot is followed from outside it as well (a web
+ * server, a backup), and the lexical form is the outside one too. */
+static void physical_target(struct event *ev, int dirfd, const char *dir)
 {
-	_cleanup_free_ char *root = resolve_root_path(b);
-
-	if (!root) {
-		ev->target_unjudged = UNJUDGED_MOUNTNS;
-		return;
-	}
-	resolve_target(b->rootfd, root, dirfd, dir, ev->target.buf, NULL, 0,
-		       &ev->target_physical, &ev->target_unjudged);
+	resolve_target(resolve_own_root(), "/", dirfd, dir, ev->target.buf,
+		       NULL, 0, &ev->target_physical, &ev->target_unjudged);
 }
 
 /* The directory a call with dirfd and path starts from, for the report:
@@ -658,7 +653,7 @@ static void delegate_symlink(struct tracee *t, const struct syscall_state *st,
 		ev->path = resolve_join(r.dir, r.last);
 		ev->target_resolved = path_resolve_target(ev->path,
 							  ev->target.buf);
-		physical_target(ev, &b, r.dirfd, r.dir);
+		physical_target(ev, r.dirfd, r.dir);
 	}
 	/* (A walk that failed is judged too, without a link path: a
 	 * target= rule still denies it.) */
@@ -738,12 +733,9 @@ static void move_args(enum sysc sc, const uint64_t *a, struct move *m)
 	}
 }
 
-/* What a move's judgment needs besides the event: the caller's root
- * (for absolute targets), and the directories the move carries, seen as
- * moved (resolve_move). */
+/* What a move's judgment needs besides the event: the entries the move
+ * carries, seen as moved (resolve_move). */
 struct move_view {
-	int rootfd;
-	const char *rootpath;
 	struct resolve_move moves[2];
 	char *names[4]; /* their names, without trailing slashes */
 	size_t nmoves;
@@ -760,11 +752,11 @@ static struct verdict judge_at(const struct event *ev,
 	_cleanup_free_ char *resolved = path_resolve_target(dest, contents);
 	_cleanup_free_ char *physical = NULL;
 	struct policy_input in = caller_input(ev);
-	const char *unjudged = mv->rootpath ? NULL : UNJUDGED_MOUNTNS;
+	const char *unjudged;
 
-	if (!unjudged)
-		resolve_target(mv->rootfd, mv->rootpath, dirfd, dir, contents,
-			       mv->moves, mv->nmoves, &physical, &unjudged);
+	/* (As physical_target(), from symtrace's root.) */
+	resolve_target(resolve_own_root(), "/", dirfd, dir, contents,
+		       mv->moves, mv->nmoves, &physical, &unjudged);
 	in.target = contents;
 	in.target_resolved = resolved;
 	in.target_physical = physical;
@@ -894,21 +886,22 @@ static void judge_carried(struct tree_walk *w, int fromfd, const char *from,
 	}
 }
 
-/* If the rename from -> to moves a directory, let mv see it moved: the
- * targets of the symlinks it carries are walked as they will be followed
- * after the move (a ".." out of it leads to its new parent, a path
- * through its new name enters it, its old name is gone). */
+/* Let mv see the move of from to to as done: the targets of the
+ * symlinks it carries are walked as they will be followed after it - to
+ * holds what from held (a ".." out of a moved directory leads to its new
+ * parent, a path through the new name enters it or follows the moved
+ * symlink), and after a rename from is empty unless the other half of a
+ * RENAME_EXCHANGE fills it. */
 static void see_moved(struct move_view *mv, const struct resolved *from,
-		      const struct resolved *to)
+		      const struct resolved *to, bool rename)
 {
 	struct resolve_move *m = &mv->moves[mv->nmoves];
 	struct stat sb;
 	int fd;
 
-	fd = openat(from->dirfd, from->last,
-		    O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+	fd = openat(from->dirfd, from->last, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return; /* not a directory: nothing below it to walk */
+		return; /* the call fails by itself */
 	if (fstat(fd, &sb) < 0) {
 		close(fd);
 		return;
@@ -923,6 +916,7 @@ static void see_moved(struct move_view *mv, const struct resolved *from,
 		.to_ino = to->ino,
 		.from_dev = from->dev,
 		.from_ino = from->ino,
+		.from_gone = rename,
 	};
 	m->to_name = mv->names[2 * mv->nmoves] = resolve_join("", to->last);
 	m->from_name = mv->names[2 * mv->nmoves + 1] =
@@ -937,9 +931,8 @@ static void delegate_move(struct tracee *t, const struct syscall_state *st,
 	struct resolve_base bs = RESOLVE_BASE_INIT, bd = RESOLVE_BASE_INIT;
 	struct resolved rs = RESOLVED_INIT, rd = RESOLVED_INIT;
 	struct delegate_creds c = { false };
-	struct move_view mv = { -1, NULL, { { 0 } }, { NULL }, 0 };
+	struct move_view mv = { { { 0 } }, { NULL }, 0 };
 	struct tree_walk w = { ev, &mv, 0, { ACT_NONE, 0, 0 }, false, false };
-	_cleanup_free_ char *rootpath = NULL;
 	bool is_rename = sc == SC_RENAME || sc == SC_RENAMEAT ||
 			 sc == SC_RENAMEAT2;
 	bool exchange;
@@ -1001,14 +994,9 @@ static void delegate_move(struct tracee *t, const struct syscall_state *st,
 			/* ".", ".." or "/" at either end: the kernel moves
 			 * nothing (EBUSY, EEXIST, ...); nothing to judge. */
 		} else {
-			rootpath = resolve_root_path(&bd);
-			mv.rootfd = bd.rootfd;
-			mv.rootpath = rootpath;
-			if (is_rename) {
-				see_moved(&mv, &rs, &rd);
-				if (exchange)
-					see_moved(&mv, &rd, &rs);
-			}
+			see_moved(&mv, &rs, &rd, is_rename);
+			if (exchange)
+				see_moved(&mv, &rd, &rs, true);
 			judge_carried(&w, rs.dirfd, rs.last, ev->path,
 				      rd.dirfd, rd.dir, is_rename);
 			if (exchange)

@@ -270,7 +270,8 @@ static int target_from(const char *start, const char *target,
 
 static const struct target_case {
 	const char *target;
-	const char *out; /* "@rel" below top, "@" top, or absolute */
+	const char *out; /* "@rel" below top, "@" top, "^rel" below its
+	                  * parent, or absolute */
 	const char *why; /* the reason when unjudged */
 } targets[] = {
 	{ "x", "@x", NULL },                       /* not there: lexical */
@@ -297,6 +298,15 @@ static const struct target_case {
 	{ "/proc/thread-self", NULL, UNJUDGED_MAGIC },
 	{ "/proc/1/root", NULL, UNJUDGED_MAGIC },
 	{ "/proc/cpuinfo", "/proc/cpuinfo", NULL }, /* a file of /proc */
+	/* What does not exist is a directory to be: "missing/.." comes
+	 * back, and the walk goes on through the filesystem (a mkdir
+	 * later would make "zz/../dot/../x" lead above top). */
+	{ "zz/../dot/../x", "^x", NULL },
+	{ "zz/yy/../../sb/..", "@a", NULL },
+	{ "zz/../../x", "^x", NULL },
+	{ "file/../dot/../x", "^x", NULL },        /* a file, the same */
+	{ "zz/yy/x", "@zz/yy/x", NULL },
+	{ "zz/../loop1", NULL, UNJUDGED_LOOP },
 };
 
 START_TEST(test_target)
@@ -314,7 +324,15 @@ START_TEST(test_target)
 			      res ? why : out, c->why);
 		ck_assert_ptr_null(out);
 	} else {
-		want = c->out[0] == '@' ? in_top(c->out + 1) : xstrdup(c->out);
+		if (c->out[0] == '^') {
+			char *up = path_dirname(top);
+
+			want = resolve_join(up, c->out + 1);
+			free(up);
+		} else {
+			want = c->out[0] == '@' ? in_top(c->out + 1)
+						: xstrdup(c->out);
+		}
 		ck_assert_msg(res == 0, "%s: unjudged (%s)", c->target, why);
 		ck_assert_str_eq(out, want);
 		free(want);
@@ -379,6 +397,7 @@ START_TEST(test_target_moved)
 	m.from_dev = sb.st_dev;
 	m.from_ino = sb.st_ino;
 	m.from_name = "D";
+	m.from_gone = true;
 
 	/* From D (its new path: a/b/E): ".." is a/b now. */
 	ck_assert_int_eq(target_from("D", "../x", &m, 1, &out, &why), 0);
@@ -423,6 +442,63 @@ START_TEST(test_target_moved)
 }
 END_TEST
 
+/* RENAME_EXCHANGE of a directory D (holding T) and a symlink B -> ".":
+ * each name holds the other entry.  T at its new place (top/B/T) with
+ * "../D/../y": ".." out of D is top, "D" is now the symlink to ".", so
+ * ".." leads above top. */
+START_TEST(test_target_exchanged)
+{
+	struct resolve_move m[2];
+	struct stat d, b, t;
+	const char *why;
+	char *out, *want, *up, *toppath;
+
+	mktargets();
+	toppath = in_top("");
+	ck_assert_int_eq(symlink(".", "B"), 0);
+	memset(m, 0, sizeof(m));
+	m[0].fd = open("D", O_PATH | O_NOFOLLOW);
+	m[1].fd = open("B", O_PATH | O_NOFOLLOW);
+	m[0].to_fd = m[1].to_fd = open(".", O_PATH | O_DIRECTORY);
+	ck_assert(m[0].fd >= 0 && m[1].fd >= 0 && m[0].to_fd >= 0);
+	ck_assert_int_eq(fstat(m[0].fd, &d), 0);
+	ck_assert_int_eq(fstat(m[1].fd, &b), 0);
+	ck_assert_int_eq(fstat(m[0].to_fd, &t), 0);
+	ck_assert(S_ISLNK(b.st_mode));
+	m[0].dev = d.st_dev;
+	m[0].ino = d.st_ino;
+	m[1].dev = b.st_dev;
+	m[1].ino = b.st_ino;
+	for (int i = 0; i < 2; i++) {
+		m[i].to_path = toppath;
+		m[i].to_dev = m[i].from_dev = t.st_dev;
+		m[i].to_ino = m[i].from_ino = t.st_ino;
+		m[i].from_gone = true;
+	}
+	m[0].to_name = m[1].from_name = "B";
+	m[1].to_name = m[0].from_name = "D";
+
+	ck_assert_int_eq(target_from("D", "../D/../y", m, 2, &out, &why), 0);
+	up = path_dirname(top);
+	want = resolve_join(up, "y");
+	ck_assert_str_eq(out, want);
+	free(out);
+	free(want);
+	/* The same walk with only D's move seen (B's old name "gone"). */
+	ck_assert_int_eq(target_from("D", "../D/../y", m, 1, &out, &why), 0);
+	want = in_top("y");
+	ck_assert_str_eq(out, want);
+	free(out);
+	free(want);
+	free(up);
+	close(m[0].fd);
+	close(m[1].fd);
+	close(m[0].to_fd);
+	free(toppath);
+	rmdirs();
+}
+END_TEST
+
 static Suite *resolve_suite(void)
 {
 	Suite *s = suite_create("resolve");
@@ -443,6 +519,7 @@ static Suite *resolve_suite(void)
 	tcase_add_loop_test(tc, test_target, 0, ARRAY_SIZE(targets));
 	tcase_add_test(tc, test_target_long);
 	tcase_add_test(tc, test_target_moved);
+	tcase_add_test(tc, test_target_exchanged);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -222,6 +222,86 @@ check_link a7/ok "$w/a7/priv"
 want "symlinkat(\"$x\", AT_FDCWD<$w/a7>, \"q\") = $eperm <denied rule 1>" \
 	"symlinkat(\"$w/a7/priv\", AT_FDCWD<$w/a7>, \"ok\") = 0"
 
+# ---- 9. a missing directory on the way, "..", then a link to "." -----
+# (red-team pass, issue 15) "zz/../L/../site2/secret": zz does not exist,
+# the rest was judged lexically (inside site) - one mkdir later the
+# kernel follows L and reaches site2.
+x=zz/../L/../site2/secret
+what="native: $x, then mkdir zz"
+fresh n9
+mkdir n9/site n9/site2 && echo secret >n9/site2/secret &&
+	(cd n9/site && ln -s . L && ln -s "$x" s && mkdir zz) ||
+	fail "$what: failed"
+[ "$(cat n9/site/s)" = secret ] || fail "$what: s does not lead to site2"
+
+what="allow target=site/**, deny: $x"
+fresh a9
+mkdir a9/site a9/site2 && echo secret >a9/site2/secret && ln -s . a9/site/L &&
+	echo >a9/site/f || fail "$what: setup"
+run a9/site "allow target=$w/a9/site/**" deny -- \
+	sh -c "ln -s '$x' s; ln -s 'f/../L/../site2/secret' s2; ln -s zz/../L/x ok"
+[ $st -eq 0 ] || fail "$what: exit status $st, expected 0"
+absent a9/site/s
+absent a9/site/s2
+check_link a9/site/ok zz/../L/x
+want "symlinkat(\"$x\", AT_FDCWD<$w/a9/site>, \"s\") = $eperm <denied rule 2>" \
+	"symlinkat(\"f/../L/../site2/secret\", AT_FDCWD<$w/a9/site>, \"s2\") = $eperm <denied rule 2>" \
+	"symlinkat(\"zz/../L/x\", AT_FDCWD<$w/a9/site>, \"ok\") = 0"
+
+# ---- 10. RENAME_EXCHANGE of a directory and a link to "." -------------
+# D/T -> "../D/../site2/secret" is inside site while D is a directory;
+# exchanged with B -> ".", the name D holds the link: T (now B/T) climbs
+# out through it.
+sd=$TESTBIN/sidedoor
+what="native: exchange D B"
+fresh n10
+mkdir n10/site n10/site2 && echo secret >n10/site2/secret &&
+	(cd n10/site && mkdir D && ln -s ../D/../site2/secret D/T &&
+		ln -s . B) || fail "$what: setup"
+(cd n10/site && "$sd" exchange D B) >"$tmp/stdout"
+[ "$(cat "$tmp/stdout")" = "exchange: allowed" ] ||
+	fail "$what: $(cat "$tmp/stdout")"
+[ "$(cat n10/site/B/T)" = secret ] || fail "$what: B/T does not lead to site2"
+
+what="allow target=site/**, deny: exchange D B"
+fresh a10
+mkdir a10/site a10/site2 && echo secret >a10/site2/secret ||
+	fail "$what: setup"
+run a10/site "allow target=$w/a10/site/**" deny -- sh -c \
+	"mkdir D && ln -s ../D/../site2/secret D/T && ln -s . B && '$sd' exchange D B"
+[ $st -eq 0 ] || fail "$what: exit status $st, expected 0 (refused)"
+[ "$(cat "$tmp/stdout")" = "exchange: EPERM" ] ||
+	fail "$what: the helper printed '$(cat "$tmp/stdout")'"
+[ -d a10/site/D ] && [ -L a10/site/B ] || fail "$what: D and B were exchanged"
+want "symlinkat(\"../D/../site2/secret\", AT_FDCWD<$w/a10/site>, \"D/T\") = 0" \
+	"symlinkat(\".\", AT_FDCWD<$w/a10/site>, \"B\") = 0" \
+	"renameat2(\"D\", \"B\") = $eperm <denied rule 2>"
+
+# ---- 11. a link made in a chroot is followed from outside it too -----
+# In the chroot $w/r11, L -> "." and "L/.../../../etc/passwd" with as
+# many ".." as L: inside, ".." stops at its root (r11/etc/passwd), and
+# lexically too; from outside (a web server, a backup) each ".." climbs.
+sd=$TESTBIN/sidedoor
+r=$w/r11
+rdepth=$(printf '%s/x' "$r" | tr -cd / | wc -c)
+x=$(printf 'L/%.0s' $(seq "$rdepth"))$(printf '../%.0s' $(seq "$rdepth"))etc/passwd
+what="native: chroot, $x"
+rm -rf "$r" && mkdir "$r" && ln -s . "$r/L" || fail "$what: setup"
+"$sd" chroot "$r" / symlink "$x" /x >"$tmp/stdout" 2>&1
+if [ "$(cat "$tmp/stdout")" != "symlink: allowed" ]; then
+	echo "SKIP chroot case: $(cat "$tmp/stdout")"
+else
+	[ "$(head -n 1 "$r/x")" = "$passwd1" ] ||
+		fail "$what: x does not lead to /etc/passwd from outside"
+	rm -f "$r/x"
+	what="deny target=/etc/**: chroot, $x"
+	fresh a11
+	run a11 'deny target=/etc/**' -- "$sd" chroot "$r" / symlink "$x" /x
+	[ $st -eq 0 ] || fail "$what: exit status $st, expected 0 (refused)"
+	absent "$r/x"
+	want "symlink(\"$x\", \"/x\") = $eperm <denied rule 1>"
+fi
+
 # ---- 8. what sites do stays allowed ----------------------------------
 what="allow target=site/**, deny: links inside a site"
 fresh a8

@@ -27,6 +27,7 @@
  *   clone-newns           clone(CLONE_NEWUSER|CLONE_NEWNS): a child in a
  *                         mount namespace of its own (where it may mount)
  *   setns NSFILE NSTYPE   setns(open(NSFILE), NSTYPE), NSTYPE a number
+ *   exchange A B          renameat2(A, B, RENAME_EXCHANGE)
  *   chroot ROOT CWD OP A B
  *                         chdir(CWD), chroot(ROOT) (no chdir after it: CWD
  *                         may lie outside ROOT), then OP: "symlink"
@@ -263,6 +264,12 @@ static int do_chroot(const char *root, const char *cwd, const char *op,
 	return report(op, syscall(nr, a, b));
 }
 
+static int do_exchange(const char *a, const char *b)
+{
+	return report("exchange", syscall(SYS_renameat2, AT_FDCWD, a,
+					  AT_FDCWD, b, 2 /* EXCHANGE */));
+}
+
 /* A program that copes with symlink failure: deny mode as a test tool. */
 static int do_fallback(const char *target, const char *link)
 {
@@ -351,6 +358,8 @@ int main(int argc, char **argv)
 		return do_clone_newns();
 	if (argc == 4 && strcmp(argv[1], "setns") == 0)
 		return do_setns(argv[2], argv[3]);
+	if (argc == 4 && strcmp(argv[1], "exchange") == 0)
+		return do_exchange(argv[2], argv[3]);
 	if (argc == 7 && strcmp(argv[1], "chroot") == 0)
 		return do_chroot(argv[2], argv[3], argv[4], argv[5], argv[6]);
 	if (argc == 4 && strcmp(argv[1], "sleeper") == 0)
