@@ -13,6 +13,7 @@
 
 #include "errnoname.h"
 #include "policy.h"
+#include "rulesfile.h"
 #include "supervisor.h"
 #include "util.h"
 
@@ -47,7 +48,9 @@ static void usage(FILE *f)
 "\n"
 "Rules (first match wins; a call no rule matches is allowed):\n"
 "  -r, --rule=RULE       add a rule: ACTION [KEY=VALUE...], see symtrace(1)\n"
-"      --rules=FILE      add the rules in FILE, one a line\n"
+"      --rules=FILE      add the rules in FILE, one a line; a line\n"
+"                        'include PATTERN' adds those of the files PATTERN\n"
+"                        names (sorted; relative to FILE's directory)\n"
 "      --deny[=ERRNO]    add a final rule denying every other call\n"
 "                        (default errno EPERM)\n"
 "\n"
@@ -109,37 +112,6 @@ static void usage_error(const char *fmt, const char *arg)
 	exit(EXIT_SYMTRACE_FAILURE);
 }
 
-static void rule_error(const char *origin, const char *text,
-		       const struct policy_error *err)
-{
-	die(EXIT_SYMTRACE_FAILURE, "bad rule %s: '%s': at column %zu: %s",
-	    origin, text, err->pos + 1, err->msg);
-}
-
-static char *read_file(const char *path)
-{
-	struct sbuf sb = SBUF_INIT;
-	char buf[4096];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		die_errno(EXIT_SYMTRACE_FAILURE, "cannot open rules file '%s'",
-			  path);
-	while ((n = read(fd, buf, sizeof(buf))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			die_errno(EXIT_SYMTRACE_FAILURE,
-				  "cannot read rules file '%s'", path);
-		}
-		sbuf_add(&sb, buf, (size_t)n);
-	}
-	close(fd);
-	sbuf_addc(&sb, '\0');
-	return sb.buf;
-}
-
 static int parse_errno_arg(const char *s)
 {
 	long long v;
@@ -184,10 +156,11 @@ int main(int argc, char **argv)
 
 	pol = policy = policy_new();
 	atexit(free_policy);
+	output_set_policy(pol);
 
 	while ((opt = getopt_long(argc, argv, "+o:AjtvcCqp:r:hV", long_options,
 				  NULL)) != -1) {
-		struct policy_error err;
+		struct rules_error err;
 
 		switch (opt) {
 		case 'o':
@@ -219,25 +192,13 @@ int main(int argc, char **argv)
 			cfg.summary = 2;
 			break;
 		case 'r':
-			nrules++;
-			if (policy_add(pol, optarg, &err) < 0) {
-				char origin[64];
-
-				snprintf(origin, sizeof(origin),
-					 "(-r number %d)", nrules);
-				rule_error(origin, optarg, &err);
-			}
+			if (rules_add_arg(pol, optarg, ++nrules, &err) < 0)
+				die(EXIT_SYMTRACE_FAILURE, "%s", err.msg);
 			break;
-		case OPT_RULES: {
-			_cleanup_free_ char *text = read_file(optarg);
-			size_t lineno = 0;
-
-			if (policy_add_text(pol, text, &lineno, &err) < 0)
-				die(EXIT_SYMTRACE_FAILURE,
-				    "bad rule in %s, line %zu, column %zu: %s",
-				    optarg, lineno, err.pos + 1, err.msg);
+		case OPT_RULES:
+			if (rules_load_file(pol, optarg, &err) < 0)
+				die(EXIT_SYMTRACE_FAILURE, "%s", err.msg);
 			break;
-		}
 		case OPT_DENY:
 			deny_errno = optarg ? parse_errno_arg(optarg) : EPERM;
 			break;

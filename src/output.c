@@ -21,6 +21,22 @@
 
 #include "arch.h"
 #include "errnoname.h"
+#include "policy.h"
+
+/* Whose rules the events' rule numbers are (output_set_policy()). */
+static const struct policy *rules_of;
+
+void output_set_policy(const struct policy *p)
+{
+	rules_of = p;
+}
+
+/* Where the deciding rule of ev comes from ("FILE:LINE", "-r N",
+ * "--deny"), or NULL when unknown. */
+static const char *rule_at(const struct event *ev)
+{
+	return ev->rule ? policy_rule_origin(rules_of, ev->rule) : NULL;
+}
 
 /* ---- text ---- */
 
@@ -293,10 +309,15 @@ static void format_action(struct sbuf *sb, const struct event *ev)
 	default:
 		return;
 	}
-	if (ev->rule)
+	if (rule_at(ev)) {
+		sbuf_addf(sb, " <%s rule ", word);
+		escape_path(sb, rule_at(ev));
+		sbuf_addc(sb, '>');
+	} else if (ev->rule) {
 		sbuf_addf(sb, " <%s rule %d>", word, ev->rule);
-	else
+	} else {
 		sbuf_addf(sb, " <%s>", word);
+	}
 }
 
 static void format_call(struct sbuf *sb, const struct event *ev)
@@ -673,6 +694,8 @@ void format_json(struct sbuf *sb, const struct event *ev)
 		sbuf_addf(sb, "%d", ev->rule);
 	else
 		sbuf_adds(sb, "null");
+	if (rule_at(ev))
+		json_cstr_member(sb, "rule_at", rule_at(ev));
 
 	if (ev->refused)
 		json_cstr_member(sb, "refused", ev->refused);

@@ -38,11 +38,20 @@ void format_tstr(struct sbuf *sb, const struct tstr *s);
 /* The dirfd argument: AT_FDCWD</dir>, 3</dir>, 3 (dir unknown). */
 void format_dirfd(struct sbuf *sb, int dirfd, const char *dir);
 
+struct policy;
+
+/* The rules that events' rule numbers refer to: reports then name a rule
+ * by its origin (policy_rule_origin(): "<denied rule FILE:LINE>",
+ * "<denied rule -r 2>", JSON "rule_at").  Without (NULL, the default),
+ * or for a number the policy does not have, "<denied rule 2>" and no
+ * "rule_at".  The policy must outlive the reports. */
+void output_set_policy(const struct policy *p);
+
 /* One text line, with trailing '\n', e.g.
  *   [pid 4242] symlinkat("/etc/passwd", AT_FDCWD</tmp/w>, "pw") = 0
  *   symlink("a", "b"</tmp/w/b>) = -1 EEXIST (File exists)
  *   [pid 7] symlinkat("/etc/x", AT_FDCWD</w>, "l") = -1 EPERM (Operation
- *       not permitted) <denied rule 2>
+ *       not permitted) <denied rule -r 2>
  * See the man page OUTPUT section for the grammar. */
 void format_text(struct sbuf *sb, const struct event *ev,
 		 const struct output_opts *o);

@@ -370,11 +370,13 @@ struct rule {
 	 * the glob before its first wildcard, to a '/'; all of it when it
 	 * has none), or NULL: see target_matches(). */
 	char *target_dir;
+	char *origin; /* "FILE:LINE", "-r N" or "--deny" */
 };
 
 struct policy {
 	struct rule *rules;
 	size_t n, cap;
+	size_t nargs; /* calls of policy_add() */
 };
 
 struct policy *policy_new(void)
@@ -387,6 +389,7 @@ static void rule_clear(struct rule *r)
 	for (int k = 0; k < K_NKEYS; k++)
 		glob_free(r->glob[k]);
 	free(r->target_dir);
+	free(r->origin);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -437,6 +440,12 @@ static void policy_push(struct policy *p, const struct rule *r)
 		p->rules = xrealloc(p->rules, p->cap * sizeof(*p->rules));
 	}
 	p->rules[p->n++] = *r;
+}
+
+void policy_truncate(struct policy *p, size_t n)
+{
+	while (p->n > n)
+		rule_clear(&p->rules[--p->n]);
 }
 
 /* ---- parser ------------------------------------------------------------- */
@@ -592,6 +601,9 @@ static int parse_action(const char *s, size_t n, size_t pos, struct rule *r,
 				    "unknown errno '%s' (expected a name "
 				    "like EACCES or a number 1-%d)",
 				    show(b1, e, en), POLICY_ERRNO_MAX);
+	} else if (n == 7 && !memcmp(s, "include", 7)) {
+		return perr(err, pos,
+			    "'include' is a line of a rules file, not a rule");
 	} else {
 		return perr(err, pos,
 			    "unknown action '%s' (expected allow, deny, "
@@ -714,22 +726,35 @@ static int parse_rule(const char *s, size_t len, struct rule *r,
 	return 1;
 }
 
-int policy_add(struct policy *p, const char *text, struct policy_error *err)
+int policy_add_rule(struct policy *p, const char *text, size_t len,
+		    const char *file, size_t line, struct policy_error *err)
 {
+	const char *nul = memchr(text, '\0', len);
 	struct rule r;
 	int ret;
 
-	ret = parse_rule(text, strlen(text), &r, err);
-	if (ret < 0)
-		return -1;
-	if (ret == 0)
-		return perr(err, 0, "empty rule");
+	if (nul)
+		return perr(err, (size_t)(nul - text), "NUL byte in a rule");
+	ret = parse_rule(text, len, &r, err);
+	if (ret <= 0)
+		return ret;
+	r.origin = file ? xasprintf("%s:%zu", file, line)
+			: xasprintf("-r %zu", line);
 	policy_push(p, &r);
-	return 0;
+	return 1;
 }
 
-int policy_add_text(struct policy *p, const char *text, size_t *line,
-		    struct policy_error *err)
+int policy_add(struct policy *p, const char *text, struct policy_error *err)
+{
+	int ret = policy_add_rule(p, text, strlen(text), NULL, ++p->nargs, err);
+
+	if (ret == 0)
+		return perr(err, 0, "empty rule");
+	return ret < 0 ? -1 : 0;
+}
+
+int policy_add_text(struct policy *p, const char *file, const char *text,
+		    size_t *line, struct policy_error *err)
 {
 	size_t old = p->n, lineno = 0;
 	const char *s = text;
@@ -737,21 +762,15 @@ int policy_add_text(struct policy *p, const char *text, size_t *line,
 	while (*s) {
 		const char *nl = strchr(s, '\n');
 		size_t n = nl ? (size_t)(nl - s) : strlen(s);
-		struct rule r;
-		int ret;
 
 		lineno++;
-		ret = parse_rule(s, n, &r, err);
-		if (ret < 0) {
+		if (policy_add_rule(p, s, n, file, lineno, err) < 0) {
 			/* All or nothing: drop what this call added. */
-			while (p->n > old)
-				rule_clear(&p->rules[--p->n]);
+			policy_truncate(p, old);
 			if (line)
 				*line = lineno;
 			return -1;
 		}
-		if (ret > 0)
-			policy_push(p, &r);
 		s += n;
 		if (*s == '\n')
 			s++;
@@ -767,12 +786,20 @@ void policy_add_deny_all(struct policy *p, int err)
 	r.action = ACT_DENY;
 	/* Fail closed: an impossible errno still denies, with EPERM. */
 	r.err = err >= 1 && err <= POLICY_ERRNO_MAX ? err : EPERM;
+	r.origin = xstrdup("--deny");
 	policy_push(p, &r);
 }
 
 size_t policy_count(const struct policy *p)
 {
 	return p->n;
+}
+
+const char *policy_rule_origin(const struct policy *p, int n)
+{
+	if (!p || n < 1 || (size_t)n > p->n)
+		return NULL;
+	return p->rules[n - 1].origin;
 }
 
 bool policy_can_deny(const struct policy *p)

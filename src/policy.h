@@ -31,16 +31,30 @@ struct policy *policy_new(void);
 void policy_free(struct policy *p);
 
 /* Parse and append one rule.  0 on success; -1 and *err filled on error.
- * An empty rule (only blanks / comment) is an error here. */
+ * An empty rule (only blanks / comment) is an error here.  The rule's
+ * origin is "-r N", N counting the calls of policy_add() on p (failed
+ * ones too). */
 int policy_add(struct policy *p, const char *text, struct policy_error *err);
 
-/* Parse a rules file's contents: one rule a line, '#' comments, blank lines
- * ignored.  On error returns -1, *line = 1-based line number, *err filled. */
-int policy_add_text(struct policy *p, const char *text, size_t *line,
-		    struct policy_error *err);
+/* Parse text[0..len) and append it as one rule that comes from line
+ * `line` of the rules file `file` (origin "FILE:LINE"), or, file NULL,
+ * from the command line (origin "-r LINE").  1 when added, 0 for an empty
+ * line (blanks, a comment), -1 with *err filled on error. */
+int policy_add_rule(struct policy *p, const char *text, size_t len,
+		    const char *file, size_t line, struct policy_error *err);
 
-/* Append the catch-all "deny:ERRNO" rule (--deny). */
+/* Parse a rules file's contents (named file in origins): one rule a line,
+ * '#' comments, blank lines ignored; no include lines (rulesfile.h reads
+ * files).  All or nothing: on error returns -1, *line = 1-based line
+ * number, *err filled, and no rule of text is kept. */
+int policy_add_text(struct policy *p, const char *file, const char *text,
+		    size_t *line, struct policy_error *err);
+
+/* Append the catch-all "deny:ERRNO" rule (--deny; origin "--deny"). */
 void policy_add_deny_all(struct policy *p, int err);
+
+/* Drop the rules after the first n (to undo a partly read file). */
+void policy_truncate(struct policy *p, size_t n);
 
 size_t policy_count(const struct policy *p);
 bool policy_can_deny(const struct policy *p); /* any deny or kill rule */
@@ -51,6 +65,11 @@ bool policy_judges_moves(const struct policy *p);
 bool policy_needs_exe(const struct policy *p); /* any rule has exe= */
 bool policy_needs_creds(const struct policy *p); /* uid=, ruid=, gid= */
 bool policy_needs_comm(const struct policy *p); /* comm= */
+
+/* Where rule n (1-based, as in struct verdict) comes from: "FILE:LINE"
+ * (the file named as on the command line or in the include line), "-r N"
+ * or "--deny".  NULL when there is no rule n. */
+const char *policy_rule_origin(const struct policy *p, int n);
 
 /* What a rule is matched against. NULL strings never match a GLOB key. */
 struct policy_input {

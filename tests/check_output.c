@@ -21,6 +21,7 @@
 #include "errnoname.h"
 #include "event.h"
 #include "output.h"
+#include "policy.h"
 #include "util.h"
 
 static const char *const strace_suffix[7] = {
@@ -1818,6 +1819,67 @@ END_TEST
 
 /* ---- event_free ---- */
 
+/* With the policy known, a report names the deciding rule by its origin
+ * (escaped as paths in <...> are), JSON adds "rule_at" after "rule". */
+START_TEST(test_rule_origins)
+{
+	struct policy *p = policy_new();
+	struct policy_error err;
+	struct event ev;
+	struct sbuf sb = SBUF_INIT;
+	struct jdoc d;
+	static const struct {
+		int rule;
+		const char *text, *json;
+	} t[] = {
+		{ 1, "<denied rule -r 1>", "\"-r 1\"" },
+		{ 2, "<denied rule /etc/a\\74b\\76\\n.rules:12>",
+		  "\"/etc/a<b>\\n.rules:12\"" },
+		{ 3, "<denied rule --deny>", "\"--deny\"" },
+		{ 4, "<denied rule 4>", "" }, /* not in the policy */
+		{ 0, "<denied>", "" },
+	};
+
+	ck_assert_int_eq(policy_add(p, "deny", &err), 0);
+	ck_assert_int_eq(
+		policy_add_rule(p, "deny", 4, "/etc/a<b>\n.rules", 12, &err), 1);
+	policy_add_deny_all(p, EPERM);
+	output_set_policy(p);
+	base_event(&ev);
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char want[256];
+
+		ev.rule = t[i].rule;
+		snprintf(want, sizeof(want),
+			 "symlinkat(\"/etc/passwd\", AT_FDCWD</tmp/w>, \"pw\") "
+			 "= -1 EPERM (Operation not permitted) %s\n",
+			 t[i].text);
+		check_text(&ev, &opts_plain, want);
+		sbuf_reset(&sb);
+		format_json(&sb, &ev);
+		ck_assert(json_line_parse(&sb, &d));
+		ck_assert_str_eq(jget_raw(&sb, &d, "rule_at"), t[i].json);
+		if (t[i].json[0]) {
+			const struct jmember *m = jget(&d, "rule_at");
+
+			ck_assert_str_eq((m - 1)->key, "rule");
+		}
+	}
+	ev.action = ACT_AUDIT;
+	ev.rule = 1;
+	check_text(&ev, &opts_plain,
+		   "symlinkat(\"/etc/passwd\", AT_FDCWD</tmp/w>, \"pw\") = -1 "
+		   "EPERM (Operation not permitted) <audit rule -r 1>\n");
+	output_set_policy(NULL);
+	check_text(&ev, &opts_plain,
+		   "symlinkat(\"/etc/passwd\", AT_FDCWD</tmp/w>, \"pw\") = -1 "
+		   "EPERM (Operation not permitted) <audit rule 1>\n");
+	event_free(&ev);
+	sbuf_free(&sb);
+	policy_free(p);
+}
+END_TEST
+
 START_TEST(test_event_free)
 {
 	struct event ev;
@@ -1949,6 +2011,7 @@ static Suite *output_suite(void)
 	tc = tcase_create("text");
 	tcase_add_test(tc, test_text_symlinkat_denied);
 	tcase_add_test(tc, test_text_symlinkat_ok);
+	tcase_add_test(tc, test_rule_origins);
 	tcase_add_test(tc, test_text_symlink);
 	tcase_add_test(tc, test_text_killed_unfinished);
 	tcase_add_test(tc, test_text_abi_tags);

@@ -6,9 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "policy.h"
+#include "rulesfile.h"
 #include "util.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -182,7 +185,7 @@ START_TEST(test_add_text)
 	struct policy_input in = any_in;
 	struct verdict v;
 
-	ck_assert_int_eq(policy_add_text(p, text, &line, &err), 0);
+	ck_assert_int_eq(policy_add_text(p, "f", text, &line, &err), 0);
 	ck_assert_uint_eq(policy_count(p), 3);
 	v = policy_match(p, &in);
 	ck_assert_int_eq(v.action, ACT_DENY);
@@ -198,13 +201,13 @@ START_TEST(test_add_text)
 	ck_assert_int_eq(v.rule, 3);
 
 	/* Empty text and comments only: nothing added, no error. */
-	ck_assert_int_eq(policy_add_text(p, "", &line, &err), 0);
-	ck_assert_int_eq(policy_add_text(p, "#x\n\n#y\n", &line, &err), 0);
+	ck_assert_int_eq(policy_add_text(p, "f", "", &line, &err), 0);
+	ck_assert_int_eq(policy_add_text(p, "f", "#x\n\n#y\n", &line, &err), 0);
 	ck_assert_uint_eq(policy_count(p), 3);
 
 	/* An error names the 1-based line, the position within the line,
 	 * and adds none of the text's rules. */
-	ck_assert_int_eq(policy_add_text(p,
+	ck_assert_int_eq(policy_add_text(p, "f",
 					 "allow\n"
 					 "# comment\n"
 					 "deny target=/x\n"
@@ -220,7 +223,7 @@ START_TEST(test_add_text)
 
 	/* A quote does not continue onto the next line. */
 	ck_assert_int_eq(
-		policy_add_text(p, "deny comm=\"a\nb\"\n", &line, &err), -1);
+		policy_add_text(p, "f", "deny comm=\"a\nb\"\n", &line, &err), -1);
 	ck_assert_uint_eq(line, 1);
 	ck_assert_str_eq(err.msg, "unterminated quote");
 	ck_assert_uint_eq(err.pos, 10);
@@ -301,6 +304,8 @@ static const struct bad_case {
 	{"deny target=\"/a\"b", "expected blank after closing quote", 16},
 	{"deny target=\"/a\"#c", "expected blank after closing quote", 16},
 	{"deny target=/x tagret=/y # c", "unknown key 'tagret'" E_KEY, 15},
+	/* include lines belong to rules files (rulesfile.c) */
+	{"include /x", "'include' is a line of a rules file, not a rule", 0},
 };
 
 START_TEST(test_bad_rules)
@@ -1099,6 +1104,324 @@ START_TEST(test_many_rules)
 }
 END_TEST
 
+/* ---- origins ------------------------------------------------------------ */
+
+START_TEST(test_origins)
+{
+	struct policy *p = policy_new();
+	struct policy_error err;
+	size_t line = 0;
+
+	ck_assert_int_eq(policy_add(p, "allow comm=a", &err), 0);
+	ck_assert_int_eq(policy_add(p, "bogus", &err), -1);
+	ck_assert_int_eq(policy_add(p, "deny comm=b", &err), 0);
+	ck_assert_int_eq(policy_add_rule(p, "audit", 5, "f.rules", 7, &err),
+			 1);
+	ck_assert_int_eq(policy_add_rule(p, "  # c", 5, "f.rules", 8, &err),
+			 0);
+	ck_assert_int_eq(policy_add_rule(p, "kill", 4, NULL, 9, &err), 1);
+	ck_assert_int_eq(policy_add_text(p, "/etc/x y.rules",
+					 "\n# c\nallow comm=c\n\naudit\n",
+					 &line, &err),
+			 0);
+	policy_add_deny_all(p, EPERM);
+	ck_assert_uint_eq(policy_count(p), 7);
+	ck_assert_str_eq(policy_rule_origin(p, 1), "-r 1");
+	ck_assert_str_eq(policy_rule_origin(p, 2), "-r 3");
+	ck_assert_str_eq(policy_rule_origin(p, 3), "f.rules:7");
+	ck_assert_str_eq(policy_rule_origin(p, 4), "-r 9");
+	ck_assert_str_eq(policy_rule_origin(p, 5), "/etc/x y.rules:3");
+	ck_assert_str_eq(policy_rule_origin(p, 6), "/etc/x y.rules:5");
+	ck_assert_str_eq(policy_rule_origin(p, 7), "--deny");
+	ck_assert_ptr_null(policy_rule_origin(p, 0));
+	ck_assert_ptr_null(policy_rule_origin(p, 8));
+	ck_assert_ptr_null(policy_rule_origin(p, -1));
+	ck_assert_ptr_null(policy_rule_origin(NULL, 1));
+
+	/* policy_add_rule takes a length; a NUL inside is an error. */
+	ck_assert_int_eq(policy_add_rule(p, "deny comm=a\0b", 13, "g", 1,
+					 &err),
+			 -1);
+	ck_assert_str_eq(err.msg, "NUL byte in a rule");
+	ck_assert_uint_eq(err.pos, 11);
+	ck_assert_int_eq(policy_add_rule(p, "deny comm=abc", 11, "g", 2, &err),
+			 1);
+	ck_assert_str_eq(policy_rule_origin(p, 8), "g:2");
+
+	policy_truncate(p, 2);
+	ck_assert_uint_eq(policy_count(p), 2);
+	ck_assert_ptr_null(policy_rule_origin(p, 3));
+	policy_truncate(p, 5);
+	ck_assert_uint_eq(policy_count(p), 2);
+	policy_free(p);
+}
+END_TEST
+
+/* ---- rules files (rulesfile.c) ------------------------------------------ */
+
+static char tmpdir[64];
+
+static void mktree(void)
+{
+	strcpy(tmpdir, "/tmp/check_policy.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void rmtree(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Write text to tmpdir/name (directories made as needed); the path. */
+static char *put(const char *name, const char *text)
+{
+	char *path = xasprintf("%s/%s", tmpdir, name);
+	char *slash = path + strlen(tmpdir);
+	FILE *f;
+
+	while ((slash = strchr(slash + 1, '/'))) {
+		*slash = '\0';
+		mkdir(path, 0700);
+		*slash = '/';
+	}
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	ck_assert_int_eq(fputs(text, f) >= 0, 1);
+	ck_assert_int_eq(fclose(f), 0);
+	return path;
+}
+
+/* The origins of p's rules, "a b c". */
+static char *origins(const struct policy *p)
+{
+	struct sbuf sb = SBUF_INIT;
+
+	for (size_t i = 1; i <= policy_count(p); i++)
+		sbuf_addf(&sb, "%s%s", i > 1 ? " " : "",
+			  policy_rule_origin(p, (int)i));
+	sbuf_addc(&sb, '\0'); /* "" when none */
+	return sb.buf;
+}
+
+/* Load path (relative to tmpdir: the test runs there) and compare the
+ * origins, or the error. */
+static void load_ok(const char *path, const char *want)
+{
+	struct policy *p = policy_new();
+	struct rules_error err = { .msg = "" };
+	char *got;
+
+	ck_assert_msg(rules_load_file(p, path, &err) == 0, "%s: %s", path,
+		      err.msg);
+	got = origins(p);
+	ck_assert_str_eq(got, want);
+	free(got);
+	policy_free(p);
+}
+
+static void load_bad(const char *path, const char *want)
+{
+	struct policy *p = policy_new();
+	struct rules_error err = { .msg = "" };
+
+	ck_assert_int_eq(policy_add(p, "audit", NULL), 0);
+	ck_assert_msg(rules_load_file(p, path, &err) == -1, "%s loaded",
+		      path);
+	ck_assert_str_eq(err.msg, want);
+	ck_assert_uint_eq(policy_count(p), 1); /* all or nothing */
+	policy_free(p);
+}
+
+START_TEST(test_include)
+{
+	mktree();
+	ck_assert_int_eq(chdir(tmpdir), 0);
+	free(put("main.rules", "allow comm=a\n"
+			       "include d/*.rules   # the site rules\n"
+			       "deny\n"
+			       "include 'd/none*.rules'\n"
+			       "include nodir/*.rules\n"
+			       "include d/one.rule\n"));
+	free(put("d/b.rules", "audit comm=b1\naudit comm=b2\n"));
+	free(put("d/a.rules", "\n# a\naudit comm=a\n"));
+	free(put("d/c.txt", "bogus\n"));
+	free(put("d/.hidden.rules", "bogus\n"));
+	free(put("d/one.rule", "kill comm=k\n"));
+	/* Sorted, in place; relative to the including file. */
+	load_ok("main.rules", "main.rules:1 d/a.rules:3 d/b.rules:1 "
+			      "d/b.rules:2 main.rules:3 d/one.rule:1");
+	load_ok("./main.rules", "./main.rules:1 ./d/a.rules:3 ./d/b.rules:1 "
+				"./d/b.rules:2 ./main.rules:3 ./d/one.rule:1");
+	/* From elsewhere: paths joined to the including file's directory. */
+	ck_assert_int_eq(chdir("/"), 0);
+	{
+		char *m = xasprintf("%s/main.rules", tmpdir);
+		char *want = xasprintf(
+			"%s/main.rules:1 %s/d/a.rules:3 %s/d/b.rules:1 "
+			"%s/d/b.rules:2 %s/main.rules:3 %s/d/one.rule:1",
+			tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir);
+
+		load_ok(m, want);
+		free(m);
+		free(want);
+	}
+	ck_assert_int_eq(chdir(tmpdir), 0);
+	/* An include of an absolute pattern, and a nested one. */
+	free(put("abs.rules", ""));
+	{
+		char *text = xasprintf("include \"%s/d/a.rules\"\n"
+				       "include sub/n.rules\n",
+				       tmpdir);
+
+		free(put("abs.rules", text));
+		free(text);
+	}
+	free(put("sub/n.rules", "include ../d/b.rules\n"));
+	{
+		char *want = xasprintf("%s/d/a.rules:3 sub/../d/b.rules:1 "
+				       "sub/../d/b.rules:2",
+				       tmpdir);
+
+		load_ok("abs.rules", want);
+		free(want);
+	}
+	/* The same file twice, not nested: no loop. */
+	free(put("twice.rules", "include d/a.rules\ninclude d/a.rules\n"));
+	load_ok("twice.rules", "d/a.rules:3 d/a.rules:3");
+	rmtree();
+}
+END_TEST
+
+START_TEST(test_include_errors)
+{
+	static const char bad_action[] =
+		"unknown action 'bogus' (expected allow, deny, deny:ERRNO, "
+		"kill or audit)";
+	char want[512];
+
+	mktree();
+	ck_assert_int_eq(chdir(tmpdir), 0);
+	/* A plain path must exist. */
+	free(put("m1.rules", "allow\n  include none.rules\n"));
+	load_bad("m1.rules", "bad rule in m1.rules, line 2, column 11: "
+			     "cannot open included file 'none.rules': No "
+			     "such file or directory");
+	/* An error in an included file names that file. */
+	free(put("m2.rules", "allow\ninclude d/*.rules\n"));
+	free(put("d/a.rules", "audit\n\n  bogus\n"));
+	snprintf(want, sizeof(want), "bad rule in d/a.rules, line 3, "
+				     "column 3: %s", bad_action);
+	load_bad("m2.rules", want);
+	/* Loops. */
+	free(put("self.rules", "allow\ninclude self.rules\n"));
+	load_bad("self.rules", "bad rule in self.rules, line 2, column 9: "
+			       "include loop: 'self.rules' is being read "
+			       "already");
+	free(put("l1.rules", "include l2.rules\n"));
+	free(put("l2.rules", "allow\ninclude *1.rules\n"));
+	load_bad("l1.rules", "bad rule in l2.rules, line 2, column 9: "
+			     "include loop: 'l1.rules' is being read already");
+	/* Nesting: 8 includes deep is fine, 9 is not. */
+	for (int i = 0; i < 9; i++) {
+		char name[32], text[64];
+
+		snprintf(name, sizeof(name), "n%d.rules", i);
+		snprintf(text, sizeof(text), "audit\ninclude n%d.rules\n",
+			 i + 1);
+		free(put(name, text));
+	}
+	free(put("n9.rules", "audit\n"));
+	load_ok("n1.rules", "n1.rules:1 n2.rules:1 n3.rules:1 n4.rules:1 "
+			    "n5.rules:1 n6.rules:1 n7.rules:1 n8.rules:1 "
+			    "n9.rules:1");
+	load_bad("n0.rules", "bad rule in n8.rules, line 2, column 9: "
+			     "includes nested more than 8 deep");
+	/* The include line itself. */
+	free(put("i1.rules", "include\n"));
+	load_bad("i1.rules", "bad rule in i1.rules, line 1, column 8: "
+			     "expected a file or pattern after 'include'");
+	free(put("i2.rules", "include   # nothing\n"));
+	load_bad("i2.rules", "bad rule in i2.rules, line 1, column 11: "
+			     "expected a file or pattern after 'include'");
+	free(put("i3.rules", "include a b\n"));
+	load_bad("i3.rules", "bad rule in i3.rules, line 1, column 11: "
+			     "expected one file or pattern after 'include'");
+	free(put("i4.rules", "include \"a\n"));
+	load_bad("i4.rules", "bad rule in i4.rules, line 1, column 9: "
+			     "unterminated quote");
+	free(put("i5.rules", "include ''\n"));
+	load_bad("i5.rules", "bad rule in i5.rules, line 1, column 9: "
+			     "expected a file or pattern after 'include'");
+	/* "included" is not "include": a bad action. */
+	free(put("i6.rules", "included x\n"));
+	load_bad("i6.rules", "bad rule in i6.rules, line 1, column 1: "
+			     "unknown action 'included' (expected allow, "
+			     "deny, deny:ERRNO, kill or audit)");
+	/* The file named on the command line. */
+	load_bad("nonexistent", "cannot open rules file 'nonexistent': No "
+				"such file or directory");
+	load_bad("d", "cannot read rules file 'd': Is a directory");
+	/* A directory a pattern matches is read, and fails. */
+	free(put("dd/sub.rules/x", ""));
+	free(put("m3.rules", "include dd/*.rules\n"));
+	load_bad("m3.rules", "bad rule in m3.rules, line 1, column 9: "
+			     "cannot read included file 'dd/sub.rules': Is a "
+			     "directory");
+	/* A NUL byte. */
+	{
+		FILE *f = fopen("nul.rules", "w");
+
+		ck_assert_ptr_nonnull(f);
+		fwrite("allow\ndeny comm=a\0b\n", 1, 20, f);
+		fclose(f);
+	}
+	load_bad("nul.rules", "bad rule in nul.rules, line 2, column 12: "
+			      "NUL byte in a rule");
+	rmtree();
+}
+END_TEST
+
+/* A directory in a pattern that cannot be read is an error, not "no
+ * match" (a rules.d whose rules were silently skipped would fail open):
+ * here a symlink loop (ELOOP), which fails for root too. */
+START_TEST(test_include_unreadable_dir)
+{
+	mktree();
+	ck_assert_int_eq(chdir(tmpdir), 0);
+	ck_assert_int_eq(symlink("loop", "loop"), 0);
+	free(put("m.rules", "allow\ninclude loop/*.rules\n"));
+	load_bad("m.rules", "bad rule in m.rules, line 2, column 9: cannot "
+			    "read directory 'loop' for 'loop/*.rules': Too "
+			    "many levels of symbolic links");
+	rmtree();
+}
+END_TEST
+
+START_TEST(test_rules_arg)
+{
+	struct policy *p = policy_new();
+	struct rules_error err;
+
+	ck_assert_int_eq(rules_add_arg(p, "allow", 1, &err), 0);
+	ck_assert_int_eq(rules_add_arg(p, "deny x", 2, &err), -1);
+	ck_assert_str_eq(err.msg, "bad rule in -r number 2, column 6: "
+				  "expected KEY=VALUE, got 'x'");
+	ck_assert_int_eq(rules_add_arg(p, "  ", 3, &err), -1);
+	ck_assert_str_eq(err.msg, "bad rule in -r number 3, column 1: "
+				  "empty rule");
+	ck_assert_int_eq(rules_add_arg(p, "include x", 4, &err), -1);
+	ck_assert_str_eq(err.msg, "bad rule in -r number 4, column 1: "
+				  "'include' is a line of a rules file, not a "
+				  "rule");
+	ck_assert_int_eq(rules_add_arg(p, "audit", 5, &err), 0);
+	ck_assert_uint_eq(policy_count(p), 2);
+	ck_assert_str_eq(policy_rule_origin(p, 2), "-r 5");
+	policy_free(p);
+}
+END_TEST
+
 /* ---- suite -------------------------------------------------------------- */
 
 static Suite *policy_suite(void)
@@ -1139,6 +1462,17 @@ static Suite *policy_suite(void)
 	tcase_add_loop_test(tc, test_ranges, 0, ARRAY_SIZE(range_cases));
 	tcase_add_test(tc, test_deny_all);
 	tcase_add_test(tc, test_link_comm_exe);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("origins");
+	tcase_add_test(tc, test_origins);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("rules files");
+	tcase_add_test(tc, test_include);
+	tcase_add_test(tc, test_include_errors);
+	tcase_add_test(tc, test_include_unreadable_dir);
+	tcase_add_test(tc, test_rules_arg);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("limits");

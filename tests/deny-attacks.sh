@@ -127,7 +127,7 @@ traced "$d/guarded" "$d/report" magic "$d/work" "$d/guarded" ../guarded \
 	>"$d/out"
 grep -qx "setup-me = -1 EPERM in=0" "$d/out" ||
 	bad "magic: setup-me was not refused: $(grep setup-me "$d/out")"
-grep -qF "\"me\") $eperm <denied rule 2>" "$d/report" ||
+grep -qF "\"me\") $eperm <denied rule -r 2>" "$d/report" ||
 	bad "magic: setup-me report: $(grep -F '"me")' "$d/report")"
 
 target_rule='deny comm=no-such-comm'
@@ -206,7 +206,7 @@ for v in cwd-x cwd-etc fd-x fd-etc devfd-x; do
 		bad "victim $v: '$said', expected '$v = -1 EPERM in=0'"
 	case $v in
 	*-x) why='<refused: magic link>' ;;
-	*) why='<\(refused: magic link\|denied rule 2\)>' ;;
+	*) why='<\(refused: magic link\|denied rule -r 2\)>' ;;
 	esac
 	grep -q "current\") $eperm $why" "$w/victim-$v.report" ||
 		bad "victim $v: report: $(cat "$w/victim-$v.report")"

@@ -418,7 +418,7 @@ else
 	cat >"$tmp/json.expected" <<-END
 	{$j,"dir":"$T","linkpath":"$X/out/probe","path":"$X/out/probe","target_resolved":"$X/out/t","ret":0,"errno":null,"action":"allow","rule":null,"tags":[],"target_exit":"t","linkpath_exit":"$X/out/probe","disk_target":"t"}
 	{$j,"dir":"$X/jail","linkpath":"$X/out/esc","ret":-2,"errno":"ENOENT","action":"allow","rule":null,"tags":[],"target_exit":"t","linkpath_exit":"$X/out/esc"}
-	{$j,"dir":"$X/jail","linkpath":"/d/ok","path":"$X/jail/d/ok","target_resolved":"$X/jail/d/t","ret":0,"errno":null,"action":"audit","rule":1,"tags":[],"target_exit":"t","linkpath_exit":"/d/ok","disk_target":"t"}
+	{$j,"dir":"$X/jail","linkpath":"/d/ok","path":"$X/jail/d/ok","target_resolved":"$X/jail/d/t","ret":0,"errno":null,"action":"audit","rule":1,"rule_at":"-r 1","tags":[],"target_exit":"t","linkpath_exit":"/d/ok","disk_target":"t"}
 	END
 	for mode in native deny trace json; do
 		name=exec-takeover-$mode

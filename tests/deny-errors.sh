@@ -36,11 +36,11 @@ refused()
 	:
 }
 
-# rule RULE MESSAGE: RULE given with -r is refused with
-# "symtrace: bad rule (-r number 1): 'RULE': MESSAGE".
+# rule RULE COLUMN MESSAGE: RULE given with -r is refused with
+# "symtrace: bad rule in -r number 1, column COLUMN: MESSAGE".
 rule()
 {
-	refused "symtrace: bad rule (-r number 1): '$1': $2" -r "$1"
+	refused "symtrace: bad rule in -r number 1, column $2: $3" -r "$1"
 }
 
 exp_action="(expected allow, deny, deny:ERRNO, kill or audit)"
@@ -49,29 +49,30 @@ exp_range="(expected N, N-M, N- or -M)"
 exp_errno="(expected a name like EACCES or a number 1-4095)"
 
 # ---- -r RULE ----
-rule 'dney x' "at column 1: unknown action 'dney' $exp_action"
-rule 'dney' "at column 1: unknown action 'dney' $exp_action"
-rule 'Deny' "at column 1: unknown action 'Deny' $exp_action"
-rule 'kill:EPERM' "at column 1: unknown action 'kill:EPERM' $exp_action"
-rule '' "at column 1: empty rule"
-rule 'deny foo=bar' "at column 6: unknown key 'foo' $exp_key"
-rule 'deny target=/x foo=bar' "at column 16: unknown key 'foo' $exp_key"
-rule 'deny target' "at column 6: expected KEY=VALUE, got 'target'"
-rule 'deny target=' "at column 6: empty value for 'target'"
-rule 'allow link=' "at column 7: empty value for 'link'"
-rule 'deny uid=5-3' "at column 6: bad range '5-3' for 'uid' $exp_range"
-rule 'deny uid=abc' "at column 6: bad range 'abc' for 'uid' $exp_range"
-rule 'allow uid=1-2-3' "at column 7: bad range '1-2-3' for 'uid' $exp_range"
-rule 'deny gid=-' "at column 6: bad range '-' for 'gid' $exp_range"
-rule 'audit ruid=x-' "at column 7: bad range 'x-' for 'ruid' $exp_range"
+rule 'dney x' 1 "unknown action 'dney' $exp_action"
+rule 'dney' 1 "unknown action 'dney' $exp_action"
+rule 'Deny' 1 "unknown action 'Deny' $exp_action"
+rule 'kill:EPERM' 1 "unknown action 'kill:EPERM' $exp_action"
+rule '' 1 "empty rule"
+rule 'deny foo=bar' 6 "unknown key 'foo' $exp_key"
+rule 'deny target=/x foo=bar' 16 "unknown key 'foo' $exp_key"
+rule 'deny target' 6 "expected KEY=VALUE, got 'target'"
+rule 'deny target=' 6 "empty value for 'target'"
+rule 'allow link=' 7 "empty value for 'link'"
+rule 'deny uid=5-3' 6 "bad range '5-3' for 'uid' $exp_range"
+rule 'deny uid=abc' 6 "bad range 'abc' for 'uid' $exp_range"
+rule 'allow uid=1-2-3' 7 "bad range '1-2-3' for 'uid' $exp_range"
+rule 'deny gid=-' 6 "bad range '-' for 'gid' $exp_range"
+rule 'audit ruid=x-' 7 "bad range 'x-' for 'ruid' $exp_range"
 rule 'deny uid=99999999999999999999' \
-	"at column 6: bad range '99999999999999999999' for 'uid' (numbers must be 0 to 4294967294)"
-rule 'deny:EFOO' "at column 1: unknown errno 'EFOO' $exp_errno"
-rule 'deny:' "at column 1: missing errno after 'deny:' $exp_errno"
-rule 'deny:99999' "at column 1: errno '99999' out of range (expected 1-4095)"
+	6 "bad range '99999999999999999999' for 'uid' (numbers must be 0 to 4294967294)"
+rule 'deny:EFOO' 1 "unknown errno 'EFOO' $exp_errno"
+rule 'deny:' 1 "missing errno after 'deny:' $exp_errno"
+rule 'deny:99999' 1 "errno '99999' out of range (expected 1-4095)"
+rule 'include /etc/x' 1 "'include' is a line of a rules file, not a rule"
 
 # The number is the rule's place among the -r options.
-refused "symtrace: bad rule (-r number 3): 'deny x': at column 6: expected KEY=VALUE, got 'x'" \
+refused "symtrace: bad rule in -r number 3, column 6: expected KEY=VALUE, got 'x'" \
 	-r allow -r 'deny uid=1' -r 'deny x'
 
 # ---- --rules FILE ----
@@ -99,6 +100,21 @@ refused "symtrace: bad rule in $tmp/rules, line 2, column 1: unknown action 'foo
 
 refused "symtrace: cannot open rules file '$tmp/nonexistent': No such file or directory" \
 	--rules "$tmp/nonexistent"
+# Includes: an error names the file it is in, the line and the column.
+mkdir "$tmp/rules.d" || fail "cannot create $tmp/rules.d"
+printf 'allow\n\ninclude  rules.d/*.rules\n' >"$tmp/rules"
+printf 'deny\n' >"$tmp/rules.d/a.rules"
+printf 'audit\ndeny uid=x\n' >"$tmp/rules.d/b.rules"
+refused "symtrace: bad rule in $tmp/rules.d/b.rules, line 2, column 6: bad range 'x' for 'uid' $exp_range" \
+	--rules "$tmp/rules"
+printf 'include rules.d/*.rules\ninclude none.rules\n' >"$tmp/rules"
+printf 'deny\n' >"$tmp/rules.d/b.rules"
+refused "symtrace: bad rule in $tmp/rules, line 2, column 9: cannot open included file '$tmp/none.rules': No such file or directory" \
+	--rules "$tmp/rules"
+printf 'include ../rules\n' >"$tmp/rules.d/b.rules"
+refused "symtrace: bad rule in $tmp/rules.d/b.rules, line 1, column 9: include loop: '$tmp/rules.d/../rules' is being read already" \
+	--rules "$tmp/rules"
+rm -r "$tmp/rules.d"
 refused "symtrace: cannot read rules file '$tmp': Is a directory" \
 	--rules "$tmp"
 

@@ -29,7 +29,7 @@
 #             page cache): rounds for EXRACE_SECONDS (default 10); no link
 #             appears in a root-owned GUARDED (0755: the kernel refuses
 #             uid 65534), no call is reported made, every line is denied
-#             by rule 3, refused "caller gone" or "= ?".  A race: a pass is
+#             by rule -r 3, refused "caller gone" or "= ?".  A race: a pass is
 #             evidence, not proof (c9a976e~1 failed within 10 s each time).
 # Each has a native control (the attack works without symtrace; for
 # exrace: the helper runs and the kernel alone refuses the link).  mntns
@@ -462,15 +462,15 @@ else
 	none_in exrace "$g"
 	[ "$made" -eq 0 ] || bad "exrace: $made calls reported made:" \
 		"$(grep ') = 0' "$d/report.got")"
-	# Every line: the call denied by rule 3, refused, or not made (the
+	# Every line: the call denied by rule -r 3, refused, or not made (the
 	# caller gone); a string may be unreadable (then an address).
 	t='\(0x[0-9a-f]*\|"/tmp/foo"\)' l='\(0x[0-9a-f]*\|"'"$g"'/race"\)'
-	grep -v "^symlink($t, $l) \(= ?\|$eperm <denied rule 3>\|$eperm <refused: caller gone>\)\$" \
+	grep -v "^symlink($t, $l) \(= ?\|$eperm <denied rule -r 3>\|$eperm <refused: caller gone>\)\$" \
 		"$d/report.got" >"$d/odd"
 	[ -s "$d/odd" ] && bad "exrace: unexpected report lines:" \
 		"$(sort "$d/odd" | uniq -c | head -5)"
 	[ -s "$d/report.got" ] || bad "exrace: no call was reported"
-	echo "exrace: $(grep -c '<denied rule 3>$' "$d/report.got") denied," \
+	echo "exrace: $(grep -c '<denied rule -r 3>$' "$d/report.got") denied," \
 		"$(grep -c '<refused: caller gone>$' "$d/report.got") refused," \
 		"$(grep -c ') = ?$' "$d/report.got") not made (the caller gone)"
 fi

@@ -166,7 +166,7 @@ do
 	# shellcheck disable=SC2086 # $mode: words
 	st "${mode:-seccomp} symlinkat-hi" $mode -r 'deny target=/etc/**' -- \
 		"$sd" symlinkat-hi /etc/passwd "$w/hi"
-	want "symlinkat(\"/etc/passwd\", AT_FDCWD<$w>, \"$w/hi\") = $eperm <denied rule 1>"
+	want "symlinkat(\"/etc/passwd\", AT_FDCWD<$w>, \"$w/hi\") = $eperm <denied rule -r 1>"
 	check 0 "symlinkat-hi: EPERM" ""
 	no_link "$w/hi"
 done
@@ -196,14 +196,14 @@ for mode in "" --no-seccomp; do
 
 	# shellcheck disable=SC2086 # $mode is empty or one word
 	st "$m mv" $mode -r "$rule" -- mv ok/l1 guarded/l1
-	want "renameat2(\"ok/l1\", \"guarded/l1\") = $eperm <denied rule 1>"
+	want "renameat2(\"ok/l1\", \"guarded/l1\") = $eperm <denied rule -r 1>"
 	check 1 "" "mv: cannot move 'ok/l1' to 'guarded/l1': Operation not permitted"
 	check_link ok/l1 /etc/passwd
 	no_link guarded/l1
 
 	# shellcheck disable=SC2086
 	st "$m ln" $mode -r "$rule" -- ln ok/l2 guarded/l2
-	want "linkat(\"ok/l2\", \"guarded/l2\") = $eperm <denied rule 1>"
+	want "linkat(\"ok/l2\", \"guarded/l2\") = $eperm <denied rule -r 1>"
 	check 1 "" "ln: failed to create hard link 'guarded/l2' => 'ok/l2': Operation not permitted"
 	no_link guarded/l2
 
@@ -235,7 +235,7 @@ try:
     print("allowed")
 except OSError as e:
     print(os.strerror(e.errno))'
-	want "rename(\"ok/l3\", \"guarded/l3\") = $eperm <denied rule 1>"
+	want "rename(\"ok/l3\", \"guarded/l3\") = $eperm <denied rule -r 1>"
 	check 0 "Operation not permitted" ""
 	check_link ok/l3 /etc/passwd
 	no_link guarded/l3
@@ -249,7 +249,7 @@ try:
     print("allowed")
 except OSError as e:
     print(os.strerror(e.errno))'
-	want "renameat(\"ok/l4\", \"guarded/l4\") = $eperm <denied rule 1>"
+	want "renameat(\"ok/l4\", \"guarded/l4\") = $eperm <denied rule -r 1>"
 	check 0 "Operation not permitted" ""
 	check_link ok/l4 /etc/passwd
 	no_link guarded/l4
@@ -269,7 +269,7 @@ print("allowed" if r == 0 else os.strerror(ctypes.get_errno()))'
 		b\"ok*) pair='"ok/l5", "guarded/reg"' ;;
 		*) pair='"guarded/reg", "ok/l5"' ;;
 		esac
-		want "renameat2($pair) = $eperm <denied rule 1>"
+		want "renameat2($pair) = $eperm <denied rule -r 1>"
 		check 0 "Operation not permitted" ""
 		check_link ok/l5 /etc/passwd
 		[ -f guarded/reg ] && [ ! -L guarded/reg ] ||
@@ -284,7 +284,7 @@ import ctypes, os
 libc = ctypes.CDLL(None, use_errno=True)
 r = libc.syscall(86, b"ok/l6", b"guarded/l6")
 print("allowed" if r == 0 else os.strerror(ctypes.get_errno()))'
-		want "link(\"ok/l6\", \"guarded/l6\") = $eperm <denied rule 1>"
+		want "link(\"ok/l6\", \"guarded/l6\") = $eperm <denied rule -r 1>"
 		check 0 "Operation not permitted" ""
 		no_link guarded/l6
 	fi

@@ -136,8 +136,8 @@ for mode in trace deny; do
 	st=$?
 	[ $st -eq 0 ] || { show stderr "$tmp/err"; fail "nofile 16 ($mode): $st"; }
 	[ -s "$tmp/err" ] && { show stderr "$tmp/err"; fail "nofile 16 ($mode)"; }
-	# --deny adds a last rule, here rule 1.
-	[ $mode = deny ] && sed -i 's/$/ <denied rule 1>/' "$tmp/expected"
+	# --deny adds a last rule, named "--deny".
+	[ $mode = deny ] && sed -i 's/$/ <denied rule --deny>/' "$tmp/expected"
 	sed 's/^\[pid [0-9]*\] //' "$tmp/out" | diff -u "$tmp/expected" - >&2 ||
 		fail "nofile 16 ($mode): output differs"
 	# 50 processes alive at once, one call each.

@@ -22,7 +22,7 @@ import os
 os.symlink(b"\xff\xfe\x01\n\"\\", b"x")
 EOF
 
-# Lines of the form "ACTION RULE ERRNO RET ABI SYSCALL NEWDIRFD DIR LINKPATH
+# Lines of the form "ACTION RULE RULE_AT ERRNO RET ABI SYSCALL NEWDIRFD DIR LINKPATH
 # PATH TARGET TARGET_RESOLVED COMM" (JSON values), one per call, and the
 # notices as they are; after checking every key of every line.
 cat >"$tmp/check.py" <<'EOF'
@@ -35,7 +35,8 @@ KEYS = ["time", "pid", "tid", "ppid", "uid", "euid", "gid", "egid",
 STRS = ["target", "dir", "linkpath", "path", "target_resolved",
         "target_exit", "linkpath_exit", "disk_target"]
 EXTRA = set(STRS[5:]) | {k + s for k in STRS
-                         for s in ("_b64", "_addr", "_truncated")}
+                         for s in ("_b64", "_addr", "_truncated")} | {
+            "rule_at"}
 TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 ids = [int(a) for a in sys.argv[1:5]]
 now = datetime.datetime.now(datetime.timezone.utc)
@@ -124,14 +125,18 @@ for n, line in enumerate(sys.stdin.buffer.read().split(b"\n")[:-1], 1):
         bad(n, "action %r" % o.get("action"))
     if not (o.get("rule") is None or isint(o.get("rule"))):
         bad(n, "rule is neither an integer nor null")
+    if ("rule_at" in o) != (o.get("rule") is not None) or \
+            not isinstance(o.get("rule_at", ""), str) or \
+            ("rule_at" in o and keys[keys.index("rule_at") - 1] != "rule"):
+        bad(n, "rule_at is not a string right after a rule number")
     tags = o.get("tags")
     if not isinstance(tags, list) or any(t not in ("TOCTOU", "SHARED",
                                          "UNVERIFIED") for t in tags):
         bad(n, "tags %r" % tags)
     print("CALL " + " ".join(json.dumps(o.get(k)) for k in
-          ("action", "rule", "errno", "ret", "abi", "syscall", "newdirfd",
-           "dir", "linkpath", "path", "target", "target_resolved",
-           "comm", "ppid")))
+          ("action", "rule", "rule_at", "errno", "ret", "abi", "syscall",
+           "newdirfd", "dir", "linkpath", "path", "target",
+           "target_resolved", "comm", "ppid")))
 for e in errors:
     print(e, file=sys.stderr)
 sys.exit(1 if errors else 0)
@@ -178,15 +183,15 @@ validate "$tmp/out"
 
 # The calls, in order (cp's two may come in any order: sorted here).
 sed "s|@W@|$w|g; s|@SH@|$sh|g" >"$tmp/want" <<'EOF'
-CALL "audit" 2 null 0 "x86_64" "symlinkat" -100 "@W@" "a" "@W@/a" "/etc/passwd" "/etc/passwd" "ln" @SH@
-CALL "allow" null "EEXIST" -17 "x86_64" "symlinkat" -100 "@W@" "a" "@W@/a" "a" "@W@/a" "ln" @SH@
-CALL "allow" null null 0 "x86_64" "symlinkat" -100 "@W@" "tree2/s1" "@W@/tree2/s1" "f" "@W@/tree2/f" "cp" @SH@
-CALL "allow" null null 0 "x86_64" "symlinkat" -100 "@W@" "tree2/sub/s2" "@W@/tree2/sub/s2" "../f" "@W@/tree2/f" "cp" @SH@
-CALL "allow" null null 0 "x86_64" "symlink" null "@W@" "x" "@W@/x" "\ufffd\ufffd\u0001\n\"\\" "@W@/\ufffd\ufffd\u0001\n\"\\" "python" @SH@
-CALL "allow" null null 0 "x86_64" "symlinkat" 3 "@W@/sub" "lat" "@W@/sub/lat" "rel" "@W@/sub/rel" "symhelper" @SH@
-CALL "allow" null null 0 "i386" "symlink" null "@W@" "li" "@W@/li" "i86" "@W@/i86" "symhelper" @SH@
-CALL "deny" 1 "EACCES" -13 "x86_64" "symlinkat" -100 "@W@" "d" "@W@/d" "/etc/shadow" "/etc/shadow" "ln" @SH@
-CALL "kill" 3 null null "x86_64" "symlinkat" -100 "@W@" "k" "@W@/k" "/kill/me" "/kill/me" "ln" @SH@
+CALL "audit" 2 "-r 2" null 0 "x86_64" "symlinkat" -100 "@W@" "a" "@W@/a" "/etc/passwd" "/etc/passwd" "ln" @SH@
+CALL "allow" null null "EEXIST" -17 "x86_64" "symlinkat" -100 "@W@" "a" "@W@/a" "a" "@W@/a" "ln" @SH@
+CALL "allow" null null null 0 "x86_64" "symlinkat" -100 "@W@" "tree2/s1" "@W@/tree2/s1" "f" "@W@/tree2/f" "cp" @SH@
+CALL "allow" null null null 0 "x86_64" "symlinkat" -100 "@W@" "tree2/sub/s2" "@W@/tree2/sub/s2" "../f" "@W@/tree2/f" "cp" @SH@
+CALL "allow" null null null 0 "x86_64" "symlink" null "@W@" "x" "@W@/x" "\ufffd\ufffd\u0001\n\"\\" "@W@/\ufffd\ufffd\u0001\n\"\\" "python" @SH@
+CALL "allow" null null null 0 "x86_64" "symlinkat" 3 "@W@/sub" "lat" "@W@/sub/lat" "rel" "@W@/sub/rel" "symhelper" @SH@
+CALL "allow" null null null 0 "i386" "symlink" null "@W@" "li" "@W@/li" "i86" "@W@/i86" "symhelper" @SH@
+CALL "deny" 1 "-r 1" "EACCES" -13 "x86_64" "symlinkat" -100 "@W@" "d" "@W@/d" "/etc/shadow" "/etc/shadow" "ln" @SH@
+CALL "kill" 3 "-r 3" null null "x86_64" "symlinkat" -100 "@W@" "k" "@W@/k" "/kill/me" "/kill/me" "ln" @SH@
 EOF
 grep '^CALL' "$tmp/got" >"$tmp/calls"
 # Sort cp's two lines (lines 3-4) as in the expected list.

@@ -63,8 +63,8 @@ sed -n '1,10p' "$tmp/out" | grep -v '^\[pid [0-9]*\] symlinka*t*(' &&
 	fail "-C: the calls do not come first"
 sed '1,10d' "$tmp/out" | tr -s ' ' >"$tmp/got"
 diff -u "$tmp/table" "$tmp/got" >&2 || fail "-C: wrong table"
-grep -q '"/etc/passwd".* <denied rule 1>$' "$tmp/out" || fail "-C: no denied"
-grep -q '"/kill/x".* = ? <killed rule 3>$' "$tmp/out" ||
+grep -q '"/etc/passwd".* <denied rule -r 1>$' "$tmp/out" || fail "-C: no denied"
+grep -q '"/kill/x".* = ? <killed rule -r 3>$' "$tmp/out" ||
 	{ show output "$tmp/out"; fail "-C: no killed"; }
 grep -q ' <i386>$' "$tmp/out" || fail "-C: no i386"
 run --summary-also

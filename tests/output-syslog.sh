@@ -1,6 +1,7 @@
 #!/bin/sh
 # output-syslog.sh - --syslog sends one message per call to /dev/log,
-# facility authpriv: a denied call at warning (<84>) with "<denied rule 1>",
+# facility authpriv: a denied call at warning (<84>) with
+# "<denied rule FILE:1>",
 # an allowed one at info (<86>), tagged "symtrace[PID]:".  /dev/log is
 # replaced, in a private mount namespace, by a socket a small python
 # receiver listens on.
@@ -120,8 +121,8 @@ syslog_run "84 86" 'deny target=/etc/**' \
 	'ln -s /etc/passwd x 2>/dev/null; ln -s /tmp y'
 check_link y /tmp
 [ -L x ] && fail "the denied link exists"
-grep -q '"/etc/passwd".* <denied rule 1>' "$tmp/msgs" ||
-	fail "the denied message lacks <denied rule 1>"
+grep -q '"/etc/passwd".* <denied rule '"$tmp"'/rules:1>' "$tmp/msgs" ||
+	fail "the denied message lacks <denied rule $tmp/rules:1>"
 grep -q '"/tmp"' "$tmp/msgs" || fail "no message for y"
 
 # Audited: notice (85); killed: warning (84).  (The shell's "Killed"
@@ -130,8 +131,10 @@ syslog_run "85 84" "audit target=/audit
 kill target=/kill" 'exec 2>/dev/null; ln -s /audit a; ln -s /kill k; exit 0'
 check_link a /audit
 [ -L k ] && fail "the killed call made its link"
-grep -q '"/audit".* <audit rule 1>' "$tmp/msgs" || fail "no <audit rule 1>"
-grep -q '"/kill".* <killed rule 2>' "$tmp/msgs" || fail "no <killed rule 2>"
+grep -q '"/audit".* <audit rule '"$tmp"'/rules:1>' "$tmp/msgs" ||
+	fail "no <audit rule $tmp/rules:1>"
+grep -q '"/kill".* <killed rule '"$tmp"'/rules:2>' "$tmp/msgs" ||
+	fail "no <killed rule $tmp/rules:2>"
 
 cd "$tmp" || fail cd
 check_no_leftovers

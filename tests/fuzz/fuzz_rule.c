@@ -107,7 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	p = policy_new();
 	FUZZ_CHECK(policy_add(p, "audit comm=fuzz", NULL) == 0);
 	memset(&err, 0, sizeof(err));
-	ret = policy_add_text(p, text, &line, &err);
+	ret = policy_add_text(p, "fuzz", text, &line, &err);
 	if (ret < 0) {
 		FUZZ_CHECK(policy_count(p) == 1);
 		FUZZ_CHECK(line >= 1 && line <= nlines);
@@ -117,7 +117,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* NULL line and err must be accepted too, with the same outcome. */
 	q = policy_new();
-	FUZZ_CHECK(policy_add_text(q, text, NULL, NULL) == ret);
+	FUZZ_CHECK(policy_add_text(q, "fuzz", text, NULL, NULL) == ret);
 	policy_free(q);
 
 	q = add_lines(text);

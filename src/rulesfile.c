@@ -1,0 +1,307 @@
+/* rulesfile.c - rules files (include lines) and -r rules. */
+#include "rulesfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* The files being read, outermost first: an include of one of them is a
+ * loop. */
+struct loader {
+	struct policy *p;
+	struct rules_error *err;
+	int depth; /* 0: the file named on the command line */
+	struct {
+		dev_t dev;
+		ino_t ino;
+	} open[RULES_INCLUDE_DEPTH + 1];
+};
+
+static int fail(struct rules_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int fail(struct rules_error *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* "bad rule in FILE, line L, column C: " + WHAT */
+static int line_fail(struct rules_error *err, const char *file, size_t line,
+		     size_t col, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static int line_fail(struct rules_error *err, const char *file, size_t line,
+		     size_t col, const char *fmt, ...)
+{
+	char what[PATH_MAX + 256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return fail(err, "bad rule in %s, line %zu, column %zu: %s", file, line,
+		    col, what);
+}
+
+int rules_add_arg(struct policy *p, const char *text, int n,
+		  struct rules_error *err)
+{
+	struct policy_error pe;
+	int ret = policy_add_rule(p, text, strlen(text), NULL, (size_t)n, &pe);
+
+	if (ret == 0)
+		pe = (struct policy_error){.msg = "empty rule", .pos = 0};
+	if (ret <= 0)
+		return fail(err, "bad rule in -r number %d, column %zu: %s", n,
+			    pe.pos + 1, pe.msg);
+	return 0;
+}
+
+/* The whole file, NUL-terminated (*len without it), and its identity.
+ * NULL with errno set and *step = "open" or "read" on failure (EFBIG:
+ * more than RULES_FILE_MAX). */
+static char *slurp(const char *path, size_t *len, struct stat *st,
+		   const char **step)
+{
+	struct sbuf sb = SBUF_INIT;
+	char buf[8192];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), e;
+
+	*step = "open";
+	if (fd < 0)
+		return NULL;
+	*step = "read";
+	if (fstat(fd, st) < 0)
+		goto fail;
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		if (sb.len + (size_t)n > RULES_FILE_MAX) {
+			errno = EFBIG;
+			goto fail;
+		}
+		sbuf_add(&sb, buf, (size_t)n);
+	}
+	close(fd);
+	*len = sb.len;
+	sbuf_addc(&sb, '\0');
+	return sb.buf;
+fail:
+	e = errno;
+	close(fd);
+	sbuf_free(&sb);
+	errno = e;
+	return NULL;
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+	       c == '\f';
+}
+
+static int load(struct loader *L, const char *path, const char *from,
+		size_t from_line, size_t from_col);
+
+/* glob(3) reports a directory it cannot read here; a directory that
+ * does not exist (or is not one) just matches nothing. */
+static int glob_errno;
+static char glob_errpath[PATH_MAX];
+
+static int glob_error(const char *epath, int eerrno)
+{
+	if (eerrno == ENOENT || eerrno == ENOTDIR)
+		return 0;
+	glob_errno = eerrno;
+	snprintf(glob_errpath, sizeof(glob_errpath), "%s", epath);
+	return 1;
+}
+
+/* "include PATTERN" at column col of line `line` of file. */
+static int include(struct loader *L, const char *file, size_t line, size_t col,
+		   const char *pattern)
+{
+	_cleanup_free_ char *full = NULL;
+	glob_t g;
+	int ret;
+
+	if (L->depth > RULES_INCLUDE_DEPTH)
+		return line_fail(L->err, file, line, col,
+				 "includes nested more than %d deep",
+				 RULES_INCLUDE_DEPTH);
+	if (pattern[0] == '/' || !strchr(file, '/')) {
+		full = xstrdup(pattern);
+	} else {
+		_cleanup_free_ char *dir = path_dirname(file);
+		size_t n = strlen(dir);
+
+		full = xasprintf("%s%s%s", dir, dir[n - 1] == '/' ? "" : "/",
+				 pattern);
+	}
+	if (!strpbrk(pattern, "*?["))
+		return load(L, full, file, line, col);
+
+	memset(&g, 0, sizeof(g));
+	glob_errno = 0;
+	/* Not GLOB_ERR: it would make a missing directory an error too;
+	 * glob_error() stops at the others. */
+	ret = glob(full, 0, glob_error, &g);
+	if (ret == GLOB_NOMATCH) {
+		globfree(&g);
+		return 0;
+	}
+	if (ret != 0) {
+		globfree(&g);
+		if (ret == GLOB_ABORTED && glob_errno)
+			return line_fail(L->err, file, line, col,
+					 "cannot read directory '%s' for "
+					 "'%s': %s",
+					 glob_errpath, full,
+					 strerror(glob_errno));
+		return line_fail(L->err, file, line, col, "cannot expand '%s'",
+				 full);
+	}
+	/* glob() sorts its matches (strcoll; symtrace keeps the C locale,
+	 * so byte order). */
+	for (size_t i = 0; i < g.gl_pathc; i++)
+		if (load(L, g.gl_pathv[i], file, line, col) < 0) {
+			globfree(&g);
+			return -1;
+		}
+	globfree(&g);
+	return 0;
+}
+
+/* An include line?  s[0..n) is a line; *pat is set to the malloc'd
+ * pattern and *col to its column.  1 when it is one, 0 when not, -1 on
+ * a malformed one (err filled). */
+static int include_line(struct loader *L, const char *file, size_t line,
+			const char *s, size_t n, char **pat, size_t *col)
+{
+	size_t i = 0, vs, vn;
+
+	while (i < n && is_blank(s[i]))
+		i++;
+	if (n - i < 7 || memcmp(s + i, "include", 7) != 0 ||
+	    (n - i > 7 && !is_blank(s[i + 7])))
+		return 0;
+	i += 7;
+	while (i < n && is_blank(s[i]))
+		i++;
+	*col = i + 1;
+	if (i == n || s[i] == '#')
+		return line_fail(L->err, file, line, i + 1,
+				 "expected a file or pattern after 'include'");
+	if (s[i] == '"' || s[i] == '\'') {
+		char q = s[i++];
+
+		vs = i;
+		while (i < n && s[i] != q)
+			i++;
+		if (i == n)
+			return line_fail(L->err, file, line, vs,
+					 "unterminated quote");
+		vn = i++ - vs;
+	} else {
+		vs = i;
+		while (i < n && !is_blank(s[i]))
+			i++;
+		vn = i - vs;
+	}
+	while (i < n && is_blank(s[i]))
+		i++;
+	if (i < n && s[i] != '#')
+		return line_fail(L->err, file, line, i + 1,
+				 "expected one file or pattern after "
+				 "'include'");
+	if (vn == 0)
+		return line_fail(L->err, file, line, *col,
+				 "expected a file or pattern after 'include'");
+	if (memchr(s + vs, '\0', vn))
+		return line_fail(L->err, file, line, *col,
+				 "NUL byte in a rule");
+	*pat = xstrndup(s + vs, vn);
+	return 1;
+}
+
+/* Read the file at path (from: the file and place that include it, or
+ * NULL for the one named on the command line). */
+static int load(struct loader *L, const char *path, const char *from,
+		size_t from_line, size_t from_col)
+{
+	_cleanup_free_ char *text = NULL;
+	struct stat st;
+	size_t len, lineno = 0;
+	const char *s, *end, *step;
+
+	text = slurp(path, &len, &st, &step);
+	if (!text && !from)
+		return fail(L->err, "cannot %s rules file '%s': %s", step, path,
+			    strerror(errno));
+	if (!text)
+		return line_fail(L->err, from, from_line, from_col,
+				 "cannot %s included file '%s': %s", step, path,
+				 strerror(errno));
+	for (int i = 0; i < L->depth; i++)
+		if (L->open[i].dev == st.st_dev && L->open[i].ino == st.st_ino)
+			return line_fail(L->err, from, from_line, from_col,
+					 "include loop: '%s' is being read "
+					 "already",
+					 path);
+	L->open[L->depth].dev = st.st_dev;
+	L->open[L->depth].ino = st.st_ino;
+	L->depth++;
+
+	for (s = text, end = text + len; s < end;) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
+		_cleanup_free_ char *pat = NULL;
+		struct policy_error pe;
+		size_t col = 0;
+		int ret;
+
+		lineno++;
+		ret = include_line(L, path, lineno, s, n, &pat, &col);
+		if (ret > 0)
+			ret = include(L, path, lineno, col, pat);
+		else if (ret == 0 &&
+			 policy_add_rule(L->p, s, n, path, lineno, &pe) < 0)
+			ret = line_fail(L->err, path, lineno, pe.pos + 1, "%s",
+					pe.msg);
+		if (ret < 0)
+			return -1;
+		s += n + (nl ? 1 : 0);
+	}
+	L->depth--;
+	return 0;
+}
+
+int rules_load_file(struct policy *p, const char *path, struct rules_error *err)
+{
+	struct loader L = {.p = p, .err = err, .depth = 0};
+	size_t old = policy_count(p);
+
+	if (load(&L, path, NULL, 0, 0) < 0) {
+		policy_truncate(p, old); /* all or nothing */
+		return -1;
+	}
+	return 0;
+}
