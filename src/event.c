@@ -53,6 +53,9 @@ void event_free(struct event *ev)
 	ev->pin_last = NULL;
 	free(ev->exe);
 	ev->exe = NULL;
+	free(ev->groups);
+	ev->groups = NULL;
+	ev->ngroups = 0;
 	free(ev->dir);
 	ev->dir = NULL;
 	free(ev->path);

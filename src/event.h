@@ -55,6 +55,10 @@ struct event {
 	pid_t tid, pid, ppid; /* pid = thread group id */
 	uid_t ruid, euid, fsuid;
 	gid_t rgid, egid;
+	/* Supplementary groups as read with the ids (for group= rules);
+	 * malloc'd, NULL when none or not read. */
+	gid_t *groups;
+	int ngroups;
 	char comm[17];
 	char *exe; /* /proc/PID/exe, NULL if unknown */
 

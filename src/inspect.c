@@ -431,6 +431,16 @@ void inspect_ident_from(struct event *ev, const struct proc_info *pi)
 	ev->fsuid = pi->fsuid;
 	ev->rgid = pi->rgid;
 	ev->egid = pi->egid;
+	free(ev->groups);
+	ev->groups = NULL;
+	ev->ngroups = 0;
+	if (pi->ngroups > 0) {
+		size_t n = (size_t)pi->ngroups * sizeof(*pi->groups);
+
+		ev->groups = xmalloc(n);
+		memcpy(ev->groups, pi->groups, n);
+		ev->ngroups = pi->ngroups;
+	}
 }
 
 void inspect_ident(struct event *ev, unsigned what)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "errnoname.h"
+#include "names.h"
 #include "policy.h"
 #include "rulesfile.h"
 #include "supervisor.h"
@@ -53,6 +54,11 @@ static void usage(FILE *f)
 "                        names (sorted; relative to FILE's directory)\n"
 "      --deny[=ERRNO]    add a final rule denying every other call\n"
 "                        (default errno EPERM)\n"
+"  ACTION: allow, deny, deny:ERRNO, kill, audit\n"
+"  KEY=VALUE: target=GLOB link=GLOB exe=GLOB comm=GLOB (a path GLOB may\n"
+"    start with ~/, the caller's home); uid= ruid= gid=RANGE (N, N-M,\n"
+"    N-, -M); user=NAME (euid) group=NAME (egid or a supplementary\n"
+"    group)\n"
 "\n"
 "Tracing:\n"
 "  -p, --attach=PID      attach to the running process PID (all its\n"
@@ -156,6 +162,8 @@ int main(int argc, char **argv)
 
 	pol = policy = policy_new();
 	atexit(free_policy);
+	atexit(names_forget);
+	policy_set_names(pol, &names_system);
 	output_set_policy(pol);
 
 	while ((opt = getopt_long(argc, argv, "+o:AjtvcCqp:r:hV", long_options,

@@ -33,6 +33,8 @@ enum gtok_type {
 	G_CLASS, /* '[...]': one byte of a set ('/' never in it) */
 	G_STAR,	 /* '*': any run without '/' */
 	G_DSTAR, /* '**': any run */
+	G_HOME,	 /* a leading '~': the caller's home, matched before the
+		  * NFA runs (match_glob()); only ever token 0 */
 };
 
 struct gtok {
@@ -57,6 +59,7 @@ struct glob {
 	size_t ntok;
 	struct gclass *cls;
 	size_t ncls;
+	bool home; /* tok[0] is G_HOME: the NFA starts at state 1 */
 };
 
 static void glob_free(struct glob *g)
@@ -133,13 +136,20 @@ static bool is_lit(const struct gtok *t, unsigned char c)
 	return t->type == G_LIT && t->c == c;
 }
 
-static struct glob *glob_compile(const char *p, size_t n)
+/* home: p starts with a '~' that stands for the caller's home (see
+ * parse_key()). */
+static struct glob *glob_compile(const char *p, size_t n, bool home)
 {
 	struct glob *g = xcalloc(1, sizeof(*g));
 	size_t i = 0, m;
 
 	/* At most one token per pattern byte; one class per '['. */
 	g->tok = xcalloc(n + 1, sizeof(*g->tok));
+	if (home) {
+		g->tok[g->ntok++].type = G_HOME;
+		g->home = true;
+		i = 1;
+	}
 	while (i < n) {
 		struct gtok *t = &g->tok[g->ntok++];
 		size_t end;
@@ -253,7 +263,8 @@ static void glob_closure(const struct glob *g, struct nset *st)
 	}
 }
 
-static bool glob_run(const struct glob *g, const char *s)
+/* Does s match g from NFA state start on (0; 1 past a G_HOME)? */
+static bool glob_run(const struct glob *g, const char *s, size_t start)
 {
 	size_t m = g->ntok;
 	struct nset a, b, *cur = &a, *nxt = &b, *tmp;
@@ -265,7 +276,7 @@ static bool glob_run(const struct glob *g, const char *s)
 	b.list = a.list + 2 * (m + 1);
 	a.n = b.n = 0;
 
-	nset_add(cur, 0, S_FRESH);
+	nset_add(cur, start, S_FRESH);
 	glob_closure(g, cur);
 	for (; *s && cur->n; s++) {
 		unsigned char c = (unsigned char)*s;
@@ -323,8 +334,8 @@ bool glob_match(const char *pattern, const char *s)
 
 	if (!pattern || !s)
 		return false;
-	g = glob_compile(pattern, strlen(pattern));
-	ok = glob_run(g, s);
+	g = glob_compile(pattern, strlen(pattern), false);
+	ok = glob_run(g, s, 0);
 	glob_free(g);
 	return ok;
 }
@@ -338,6 +349,8 @@ enum key {
 	K_UID,
 	K_RUID,
 	K_GID,
+	K_USER,
+	K_GROUP,
 	K_COMM,
 	K_EXE,
 	K_NKEYS,
@@ -350,14 +363,30 @@ static const char *const key_names[K_NKEYS] = {
 	[K_UID] = "uid",
 	[K_RUID] = "ruid",
 	[K_GID] = "gid",
+	[K_USER] = "user",
+	[K_GROUP] = "group",
 	[K_COMM] = "comm",
 	[K_EXE] = "exe",
 	/* clang-format on */
 };
 
+#define E_KEYS                                                                 \
+	"(expected target, link, uid, ruid, gid, user, group, comm or exe)"
+
 static bool key_is_range(enum key k)
 {
 	return k == K_UID || k == K_RUID || k == K_GID;
+}
+
+static bool key_is_name(enum key k)
+{
+	return k == K_USER || k == K_GROUP;
+}
+
+/* GLOB keys whose value may start with '~' (a path). */
+static bool key_takes_home(enum key k)
+{
+	return k == K_TARGET || k == K_LINK || k == K_EXE;
 }
 
 struct rule {
@@ -365,10 +394,16 @@ struct rule {
 	int err;
 	bool has[K_NKEYS];
 	struct glob *glob[K_NKEYS];	   /* GLOB keys */
-	uint32_t lo[K_NKEYS], hi[K_NKEYS]; /* RANGE keys, inclusive */
+	uint32_t lo[K_NKEYS], hi[K_NKEYS]; /* RANGE keys, inclusive; NAME
+					    * keys: lo = hi = the id */
+	/* NAME keys: the name as written (for a new lookup). */
+	char *value[K_NKEYS];
+	size_t pos[K_NKEYS]; /* offset of KEY= in the rule's text */
+	bool home; /* a GLOB key starts with '~' */
 	/* target=: the directory every match lies in (the literal part of
 	 * the glob before its first wildcard, to a '/'; all of it when it
-	 * has none), or NULL: see target_matches(). */
+	 * has none), or NULL: see target_matches().  For a '~' glob the
+	 * part after the '~' ("" for the home itself), never NULL. */
 	char *target_dir;
 	char *origin; /* "FILE:LINE", "-r N" or "--deny" */
 };
@@ -377,6 +412,9 @@ struct policy {
 	struct rule *rules;
 	size_t n, cap;
 	size_t nargs; /* calls of policy_add() */
+	size_t nhome; /* rules with a '~' glob */
+	bool has_names;
+	struct policy_names names;
 };
 
 struct policy *policy_new(void)
@@ -384,42 +422,53 @@ struct policy *policy_new(void)
 	return xcalloc(1, sizeof(struct policy));
 }
 
+void policy_set_names(struct policy *p, const struct policy_names *names)
+{
+	p->has_names = names != NULL;
+	if (names)
+		p->names = *names;
+}
+
 static void rule_clear(struct rule *r)
 {
-	for (int k = 0; k < K_NKEYS; k++)
+	for (int k = 0; k < K_NKEYS; k++) {
 		glob_free(r->glob[k]);
+		free(r->value[k]);
+	}
 	free(r->target_dir);
 	free(r->origin);
 	memset(r, 0, sizeof(*r));
 }
 
-/* The fixed directory of an absolute glob (see struct rule), malloc'd,
- * or NULL when it has none ("/" counts: every absolute target lies in
- * it, and the glob says more). */
+/* The fixed directory of a glob (see struct rule), malloc'd.  Absolute
+ * globs: NULL when it has none ("/" counts: every absolute target lies
+ * in it, and the glob says more), and so for relative ones.  '~' globs:
+ * what follows the '~' up to there, without a trailing '/' ("" for
+ * "~/" + '**'). */
 static char *glob_fixed_dir(const struct glob *g)
 {
-	size_t n = 0, cut = 0;
+	size_t s = g->home ? 1 : 0, n = s, cut = s;
 	char *d;
 
 	while (n < g->ntok && g->tok[n].type == G_LIT)
 		n++;
-	if (n == 0 || g->tok[0].c != '/')
+	if (!g->home && (n == 0 || g->tok[0].c != '/'))
 		return NULL;
 	if (n < g->ntok) {
 		/* Up to the last '/' before the wildcard. */
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = s; i < n; i++)
 			if (g->tok[i].c == '/')
 				cut = i;
 		n = cut;
 	}
-	while (n > 1 && g->tok[n - 1].c == '/')
+	while (n > s + (g->home ? 0 : 1) && g->tok[n - 1].c == '/')
 		n--;
-	if (n <= 1)
+	if (!g->home && n <= 1)
 		return NULL;
-	d = xmalloc(n + 1);
-	for (size_t i = 0; i < n; i++)
-		d[i] = (char)g->tok[i].c;
-	d[n] = '\0';
+	d = xmalloc(n - s + 1);
+	for (size_t i = s; i < n; i++)
+		d[i - s] = (char)g->tok[i].c;
+	d[n - s] = '\0';
 	return d;
 }
 
@@ -440,12 +489,19 @@ static void policy_push(struct policy *p, const struct rule *r)
 		p->rules = xrealloc(p->rules, p->cap * sizeof(*p->rules));
 	}
 	p->rules[p->n++] = *r;
+	if (r->home)
+		p->nhome++;
 }
 
 void policy_truncate(struct policy *p, size_t n)
 {
-	while (p->n > n)
-		rule_clear(&p->rules[--p->n]);
+	while (p->n > n) {
+		struct rule *r = &p->rules[--p->n];
+
+		if (r->home)
+			p->nhome--;
+		rule_clear(r);
+	}
 }
 
 /* ---- parser ------------------------------------------------------------- */
@@ -613,10 +669,46 @@ static int parse_action(const char *s, size_t n, size_t pos, struct rule *r,
 	return 0;
 }
 
+/* The id of rule r's user= or group= name (k), from p's lookups, into
+ * *id.  0 or -1 with *err filled (at the key). */
+static int lookup_name(const struct policy *p, const struct rule *r, enum key k,
+		       uint32_t *id, struct policy_error *err)
+{
+	const char *what = k == K_USER ? "user" : "group";
+	const char *v = r->value[k];
+	char b1[SHOW_BUF];
+	int ret;
+
+	if (!p->has_names)
+		return perr(err, r->pos[k], "no %s database to look '%s' up in",
+			    what, show(b1, v, strlen(v)));
+	if (k == K_USER) {
+		uid_t u = 0;
+
+		ret = p->names.user(v, &u, p->names.ctx);
+		*id = (uint32_t)u;
+	} else {
+		gid_t g = 0;
+
+		ret = p->names.group(v, &g, p->names.ctx);
+		*id = (uint32_t)g;
+	}
+	if (ret == -ENOENT)
+		return perr(err, r->pos[k], "unknown %s '%s'", what,
+			    show(b1, v, strlen(v)));
+	if (ret < 0)
+		return perr(err, r->pos[k], "cannot look up %s '%s': %s", what,
+			    show(b1, v, strlen(v)), strerror(-ret));
+	if (*id > POLICY_ID_MAX)
+		return perr(err, r->pos[k], "%s '%s' has no usable id", what,
+			    show(b1, v, strlen(v)));
+	return 0;
+}
+
 /* Parse one KEY=VALUE at s[*ip] (not a blank, not '#').  On success *ip
  * is past the token. */
-static int parse_key(const char *s, size_t len, size_t *ip, struct rule *r,
-		     struct policy_error *err)
+static int parse_key(const struct policy *p, const char *s, size_t len,
+		     size_t *ip, struct rule *r, struct policy_error *err)
 {
 	size_t start = *ip, i = *ip, vs, vn;
 	char b1[SHOW_BUF];
@@ -638,9 +730,7 @@ static int parse_key(const char *s, size_t len, size_t *ip, struct rule *r,
 		    !memcmp(key_names[k], s + start, i - start))
 			break;
 	if (k == K_NKEYS)
-		return perr(err, start,
-			    "unknown key '%s' (expected target, link, uid, "
-			    "ruid, gid, comm or exe)",
+		return perr(err, start, "unknown key '%s' " E_KEYS,
 			    show(b1, s + start, i - start));
 	name = key_names[k];
 	i++; /* '=' */
@@ -673,6 +763,7 @@ static int parse_key(const char *s, size_t len, size_t *ip, struct rule *r,
 		return perr(err, start, "empty value for '%s'", name);
 	if (r->has[k])
 		return perr(err, start, "duplicate key '%s'", name);
+	r->pos[k] = start;
 	if (key_is_range((enum key)k)) {
 		int ret = parse_range(s + vs, vn, &r->lo[k], &r->hi[k]);
 
@@ -686,10 +777,27 @@ static int parse_key(const char *s, size_t len, size_t *ip, struct rule *r,
 				    "bad range '%s' for '%s' (expected N, "
 				    "N-M, N- or -M)",
 				    show(b1, s + vs, vn), name);
+	} else if (key_is_name((enum key)k)) {
+		r->value[k] = xstrndup(s + vs, vn);
+		if (lookup_name(p, r, (enum key)k, &r->lo[k], err) < 0)
+			return -1;
+		r->hi[k] = r->lo[k];
 	} else {
-		r->glob[k] = glob_compile(s + vs, vn);
+		bool home = key_takes_home((enum key)k) && s[vs] == '~';
+
+		/* '~' alone or '~/...': the caller's home.  '~USER' would
+		 * read as another user's home: refused, not taken as a
+		 * literal '~' that could never match a path. */
+		if (home && vn > 1 && s[vs + 1] != '/')
+			return perr(err, start,
+				    "'~' in '%s' must be followed by '/' "
+				    "(~USER is not supported; '\\~' is a "
+				    "literal '~')",
+				    name);
+		r->glob[k] = glob_compile(s + vs, vn, home);
 		if (k == K_TARGET)
 			r->target_dir = glob_fixed_dir(r->glob[k]);
+		r->home = r->home || home;
 	}
 	r->has[k] = true;
 	*ip = i;
@@ -698,8 +806,8 @@ static int parse_key(const char *s, size_t len, size_t *ip, struct rule *r,
 
 /* Parse s[0..len) into *r.  1 on success, 0 for an empty rule (only
  * blanks and a comment; *r untouched), -1 on error (*r cleared). */
-static int parse_rule(const char *s, size_t len, struct rule *r,
-		      struct policy_error *err)
+static int parse_rule(const struct policy *p, const char *s, size_t len,
+		      struct rule *r, struct policy_error *err)
 {
 	size_t i = 0, start;
 
@@ -718,7 +826,7 @@ static int parse_rule(const char *s, size_t len, struct rule *r,
 			i++;
 		if (i == len || s[i] == '#')
 			break;
-		if (parse_key(s, len, &i, r, err) < 0) {
+		if (parse_key(p, s, len, &i, r, err) < 0) {
 			rule_clear(r);
 			return -1;
 		}
@@ -735,7 +843,7 @@ int policy_add_rule(struct policy *p, const char *text, size_t len,
 
 	if (nul)
 		return perr(err, (size_t)(nul - text), "NUL byte in a rule");
-	ret = parse_rule(text, len, &r, err);
+	ret = parse_rule(p, text, len, &r, err);
 	if (ret <= 0)
 		return ret;
 	r.origin = file ? xasprintf("%s:%zu", file, line)
@@ -775,6 +883,32 @@ int policy_add_text(struct policy *p, const char *file, const char *text,
 		if (*s == '\n')
 			s++;
 	}
+	return 0;
+}
+
+int policy_lookup_names(struct policy *p, size_t *rule,
+			struct policy_error *err)
+{
+	uint32_t *ids = xcalloc(2 * (p->n ? p->n : 1), sizeof(*ids));
+
+	/* Every name first, then every id: all or nothing. */
+	for (size_t i = 0; i < p->n; i++)
+		for (int k = K_USER; k <= K_GROUP; k++)
+			if (p->rules[i].has[k] &&
+			    lookup_name(p, &p->rules[i], (enum key)k,
+					&ids[2 * i + (size_t)(k - K_USER)],
+					err) < 0) {
+				if (rule)
+					*rule = i;
+				free(ids);
+				return -1;
+			}
+	for (size_t i = 0; i < p->n; i++)
+		for (int k = K_USER; k <= K_GROUP; k++)
+			if (p->rules[i].has[k])
+				p->rules[i].lo[k] = p->rules[i].hi[k] =
+					ids[2 * i + (size_t)(k - K_USER)];
+	free(ids);
 	return 0;
 }
 
@@ -832,7 +966,8 @@ bool policy_needs_exe(const struct policy *p)
 bool policy_needs_creds(const struct policy *p)
 {
 	return policy_has_key(p, K_UID) || policy_has_key(p, K_RUID) ||
-	       policy_has_key(p, K_GID);
+	       policy_has_key(p, K_GID) || policy_has_key(p, K_USER) ||
+	       policy_has_key(p, K_GROUP) || p->nhome > 0;
 }
 
 bool policy_needs_comm(const struct policy *p)
@@ -840,16 +975,73 @@ bool policy_needs_comm(const struct policy *p)
 	return policy_has_key(p, K_COMM);
 }
 
+bool policy_needs_home(const struct policy *p)
+{
+	return p && p->nhome > 0;
+}
+
+const char *policy_home(const struct policy *p, uid_t euid)
+{
+	if (!policy_needs_home(p) || !p->has_names || !p->names.home)
+		return NULL;
+	return p->names.home(euid, p->names.ctx);
+}
+
 /* ---- matching ----------------------------------------------------------- */
 
-static bool match_glob(const struct glob *g, const char *s)
+/* The caller's home as '~' globs use it: s[0..n) without trailing '/';
+ * n == 0 when there is none usable (NULL, relative, or "/"). */
+struct home {
+	const char *s;
+	size_t n;
+};
+
+static struct home caller_home(const struct policy_input *in)
 {
-	return s && glob_run(g, s);
+	struct home h = { .s = in->home, .n = 0 };
+
+	if (h.s && h.s[0] == '/') {
+		h.n = strlen(h.s);
+		while (h.n > 0 && h.s[h.n - 1] == '/')
+			h.n--;
+	}
+	return h;
+}
+
+/* A '~' glob matches s when s starts with the home and the rest matches
+ * what follows the '~' ("~/" + '**' matches the home itself too, as
+ * "/etc/" + '**' matches "/etc"). */
+static bool match_glob(const struct glob *g, const char *s,
+		       const struct home *h)
+{
+	if (!s)
+		return false;
+	if (!g->home)
+		return glob_run(g, s, 0);
+	return h->n && strncmp(s, h->s, h->n) == 0 && glob_run(g, s + h->n, 1);
 }
 
 static bool match_range(const struct rule *r, enum key k, uint32_t v)
 {
 	return v >= r->lo[k] && v <= r->hi[k];
+}
+
+static bool blocks(enum action a)
+{
+	return a == ACT_DENY || a == ACT_KILL;
+}
+
+/* A '~' glob for a caller without a home.  Nothing can be said of where
+ * the call lands or leads relative to a home that does not exist, so the
+ * rule's side is taken that is safe: an allow or audit rule does not
+ * match (a later rule decides, e.g. a final deny), and a deny or kill
+ * rule does (fail closed): "deny target=~/.ssh/" + '**' must not turn
+ * into "allowed" for a caller whose passwd entry vanished or that runs
+ * with an id that has none.  The cost is that such a caller cannot make
+ * links at all while a deny rule with a '~' key applies to it. */
+static bool homeless(const struct rule *r, enum key k, const struct home *h)
+{
+	return r->glob[k]->home && h->n == 0;
 }
 
 /* Is path (absolute, lexical) "/proc/PID", "/proc/self" or
@@ -883,14 +1075,33 @@ static bool magic_target(const char *path)
 	return *p == '\0' || *p == '/';
 }
 
-/* Is path (absolute, lexical) dir or a directory above it? */
-static bool at_or_above(const char *path, const char *dir)
+/* Is path (absolute, lexical) the directory a[0..an) + b, or a directory
+ * above it?  (b is "" or starts with '/'.) */
+static bool at_or_above(const char *path, const char *a, size_t an,
+			const char *b)
 {
-	size_t n = strlen(path);
+	size_t n, bn;
+	char next;
 
+	if (!path)
+		return false;
 	if (strcmp(path, "/") == 0)
 		return true;
-	return strncmp(dir, path, n) == 0 && (dir[n] == '\0' || dir[n] == '/');
+	n = strlen(path);
+	bn = strlen(b);
+	if (n > an + bn)
+		return false;
+	if (n <= an) {
+		if (strncmp(path, a, n) != 0)
+			return false;
+		next = n < an ? a[n] : b[0];
+	} else {
+		if (strncmp(path, a, an) != 0 ||
+		    strncmp(path + an, b, n - an) != 0)
+			return false;
+		next = b[n - an];
+	}
+	return next == '\0' || next == '/';
 }
 
 /* target=, for a rule that denies or kills: the resolved path (lexical
@@ -899,7 +1110,8 @@ static bool at_or_above(const char *path, const char *dir)
  * "L/../../etc/passwd" with L a symlink to "." by its physical one, and
  * a rule on "/x/.." by its spelling).  Failing closed, it also matches a
  * target that leads into what it names from above (a link to "/" or to
- * "/srv" reaches /srv/secret: a rule on /srv/secret matches them), a
+ * "/srv" reaches /srv/secret: a rule on /srv/secret matches them; a rule
+ * on ~/private, the home or anything above it), a
  * target through a magic link (magic_target()), and one whose resolution
  * could not be judged (target_unjudged).
  * For a rule that lets the call through (allow, audit) every resolution
@@ -907,40 +1119,76 @@ static bool at_or_above(const char *path, const char *dir)
  * symlink to ".", "L/L/../site2/x" made in /srv/www/site1 is lexically
  * /srv/www/site1/L/site2/x but leads to /srv/www/site2/x; a rule
  * allowing targets in site1 must not match it. */
-static bool target_matches(const struct rule *r, const struct policy_input *in)
+static bool target_matches(const struct rule *r, const struct policy_input *in,
+			   const struct home *h)
 {
 	const char *res = in->target_resolved, *phys = in->target_physical;
 	const struct glob *g = r->glob[K_TARGET];
+	const char *dir = r->target_dir;
+	size_t dn;
 
-	if (r->action != ACT_DENY && r->action != ACT_KILL)
-		return !in->target_unjudged && match_glob(g, res) &&
-		       (!phys || match_glob(g, phys));
-	if (match_glob(g, res) || match_glob(g, phys) ||
-	    (in->target && in->target[0] == '/' && match_glob(g, in->target)))
+	if (homeless(r, K_TARGET, h))
+		return blocks(r->action);
+	if (!blocks(r->action))
+		return !in->target_unjudged && match_glob(g, res, h) &&
+		       (!phys || match_glob(g, phys, h));
+	if (match_glob(g, res, h) || match_glob(g, phys, h) ||
+	    (in->target && in->target[0] == '/' &&
+	     match_glob(g, in->target, h)))
 		return true;
 	if (in->target_unjudged || magic_target(res) || magic_target(phys) ||
 	    (in->target && in->target[0] == '/' && magic_target(in->target)))
 		return true;
-	return r->target_dir &&
-	       ((res && at_or_above(res, r->target_dir)) ||
-		(phys && at_or_above(phys, r->target_dir)));
+	if (!dir)
+		return false;
+	if (g->home) /* the home, then the fixed part after the '~' */
+		return at_or_above(res, h->s, h->n, dir) ||
+		       at_or_above(phys, h->s, h->n, dir);
+	dn = strlen(dir);
+	return at_or_above(res, dir, dn, "") || at_or_above(phys, dir, dn, "");
 }
 
-static bool rule_matches(const struct rule *r, const struct policy_input *in)
+/* A GLOB key other than target=. */
+static bool glob_key(const struct rule *r, enum key k, const char *s,
+		     const struct home *h)
 {
-	if (r->has[K_TARGET] && !target_matches(r, in))
+	if (homeless(r, k, h))
+		return blocks(r->action);
+	return match_glob(r->glob[k], s, h);
+}
+
+static bool in_groups(const struct rule *r, const struct policy_input *in)
+{
+	uint32_t id = r->lo[K_GROUP];
+
+	if ((uint32_t)in->egid == id)
+		return true;
+	for (size_t i = 0; in->groups && i < in->ngroups; i++)
+		if ((uint32_t)in->groups[i] == id)
+			return true;
+	return false;
+}
+
+static bool rule_matches(const struct rule *r, const struct policy_input *in,
+			 const struct home *h)
+{
+	if (r->has[K_TARGET] && !target_matches(r, in, h))
 		return false;
-	if (r->has[K_LINK] && !match_glob(r->glob[K_LINK], in->link))
+	if (r->has[K_LINK] && !glob_key(r, K_LINK, in->link, h))
 		return false;
-	if (r->has[K_COMM] && !match_glob(r->glob[K_COMM], in->comm))
+	if (r->has[K_COMM] && !glob_key(r, K_COMM, in->comm, h))
 		return false;
-	if (r->has[K_EXE] && !match_glob(r->glob[K_EXE], in->exe))
+	if (r->has[K_EXE] && !glob_key(r, K_EXE, in->exe, h))
 		return false;
 	if (r->has[K_UID] && !match_range(r, K_UID, (uint32_t)in->euid))
 		return false;
 	if (r->has[K_RUID] && !match_range(r, K_RUID, (uint32_t)in->ruid))
 		return false;
 	if (r->has[K_GID] && !match_range(r, K_GID, (uint32_t)in->egid))
+		return false;
+	if (r->has[K_USER] && !match_range(r, K_USER, (uint32_t)in->euid))
+		return false;
+	if (r->has[K_GROUP] && !in_groups(r, in))
 		return false;
 	return true;
 }
@@ -949,13 +1197,15 @@ struct verdict policy_match(const struct policy *p,
 			    const struct policy_input *in)
 {
 	struct verdict v = {.action = ACT_NONE, .err = 0, .rule = 0};
+	struct home h;
 
 	if (!p)
 		return v;
+	h = caller_home(in);
 	for (size_t i = 0; i < p->n; i++) {
 		const struct rule *r = &p->rules[i];
 
-		if (!rule_matches(r, in))
+		if (!rule_matches(r, in, &h))
 			continue;
 		v.action = r->action;
 		v.err = r->action == ACT_DENY ? r->err : 0;

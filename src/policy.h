@@ -1,15 +1,20 @@
-/* policy.h - rules: parse, match; pure (no ptrace, no /proc).
+/* policy.h - rules: parse, match; pure (no ptrace, no /proc, no files:
+ * the password and group databases are reached through struct
+ * policy_names, the caller's home through struct policy_input).
  *
  * RULE = ACTION [KEY=VALUE ...]; all keys of a rule must match; the first
  * matching rule decides; no match = allowed (ACT_NONE).
  *   ACTION: allow | deny | deny:ERRNO (name or number) | kill | audit
  *   KEY:    target=GLOB link=GLOB comm=GLOB exe=GLOB
  *           uid=RANGE ruid=RANGE gid=RANGE   (N, N-M, N-, -M)
+ *           user=NAME group=NAME             (looked up when added)
  * GLOB: '*', '?', '[...]' (with '!' or '^' negation and ranges) do not
  * match '/'; '**' matches any run including '/'; a pattern ending in
  * slash + '**' also matches the directory itself (the pattern /etc/ + '**'
  * matches "/etc");
- * '\\' escapes the next character.
+ * '\\' escapes the next character.  In target=, link= and exe=, a value
+ * that is '~' or starts with '~/' begins with the caller's home directory
+ * (policy_input.home).
  * Values may be quoted with "..." or '...' to contain spaces. */
 #ifndef SYMTRACE_POLICY_H
 #define SYMTRACE_POLICY_H
@@ -27,8 +32,30 @@ struct policy_error {
 	size_t pos;    /* 0-based byte offset in the rule text */
 };
 
+/* How user= and group= names become ids: each returns 0 with *id set,
+ * -ENOENT when there is no such name, or another -errno when the lookup
+ * itself failed.  home: the home directory of a uid for '~' globs
+ * (policy_home()), or NULL.  The program uses the password and group
+ * databases (names.h); tests give their own. */
+struct policy_names {
+	int (*user)(const char *name, uid_t *id, void *ctx);
+	int (*group)(const char *name, gid_t *id, void *ctx);
+	const char *(*home)(uid_t uid, void *ctx);
+	void *ctx;
+};
+
 struct policy *policy_new(void);
 void policy_free(struct policy *p);
+
+/* The lookups for the user= and group= keys of the rules added from now
+ * on (copied).  Without them such a key is an error. */
+void policy_set_names(struct policy *p, const struct policy_names *names);
+
+/* Look every user= and group= name up again (a reload of the databases).
+ * 0; or -1 with *rule = the 0-based index of the first rule whose name is
+ * unknown now and *err filled (the ids found before are kept). */
+int policy_lookup_names(struct policy *p, size_t *rule,
+			struct policy_error *err);
 
 /* Parse and append one rule.  0 on success; -1 and *err filled on error.
  * An empty rule (only blanks / comment) is an error here.  The rule's
@@ -63,8 +90,17 @@ bool policy_can_deny(const struct policy *p); /* any deny or kill rule */
  * target leads from the new place). */
 bool policy_judges_moves(const struct policy *p);
 bool policy_needs_exe(const struct policy *p); /* any rule has exe= */
-bool policy_needs_creds(const struct policy *p); /* uid=, ruid=, gid= */
+/* uid=, ruid=, gid=, user=, group= or a '~' glob (the euid finds the
+ * home): the caller's ids and groups must be read. */
+bool policy_needs_creds(const struct policy *p);
 bool policy_needs_comm(const struct policy *p); /* comm= */
+/* A '~' glob: policy_input.home must be filled.  O(1). */
+bool policy_needs_home(const struct policy *p);
+/* What policy_input.home should be for a caller with this euid: NULL
+ * when no rule has a '~' glob (nothing is looked up then), otherwise the
+ * home lookup's answer (policy_set_names(); NULL without one).  Valid
+ * until the next lookup. */
+const char *policy_home(const struct policy *p, uid_t euid);
 
 /* Where rule n (1-based, as in struct verdict) comes from: "FILE:LINE"
  * (the file named as on the command line or in the include line), "-r N"
@@ -88,6 +124,16 @@ struct policy_input {
 	const char *exe;
 	uid_t euid, ruid;
 	gid_t egid;
+	/* The caller's supplementary groups (group= matches the egid or one
+	 * of these). */
+	const gid_t *groups;
+	size_t ngroups;
+	/* The home directory of the caller's euid from the password
+	 * database, absolute and lexically normal, for '~' globs; NULL when
+	 * it has none.  A home of "/" counts as none.  Without a home, a
+	 * '~' key never matches in an allow or audit rule and always
+	 * matches in a deny or kill rule (fail closed). */
+	const char *home;
 };
 
 struct verdict {

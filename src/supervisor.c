@@ -329,6 +329,11 @@ static struct policy_input caller_input(const struct event *ev)
 		.euid = ev->euid,
 		.ruid = ev->ruid,
 		.egid = ev->egid,
+		.groups = ev->groups,
+		.ngroups = ev->ngroups > 0 ? (size_t)ev->ngroups : 0,
+		/* The euid's home for '~' rules (looked up once per uid;
+		 * NULL, and nothing looked up, without such rules). */
+		.home = policy_home(cfg->policy, ev->euid),
 	};
 }
 

@@ -1888,7 +1888,11 @@ START_TEST(test_event_free)
 	set_tstr_s(&ev.target_exit, "x");
 	set_tstr_s(&ev.linkpath_exit, "y");
 	ev.disk_target = xstrdup("z");
+	ev.groups = xcalloc(3, sizeof(*ev.groups));
+	ev.ngroups = 3;
 	event_free(&ev);
+	ck_assert_ptr_null(ev.groups);
+	ck_assert_int_eq(ev.ngroups, 0);
 	ck_assert_ptr_null(ev.exe);
 	ck_assert_ptr_null(ev.dir);
 	ck_assert_ptr_null(ev.path);

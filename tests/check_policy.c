@@ -218,7 +218,8 @@ START_TEST(test_add_text)
 	ck_assert_uint_eq(line, 4);
 	ck_assert_uint_eq(err.pos, 6);
 	ck_assert_str_eq(err.msg, "unknown key 'tagret' (expected target, "
-				  "link, uid, ruid, gid, comm or exe)");
+				  "link, uid, ruid, gid, user, group, comm "
+				  "or exe)");
 	ck_assert_uint_eq(policy_count(p), 3);
 
 	/* A quote does not continue onto the next line. */
@@ -236,8 +237,12 @@ END_TEST
 
 #define E_ACTION " (expected allow, deny, deny:ERRNO, kill or audit)"
 #define E_ERRNO " (expected a name like EACCES or a number 1-4095)"
-#define E_KEY " (expected target, link, uid, ruid, gid, comm or exe)"
+#define E_KEY                                                               \
+	" (expected target, link, uid, ruid, gid, user, group, comm or exe)"
 #define E_RANGE " (expected N, N-M, N- or -M)"
+#define E_TILDE                                                      \
+	" must be followed by '/' (~USER is not supported; '\\~' is a " \
+	"literal '~')"
 #define E_BOUND " (numbers must be 0 to 4294967294)"
 
 static const struct bad_case {
@@ -304,6 +309,15 @@ static const struct bad_case {
 	{"deny target=\"/a\"b", "expected blank after closing quote", 16},
 	{"deny target=\"/a\"#c", "expected blank after closing quote", 16},
 	{"deny target=/x tagret=/y # c", "unknown key 'tagret'" E_KEY, 15},
+	/* '~' */
+	{"deny link=~bob/x", "'~' in 'link'" E_TILDE, 5},
+	{"deny target=~x", "'~' in 'target'" E_TILDE, 5},
+	{"deny exe='~.'", "'~' in 'exe'" E_TILDE, 5},
+	/* user=, group=: no lookups given to this policy */
+	{"deny user=alice", "no user database to look 'alice' up in", 5},
+	{"deny uid=1 group=staff", "no group database to look 'staff' up in",
+	 11},
+	{"deny user=", "empty value for 'user'", 5},
 	/* include lines belong to rules files (rulesfile.c) */
 	{"include /x", "'include' is a line of a rules file, not a rule", 0},
 };
@@ -1104,6 +1118,387 @@ START_TEST(test_many_rules)
 }
 END_TEST
 
+/* ---- user=, group= ------------------------------------------------------ */
+
+/* A fake password and group database: check_policy must not depend on
+ * /etc/passwd.  "broken" makes the lookup itself fail. */
+struct fake_db {
+	const char *const *users;  /* name, name, ...; NULL-terminated */
+	const uid_t *uids;
+	const char *const *groups;
+	const gid_t *gids;
+	const char *home;	   /* of every uid; NULL: none */
+	int home_calls;
+};
+
+static int fake_find(const char *const *names, const char *name)
+{
+	for (int i = 0; names[i]; i++)
+		if (strcmp(names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+static int fake_user(const char *name, uid_t *id, void *ctx)
+{
+	const struct fake_db *db = ctx;
+	int i;
+
+	if (strcmp(name, "broken") == 0)
+		return -EIO;
+	if ((i = fake_find(db->users, name)) < 0)
+		return -ENOENT;
+	*id = db->uids[i];
+	return 0;
+}
+
+static int fake_group(const char *name, gid_t *id, void *ctx)
+{
+	const struct fake_db *db = ctx;
+	int i;
+
+	if (strcmp(name, "broken") == 0)
+		return -EIO;
+	if ((i = fake_find(db->groups, name)) < 0)
+		return -ENOENT;
+	*id = db->gids[i];
+	return 0;
+}
+
+static const char *fake_home(uid_t uid, void *ctx)
+{
+	struct fake_db *db = ctx;
+
+	(void)uid;
+	db->home_calls++;
+	return db->home;
+}
+
+static const char *const db_users[] = { "root", "www-data", "alice", "bob",
+					NULL };
+static const uid_t db_uids[] = { 0, 33, 1000, 1001 };
+static const char *const db_groups[] = { "root", "www-data", "staff",
+					 "sites", NULL };
+static const gid_t db_gids[] = { 0, 33, 50, 2000 };
+
+static struct fake_db fake_db = {
+	.users = db_users,
+	.uids = db_uids,
+	.groups = db_groups,
+	.gids = db_gids,
+	.home = "/home/alice",
+};
+
+/* A policy with the fake lookups, and the rules (NULL-terminated). */
+static struct policy *mkpolicy_db(struct fake_db *db,
+				  const char *const *rules)
+{
+	struct policy *p = policy_new();
+	struct policy_names names = {
+		.user = fake_user,
+		.group = fake_group,
+		.home = fake_home,
+		.ctx = db,
+	};
+	struct policy_error err;
+
+	policy_set_names(p, &names);
+	for (; *rules; rules++)
+		ck_assert_msg(policy_add(p, *rules, &err) == 0, "%s: %s",
+			      *rules, err.msg);
+	return p;
+}
+
+static const gid_t g_50[] = { 50 };
+static const gid_t g_many[] = { 7, 8, 2000, 9 };
+static const gid_t g_none[] = { 51, 49, 33 };
+
+static const struct name_case {
+	const char *rule;
+	uid_t euid;
+	gid_t egid;
+	const gid_t *groups;
+	size_t ngroups;
+	bool match;
+} name_cases[] = {
+	{ "deny user=alice", 1000, 1000, NULL, 0, true },
+	{ "deny user=alice", 1001, 1000, NULL, 0, false },
+	{ "deny user=alice", 0, 1000, NULL, 0, false },
+	{ "deny user=root", 0, 0, NULL, 0, true },
+	{ "deny user=www-data", 33, 33, NULL, 0, true },
+	{ "deny group=staff", 1000, 50, NULL, 0, true },
+	{ "deny group=staff", 1000, 100, g_50, 1, true },
+	{ "deny group=sites", 1000, 100, g_many, 4, true },
+	{ "deny group=sites", 1000, 100, g_many, 2, false }, /* 7, 8 only */
+	{ "deny group=staff", 1000, 100, g_none, 3, false },
+	{ "deny group=staff", 1000, 100, NULL, 0, false },
+	/* The real gid does not count: only egid and groups. */
+	{ "deny group=www-data", 1000, 100, NULL, 0, false },
+	{ "deny user=alice group=staff", 1000, 50, NULL, 0, true },
+	{ "deny user=alice group=staff", 1001, 50, NULL, 0, false },
+	{ "deny user=alice group=staff", 1000, 51, NULL, 0, false },
+	{ "deny user=alice uid=1001", 1000, 0, NULL, 0, false },
+	{ "deny user=\"alice\" uid=1000-", 1000, 0, NULL, 0, true },
+};
+
+START_TEST(test_names)
+{
+	const struct name_case *c = &name_cases[_i];
+	const char *rules[] = { c->rule, NULL };
+	struct policy *p = mkpolicy_db(&fake_db, rules);
+	struct policy_input in = any_in;
+
+	in.euid = c->euid;
+	in.egid = c->egid;
+	in.groups = c->groups;
+	in.ngroups = c->ngroups;
+	ck_assert_msg((policy_match(p, &in).rule == 1) == c->match,
+		      "%s vs euid %u egid %u, %zu groups", c->rule,
+		      (unsigned)c->euid, (unsigned)c->egid, c->ngroups);
+	ck_assert(policy_needs_creds(p));
+	policy_free(p);
+}
+END_TEST
+
+static const struct name_error_case {
+	const char *rule, *msg;
+	size_t pos;
+} name_error_cases[] = {
+	{ "deny user=nosuch", "unknown user 'nosuch'", 5 },
+	{ "deny user=Alice", "unknown user 'Alice'", 5 },
+	{ "deny  group=nosuch", "unknown group 'nosuch'", 6 },
+	{ "deny user=alice group=wheel", "unknown group 'wheel'", 16 },
+	{ "deny user=broken",
+	  "cannot look up user 'broken': Input/output error", 5 },
+	{ "deny group=broken",
+	  "cannot look up group 'broken': Input/output error", 5 },
+	{ "deny user=alice user=bob", "duplicate key 'user'", 16 },
+	{ "deny user=\"\x01\"", "unknown user '\\x01'", 5 },
+};
+
+START_TEST(test_name_errors)
+{
+	const struct name_error_case *c = &name_error_cases[_i];
+	const char *none[] = { NULL };
+	struct policy *p = mkpolicy_db(&fake_db, none);
+	struct policy_error err = { .msg = "", .pos = 999 };
+
+	ck_assert_int_eq(policy_add(p, c->rule, &err), -1);
+	ck_assert_str_eq(err.msg, c->msg);
+	ck_assert_uint_eq(err.pos, c->pos);
+	ck_assert_uint_eq(policy_count(p), 0);
+	policy_free(p);
+}
+END_TEST
+
+/* policy_lookup_names() looks every name up again; all or nothing. */
+START_TEST(test_names_lookup_again)
+{
+	static const char *const rules[] = { "deny:EACCES user=alice",
+					     "deny:ENOENT group=staff",
+					     "allow", NULL };
+	static const uid_t uids2[] = { 0, 33, 2222, 1001 };
+	static const gid_t gids2[] = { 0, 33, 5555, 2000 };
+	static const char *const users3[] = { "root", NULL };
+	struct fake_db db = fake_db;
+	struct policy *p = mkpolicy_db(&db, rules);
+	struct policy_input in = any_in;
+	struct policy_error err;
+	size_t bad = 99;
+
+	in.euid = 1000;
+	check_verdict(p, &in, ACT_DENY, EACCES, 1);
+	/* alice is 2222 now, staff 5555. */
+	db.uids = uids2;
+	db.gids = gids2;
+	check_verdict(p, &in, ACT_DENY, EACCES, 1); /* not looked up yet */
+	ck_assert_int_eq(policy_lookup_names(p, &bad, &err), 0);
+	check_verdict(p, &in, ACT_ALLOW, 0, 3);
+	in.euid = 2222;
+	check_verdict(p, &in, ACT_DENY, EACCES, 1);
+	in.euid = 1;
+	in.egid = 5555;
+	check_verdict(p, &in, ACT_DENY, ENOENT, 2);
+	/* alice is gone: an error naming rule 1, and nothing changed. */
+	db.users = users3;
+	db.uids = db_uids;
+	db.gids = db_gids;
+	ck_assert_int_eq(policy_lookup_names(p, &bad, &err), -1);
+	ck_assert_uint_eq(bad, 0);
+	ck_assert_str_eq(err.msg, "unknown user 'alice'");
+	ck_assert_uint_eq(err.pos, 12);
+	check_verdict(p, &in, ACT_DENY, ENOENT, 2); /* staff still 5555 */
+	policy_free(p);
+}
+END_TEST
+
+/* ---- '~': the caller's home --------------------------------------------- */
+
+static const struct home_case {
+	const char *rule;
+	const char *home;
+	const char *link, *target; /* target: verbatim = resolved */
+	const char *exe;
+	bool match;
+} home_cases[] = {
+	/* link= */
+	{ "allow link=~/**", "/home/a", "/home/a/x", NULL, NULL, true },
+	{ "allow link=~/**", "/home/a", "/home/a/b/c", NULL, NULL, true },
+	{ "allow link=~/**", "/home/a", "/home/a", NULL, NULL, true },
+	{ "allow link=~/**", "/home/a", "/home/ab/x", NULL, NULL, false },
+	{ "allow link=~/**", "/home/a", "/home", NULL, NULL, false },
+	{ "allow link=~/**", "/home/a", "/srv/x", NULL, NULL, false },
+	{ "allow link=~/**", "/home/a/", "/home/a/x", NULL, NULL, true },
+	{ "allow link=~/**", "/home/a//", "/home/a/x", NULL, NULL, true },
+	{ "allow link=~/*", "/home/a", "/home/a/b/c", NULL, NULL, false },
+	{ "allow link=~", "/home/a", "/home/a", NULL, NULL, true },
+	{ "allow link=~", "/home/a", "/home/a/x", NULL, NULL, false },
+	{ "allow link=~/x/**/y", "/h", "/h/x/y", NULL, NULL, true },
+	{ "allow link=~/x/**/y", "/h", "/h/x/1/2/y", NULL, NULL, true },
+	{ "allow link=\"~/a b/*\"", "/h", "/h/a b/c", NULL, NULL, true },
+	/* The home is a literal: its glob characters are not wildcards. */
+	{ "allow link=~/**", "/home/*", "/home/a/x", NULL, NULL, false },
+	{ "allow link=~/**", "/home/*", "/home/*/x", NULL, NULL, true },
+	/* No usable home: an allow rule does not match... */
+	{ "allow link=~/**", NULL, "/home/a/x", NULL, NULL, false },
+	{ "allow link=~/**", "/", "/home/a/x", NULL, NULL, false },
+	{ "allow link=~/**", "//", "/x", NULL, NULL, false },
+	{ "allow link=~/**", "home/a", "home/a/x", NULL, NULL, false },
+	{ "allow link=~/**", "", "/x", NULL, NULL, false },
+	/* ... a deny rule does (fail closed), whatever the path. */
+	{ "deny link=~/.ssh/**", NULL, "/tmp/x", NULL, NULL, true },
+	{ "deny link=~/.ssh/**", "/", "/tmp/x", NULL, NULL, true },
+	{ "kill link=~/.ssh/**", NULL, "/tmp/x", NULL, NULL, true },
+	{ "audit link=~/.ssh/**", NULL, "/tmp/x", NULL, NULL, false },
+	{ "deny link=~/.ssh/**", "/home/a", "/tmp/x", NULL, NULL, false },
+	{ "deny link=~/.ssh/**", "/home/a", "/home/a/.ssh/k", NULL, NULL,
+	  true },
+	/* target= */
+	{ "allow target=~/**", "/home/a", NULL, "/home/a/f", NULL, true },
+	{ "allow target=~/**", "/home/a", NULL, "/home/b/f", NULL, false },
+	{ "allow target=~/**", NULL, NULL, "/home/a/f", NULL, false },
+	{ "allow uid=1000- link=~/** target=~/**", "/home/a", "/home/a/l",
+	  "/home/a/t", NULL, true },
+	{ "allow uid=1000- link=~/** target=~/**", "/home/a", "/home/a/l",
+	  "/etc/passwd", NULL, false },
+	{ "allow uid=1000- link=~/** target=~/**", "/home/a", "/home/b/l",
+	  "/home/a/t", NULL, false },
+	{ "deny target=~/private/**", "/home/a", NULL, "/home/a/private/k",
+	  NULL, true },
+	{ "deny target=~/private/**", "/home/a", NULL, "/home/a/private",
+	  NULL, true },
+	{ "deny target=~/private/**", "/home/a", NULL, "/home/a/public",
+	  NULL, false },
+	{ "deny target=~/private/**", "/home/a", NULL, "/home/a/privatex",
+	  NULL, false },
+	{ "deny target=~/private/**", "/home/a", NULL, "/home/b/private/k",
+	  NULL, false },
+	/* The ancestor rule: the home and what is above it lead in. */
+	{ "deny target=~/private/**", "/home/a", NULL, "/home/a", NULL, true },
+	{ "deny target=~/private/**", "/home/a", NULL, "/home", NULL, true },
+	{ "deny target=~/private/**", "/home/a", NULL, "/", NULL, true },
+	{ "deny target=~/private/**", "/home/a", NULL, "/home/ab", NULL,
+	  false },
+	{ "deny target=~/private/**", "/home/a", NULL, "/hom", NULL, false },
+	{ "deny target=~/**", "/home/a", NULL, "/home", NULL, true },
+	{ "deny target=~/**", "/home/a", NULL, "/srv", NULL, false },
+	{ "deny target=~/p/*/q", "/home/a", NULL, "/home/a/p", NULL, true },
+	{ "deny target=~/p/*/q", "/home/a", NULL, "/home/a/p/x", NULL, false },
+	{ "deny target=~", "/home/a", NULL, "/home", NULL, true },
+	{ "deny target=~/private/**", "/home/a/", NULL, "/home/a", NULL,
+	  true },
+	{ "allow target=~/private/**", "/home/a", NULL, "/home", NULL, false },
+	/* No home: a deny target= rule matches every target. */
+	{ "deny target=~/private/**", NULL, NULL, "/tmp/x", NULL, true },
+	{ "deny target=~/private/**", "/", NULL, "/tmp/x", NULL, true },
+	/* exe= */
+	{ "audit exe=~/bin/*", "/home/a", NULL, NULL, "/home/a/bin/x", true },
+	{ "audit exe=~/bin/*", "/home/a", NULL, NULL, "/usr/bin/x", false },
+	/* '\~' is a literal '~'; comm= never means a home. */
+	{ "deny link=\\~/**", "/home/a", "/home/a/x", NULL, NULL, false },
+	{ "deny link=/x/\\~/**", "/home/a", "/x/~/y", NULL, NULL, true },
+	{ "deny link=/x/~/**", "/home/a", "/x/~/y", NULL, NULL, true },
+};
+
+START_TEST(test_home)
+{
+	const struct home_case *c = &home_cases[_i];
+	const char *rules[] = { c->rule, NULL };
+	struct policy *p = mkpolicy(rules);
+	struct policy_input in = { 0 };
+	struct verdict v;
+
+	in.home = c->home;
+	in.link = c->link;
+	in.target = in.target_resolved = c->target;
+	in.exe = c->exe;
+	in.euid = 1000;
+	v = policy_match(p, &in);
+	ck_assert_msg((v.rule == 1) == c->match,
+		      "%s, home %s, link %s, target %s, exe %s: %s", c->rule,
+		      c->home, c->link, c->target, c->exe,
+		      v.rule ? "matched" : "did not match");
+	policy_free(p);
+}
+END_TEST
+
+/* An allow ~ rule needs every resolution in the home (the physical one
+ * too); comm= takes '~' literally. */
+START_TEST(test_home_more)
+{
+	static const char *const rules[] = { "audit comm=~x",
+					     "allow target=~/**", NULL };
+	struct policy *p = mkpolicy(rules);
+	struct policy_input in = { 0 };
+
+	in.home = "/home/a";
+	in.target = "L/../../b/x";
+	in.target_resolved = "/home/a/b/x";
+	check_verdict(p, &in, ACT_ALLOW, 0, 2);
+	in.target_physical = "/home/b/x";
+	check_verdict(p, &in, ACT_NONE, 0, 0);
+	in.target_physical = "/home/a/x";
+	check_verdict(p, &in, ACT_ALLOW, 0, 2);
+	in.target_unjudged = true;
+	check_verdict(p, &in, ACT_NONE, 0, 0);
+	in.comm = "~x";
+	check_verdict(p, &in, ACT_AUDIT, 0, 1);
+	policy_free(p);
+}
+END_TEST
+
+/* policy_home(): looked up only while a '~' rule exists. */
+START_TEST(test_home_lookup)
+{
+	static const char *const plain[] = { "deny user=alice", NULL };
+	static const char *const tilde[] = { "deny link=~/x", NULL };
+	struct fake_db db = fake_db;
+	struct policy *p = mkpolicy_db(&db, plain);
+
+	ck_assert(!policy_needs_home(p));
+	ck_assert_ptr_null(policy_home(p, 1000));
+	ck_assert_int_eq(db.home_calls, 0);
+	policy_free(p);
+
+	p = mkpolicy_db(&db, tilde);
+	ck_assert(policy_needs_home(p));
+	ck_assert(policy_needs_creds(p)); /* the euid finds the home */
+	ck_assert_str_eq(policy_home(p, 1000), "/home/alice");
+	ck_assert_int_eq(db.home_calls, 1);
+	/* Dropped with its rule. */
+	policy_truncate(p, 0);
+	ck_assert(!policy_needs_home(p));
+	ck_assert(!policy_needs_creds(p));
+	policy_free(p);
+
+	/* Without lookups: no home. */
+	p = mkpolicy(tilde);
+	ck_assert_ptr_null(policy_home(p, 1000));
+	policy_free(p);
+	ck_assert_ptr_null(policy_home(NULL, 0));
+}
+END_TEST
+
 /* ---- origins ------------------------------------------------------------ */
 
 START_TEST(test_origins)
@@ -1462,6 +1857,19 @@ static Suite *policy_suite(void)
 	tcase_add_loop_test(tc, test_ranges, 0, ARRAY_SIZE(range_cases));
 	tcase_add_test(tc, test_deny_all);
 	tcase_add_test(tc, test_link_comm_exe);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("user and group");
+	tcase_add_loop_test(tc, test_names, 0, ARRAY_SIZE(name_cases));
+	tcase_add_loop_test(tc, test_name_errors, 0,
+			    ARRAY_SIZE(name_error_cases));
+	tcase_add_test(tc, test_names_lookup_again);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("home");
+	tcase_add_loop_test(tc, test_home, 0, ARRAY_SIZE(home_cases));
+	tcase_add_test(tc, test_home_more);
+	tcase_add_test(tc, test_home_lookup);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("origins");

@@ -44,7 +44,7 @@ rule()
 }
 
 exp_action="(expected allow, deny, deny:ERRNO, kill or audit)"
-exp_key="(expected target, link, uid, ruid, gid, comm or exe)"
+exp_key="(expected target, link, uid, ruid, gid, user, group, comm or exe)"
 exp_range="(expected N, N-M, N- or -M)"
 exp_errno="(expected a name like EACCES or a number 1-4095)"
 
@@ -69,6 +69,10 @@ rule 'deny uid=99999999999999999999' \
 rule 'deny:EFOO' 1 "unknown errno 'EFOO' $exp_errno"
 rule 'deny:' 1 "missing errno after 'deny:' $exp_errno"
 rule 'deny:99999' 1 "errno '99999' out of range (expected 1-4095)"
+rule 'deny user=no-such-user-x' 6 "unknown user 'no-such-user-x'"
+rule 'deny  group=no-such-group-x' 7 "unknown group 'no-such-group-x'"
+rule 'allow link=~root/**' 7 \
+	"'~' in 'link' must be followed by '/' (~USER is not supported; '\\~' is a literal '~')"
 rule 'include /etc/x' 1 "'include' is a line of a rules file, not a rule"
 
 # The number is the rule's place among the -r options.

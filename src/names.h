@@ -1,0 +1,24 @@
+/* names.h - the password and group databases, for the rules: the ids of
+ * user= and group= names (getpwnam(3), getgrnam(3)) and the home
+ * directory a '~' glob stands for (getpwuid(3)), cached per uid. */
+#ifndef SYMTRACE_NAMES_H
+#define SYMTRACE_NAMES_H
+
+#include <sys/types.h>
+
+#include "policy.h"
+
+/* The lookups to give policy_set_names() (home: names_home()). */
+extern const struct policy_names names_system;
+
+/* The home directory of uid in the password database, lexically
+ * normal, as policy_input.home wants it; NULL when uid has no entry, or
+ * its home is empty, relative or "/".  Looked up once per uid (a lookup
+ * that failed, rather than found nothing, is tried again next time) and
+ * kept until names_forget(). */
+const char *names_home(uid_t uid);
+
+/* Forget the homes looked up (the databases changed). */
+void names_forget(void);
+
+#endif

@@ -1,0 +1,168 @@
+#!/bin/sh
+# deny-rulekeys.sh - the rule keys that look names up, end to end:
+# user=NAME (the euid), group=NAME (the egid or a supplementary group),
+# '~' (the caller's home from the password database: as root, as a user
+# whose home does not exist, as a uid with no passwd entry - deny rules
+# then fail closed), and reports naming a rule from an included file.
+# Each refusal has a control that the same call succeeds without the
+# rule.
+. "$TESTSRC/lib.sh"
+
+skip_unless_ptrace
+
+LC_ALL=C
+export LC_ALL
+
+mkdir "$tmp/w" || fail "cannot create $tmp/w"
+w=$(cd "$tmp/w" && pwd -P) || fail "cannot enter $tmp/w"
+cd "$w" || fail "cannot enter $w"
+
+eperm='-1 EPERM (Operation not permitted)'
+eacces='-1 EACCES (Permission denied)'
+
+# t WHAT STATUS SYMTRACE-ARGS... -- COMMAND: symtrace exits STATUS; the
+# report (less "[pid N] ") is in $tmp/got.
+t()
+{
+	what=$1 want_st=$2
+	shift 2
+	"$SYMTRACE" -o "$tmp/out" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
+	st=$?
+	[ "$st" -eq "$want_st" ] || {
+		show stderr "$tmp/stderr"
+		show report "$tmp/out"
+		fail "$what: exit status $st, expected $want_st"
+	}
+	sed 's/^\[pid [0-9]*\] //' "$tmp/out" >"$tmp/got"
+}
+
+# want LINE...: $tmp/got is exactly these lines.
+want()
+{
+	printf '%s\n' "$@" >"$tmp/want"
+	diff -u "$tmp/want" "$tmp/got" >&2 || fail "$what: wrong report"
+}
+
+no_link()
+{
+	[ -e "$1" ] || [ -L "$1" ] && fail "$what: $1 exists, expected none"
+	:
+}
+
+# ---- a rule from an included file is named FILE:LINE ----
+mkdir "$tmp/rules.d" || fail "cannot create $tmp/rules.d"
+printf 'allow target=/tmp/**\ninclude rules.d/*.rules\n' >"$tmp/main.rules"
+printf '# etc\n\ndeny:EACCES target=/etc/**\n' >"$tmp/rules.d/etc.rules"
+t "include" 1 --rules="$tmp/main.rules" -- ln -s /etc/passwd x
+want "symlinkat(\"/etc/passwd\", AT_FDCWD<$w>, \"x\") = $eacces <denied rule $tmp/rules.d/etc.rules:3>"
+no_link x
+
+# ---- '~' as root: the home from the password database ----
+home=$(getent passwd "$(id -u)" | cut -d: -f6)
+case $home in
+/?*)
+	t "~ target, into the home" 1 -r 'deny target=~/**' -- \
+		ln -s "$home/x" h1
+	want "symlinkat(\"$home/x\", AT_FDCWD<$w>, \"h1\") = $eperm <denied rule -r 1>"
+	no_link h1
+	# Above the home leads into it (the ancestor rule).
+	t "~ target, /" 1 -r 'deny target=~/**' -- ln -s / h2
+	want "symlinkat(\"/\", AT_FDCWD<$w>, \"h2\") = $eperm <denied rule -r 1>"
+	no_link h2
+	t "~ target, elsewhere" 0 -r 'deny target=~/**' -- ln -s /nowhere h3
+	want "symlinkat(\"/nowhere\", AT_FDCWD<$w>, \"h3\") = 0"
+	check_link h3 /nowhere
+	rm -f h3
+	# Trace mode: the ids are read for '~' rules.
+	t "~ audit" 0 -r 'audit target=~/**' -- ln -s "$home/y" h4
+	want "symlinkat(\"$home/y\", AT_FDCWD<$w>, \"h4\") = 0 <audit rule -r 1>"
+	check_link h4 "$home/y"
+	rm -f h4
+	;;
+*)
+	echo "NOTE: $me: uid $(id -u) has no usable home, '~' as it untested" >&2
+	;;
+esac
+
+# ---- other users (setpriv, as root) ----
+if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null 2>&1; then
+	echo "NOTE: $me: not root or no setpriv: user=, group= untested" >&2
+	exit 0
+fi
+chmod 755 "$tmp" && chmod 777 "$w" || fail "cannot open $w to other users"
+nobody_name=$(getent passwd 65534 | cut -d: -f1)
+daemon_group=$(getent group 1 | cut -d: -f1)
+nogroup=$(getent group 65534 | cut -d: -f1)
+[ -n "$nobody_name" ] && [ -n "$daemon_group" ] && [ -n "$nogroup" ] ||
+	skip "no passwd entry 65534 or group entries 1, 65534"
+as_nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
+as_nobody_daemon="setpriv --reuid=65534 --regid=65534 --groups=1"
+noentry=54321
+getent passwd $noentry >/dev/null && skip "uid $noentry has a passwd entry"
+as_noentry="setpriv --reuid=$noentry --regid=$noentry --clear-groups"
+
+# Control: each of them may make a link here.
+for who in "$as_nobody" "$as_nobody_daemon" "$as_noentry"; do
+	# shellcheck disable=SC2086 # $who is a command line
+	$who ln -s a ctl 2>"$tmp/stderr" || {
+		show stderr "$tmp/stderr"
+		fail "control: $who cannot make a link in $w"
+	}
+	rm -f ctl
+done
+
+# user=: the euid.
+# shellcheck disable=SC2086
+t "user=root as nobody" 0 -r 'deny user=root' -- $as_nobody ln -s a u1
+want "symlinkat(\"a\", AT_FDCWD<$w>, \"u1\") = 0"
+rm -f u1
+# shellcheck disable=SC2086
+t "user=$nobody_name as nobody" 1 -r "deny user=$nobody_name" -- \
+	$as_nobody ln -s a u2
+want "symlinkat(\"a\", AT_FDCWD<$w>, \"u2\") = $eperm <denied rule -r 1>"
+no_link u2
+
+# group=: the egid, or a supplementary group.
+# shellcheck disable=SC2086
+t "group=$nogroup (egid)" 1 -r "deny group=$nogroup" -- $as_nobody ln -s a g1
+want "symlinkat(\"a\", AT_FDCWD<$w>, \"g1\") = $eperm <denied rule -r 1>"
+no_link g1
+# shellcheck disable=SC2086
+t "group=$daemon_group, not a member" 0 -r "deny group=$daemon_group" -- \
+	$as_nobody ln -s a g2
+want "symlinkat(\"a\", AT_FDCWD<$w>, \"g2\") = 0"
+rm -f g2
+# shellcheck disable=SC2086
+t "group=$daemon_group, supplementary" 1 -r "deny group=$daemon_group" -- \
+	$as_nobody_daemon ln -s a g3
+want "symlinkat(\"a\", AT_FDCWD<$w>, \"g3\") = $eperm <denied rule -r 1>"
+no_link g3
+# ... in trace mode too.
+# shellcheck disable=SC2086
+t "audit group=$daemon_group" 0 -r "audit group=$daemon_group" -- \
+	$as_nobody_daemon ln -s a g4
+want "symlinkat(\"a\", AT_FDCWD<$w>, \"g4\") = 0 <audit rule -r 1>"
+rm -f g4
+
+# '~' for a uid with no passwd entry: an allow rule cannot match it, a
+# deny rule matches whatever the target (fail closed).
+# shellcheck disable=SC2086
+t "~ allow, no entry" 1 -r 'allow link=~/**' --deny -- $as_noentry \
+	ln -s a e1
+want "symlinkat(\"a\", AT_FDCWD<$w>, \"e1\") = $eperm <denied rule --deny>"
+no_link e1
+# shellcheck disable=SC2086
+t "~ deny, no entry" 1 -r 'deny target=~/.ssh/**' -- $as_noentry \
+	ln -s /nowhere e2
+want "symlinkat(\"/nowhere\", AT_FDCWD<$w>, \"e2\") = $eperm <denied rule -r 1>"
+no_link e2
+# The same rule for nobody, whose home is a path: only what leads there.
+# shellcheck disable=SC2086
+t "~ deny, nobody" 0 -r 'deny target=~/.ssh/**' -- $as_nobody \
+	ln -s /nowhere e3
+want "symlinkat(\"/nowhere\", AT_FDCWD<$w>, \"e3\") = 0"
+rm -f e3
+
+cd "$tmp" || fail cd
+check_no_leftovers
+exit 0
