@@ -353,6 +353,7 @@ enum key {
 	K_GROUP,
 	K_COMM,
 	K_EXE,
+	K_WHEN,
 	K_NKEYS,
 };
 
@@ -367,11 +368,13 @@ static const char *const key_names[K_NKEYS] = {
 	[K_GROUP] = "group",
 	[K_COMM] = "comm",
 	[K_EXE] = "exe",
+	[K_WHEN] = "when",
 	/* clang-format on */
 };
 
 #define E_KEYS                                                                 \
-	"(expected target, link, uid, ruid, gid, user, group, comm or exe)"
+	"(expected target, link, uid, ruid, gid, user, group, comm, exe or "   \
+	"when)"
 
 static bool key_is_range(enum key k)
 {
@@ -399,6 +402,10 @@ struct rule {
 	/* NAME keys: the name as written (for a new lookup). */
 	char *value[K_NKEYS];
 	size_t pos[K_NKEYS]; /* offset of KEY= in the rule's text */
+	/* when=: the first call it selects and the step after that (0: that
+	 * call only, 1: every call from it on); count: the calls so far
+	 * that matched every other key of the rule. */
+	uint64_t when_first, when_step, count;
 	bool home; /* a GLOB key starts with '~' */
 	/* target=: the directory every match lies in (the literal part of
 	 * the glob before its first wildcard, to a '/'; all of it when it
@@ -669,6 +676,28 @@ static int parse_action(const char *s, size_t n, size_t pos, struct rule *r,
 	return 0;
 }
 
+/* when=: N (the Nth call only), N+ (the Nth and every one after it) or
+ * N+S (the Nth, then every Sth after it); N and S from 1.  0 or -1. */
+static int parse_when(const char *s, size_t n, struct rule *r)
+{
+	const char *plus = memchr(s, '+', n);
+	size_t l = plus ? (size_t)(plus - s) : n;
+	uint32_t first, step = 0;
+
+	if (parse_id(s, l, &first) < 0 || first == 0)
+		return -1;
+	if (plus) {
+		size_t sn = n - l - 1;
+
+		step = 1;
+		if (sn && (parse_id(plus + 1, sn, &step) < 0 || step == 0))
+			return -1;
+	}
+	r->when_first = first;
+	r->when_step = step;
+	return 0;
+}
+
 /* The id of rule r's user= or group= name (k), from p's lookups, into
  * *id.  0 or -1 with *err filled (at the key). */
 static int lookup_name(const struct policy *p, const struct rule *r, enum key k,
@@ -777,6 +806,12 @@ static int parse_key(const struct policy *p, const char *s, size_t len,
 				    "bad range '%s' for '%s' (expected N, "
 				    "N-M, N- or -M)",
 				    show(b1, s + vs, vn), name);
+	} else if (k == K_WHEN) {
+		if (parse_when(s + vs, vn, r) < 0)
+			return perr(err, start,
+				    "bad value '%s' for 'when' (expected N, "
+				    "N+ or N+S, numbers 1 to %u)",
+				    show(b1, s + vs, vn), POLICY_ID_MAX);
 	} else if (key_is_name((enum key)k)) {
 		r->value[k] = xstrndup(s + vs, vn);
 		if (lookup_name(p, r, (enum key)k, &r->lo[k], err) < 0)
@@ -1193,8 +1228,24 @@ static bool rule_matches(const struct rule *r, const struct policy_input *in,
 	return true;
 }
 
-struct verdict policy_match(const struct policy *p,
-			    const struct policy_input *in)
+/* when=: count this call (all other keys matched) and say whether it is
+ * one the rule selects. */
+static bool when_selects(struct rule *r)
+{
+	uint64_t c;
+
+	if (!r->has[K_WHEN])
+		return true;
+	if (r->count < UINT64_MAX)
+		r->count++;
+	c = r->count;
+	if (c == r->when_first)
+		return true;
+	return r->when_step && c > r->when_first &&
+	       (c - r->when_first) % r->when_step == 0;
+}
+
+struct verdict policy_match(struct policy *p, const struct policy_input *in)
 {
 	struct verdict v = {.action = ACT_NONE, .err = 0, .rule = 0};
 	struct home h;
@@ -1203,9 +1254,11 @@ struct verdict policy_match(const struct policy *p,
 		return v;
 	h = caller_home(in);
 	for (size_t i = 0; i < p->n; i++) {
-		const struct rule *r = &p->rules[i];
+		struct rule *r = &p->rules[i];
 
-		if (!rule_matches(r, in, &h))
+		/* A call when= does not select goes on to the next rules,
+		 * as if this rule were not there. */
+		if (!rule_matches(r, in, &h) || !when_selects(r))
 			continue;
 		v.action = r->action;
 		v.err = r->action == ACT_DENY ? r->err : 0;

@@ -8,6 +8,7 @@
  *   KEY:    target=GLOB link=GLOB comm=GLOB exe=GLOB
  *           uid=RANGE ruid=RANGE gid=RANGE   (N, N-M, N-, -M)
  *           user=NAME group=NAME             (looked up when added)
+ *           when=N | when=N+ | when=N+S      (which matching calls)
  * GLOB: '*', '?', '[...]' (with '!' or '^' negation and ranges) do not
  * match '/'; '**' matches any run including '/'; a pattern ending in
  * slash + '**' also matches the directory itself (the pattern /etc/ + '**'
@@ -142,8 +143,10 @@ struct verdict {
 	int rule;           /* 1-based rule number, 0 if none */
 };
 
-struct verdict policy_match(const struct policy *p,
-			    const struct policy_input *in);
+/* The first rule that matches in.  Not const: a rule with when= counts
+ * the calls that match its other keys (symtrace has one thread; a
+ * policy must not be matched from two threads at once). */
+struct verdict policy_match(struct policy *p, const struct policy_input *in);
 
 /* Glob match as described above (whole string). */
 bool glob_match(const char *pattern, const char *s);

@@ -218,8 +218,8 @@ START_TEST(test_add_text)
 	ck_assert_uint_eq(line, 4);
 	ck_assert_uint_eq(err.pos, 6);
 	ck_assert_str_eq(err.msg, "unknown key 'tagret' (expected target, "
-				  "link, uid, ruid, gid, user, group, comm "
-				  "or exe)");
+				  "link, uid, ruid, gid, user, group, comm, "
+				  "exe or when)");
 	ck_assert_uint_eq(policy_count(p), 3);
 
 	/* A quote does not continue onto the next line. */
@@ -238,8 +238,10 @@ END_TEST
 #define E_ACTION " (expected allow, deny, deny:ERRNO, kill or audit)"
 #define E_ERRNO " (expected a name like EACCES or a number 1-4095)"
 #define E_KEY                                                               \
-	" (expected target, link, uid, ruid, gid, user, group, comm or exe)"
+	" (expected target, link, uid, ruid, gid, user, group, comm, exe or " \
+	"when)"
 #define E_RANGE " (expected N, N-M, N- or -M)"
+#define E_WHEN " (expected N, N+ or N+S, numbers 1 to 4294967294)"
 #define E_TILDE                                                      \
 	" must be followed by '/' (~USER is not supported; '\\~' is a " \
 	"literal '~')"
@@ -309,6 +311,21 @@ static const struct bad_case {
 	{"deny target=\"/a\"b", "expected blank after closing quote", 16},
 	{"deny target=\"/a\"#c", "expected blank after closing quote", 16},
 	{"deny target=/x tagret=/y # c", "unknown key 'tagret'" E_KEY, 15},
+	/* when= */
+	{"deny when=0", "bad value '0' for 'when'" E_WHEN, 5},
+	{"deny when=2+0", "bad value '2+0' for 'when'" E_WHEN, 5},
+	{"deny when=x", "bad value 'x' for 'when'" E_WHEN, 5},
+	{"deny when=+3", "bad value '+3' for 'when'" E_WHEN, 5},
+	{"deny when=2+x", "bad value '2+x' for 'when'" E_WHEN, 5},
+	{"deny when=2++", "bad value '2++' for 'when'" E_WHEN, 5},
+	{"deny when=-1", "bad value '-1' for 'when'" E_WHEN, 5},
+	{"deny when=1-3", "bad value '1-3' for 'when'" E_WHEN, 5},
+	{"deny  uid=0 when=4294967295",
+	 "bad value '4294967295' for 'when'" E_WHEN, 12},
+	{"deny when=1+4294967295",
+	 "bad value '1+4294967295' for 'when'" E_WHEN, 5},
+	{"deny when=", "empty value for 'when'", 5},
+	{"deny when=1 when=1", "duplicate key 'when'", 12},
 	/* '~' */
 	{"deny link=~bob/x", "'~' in 'link'" E_TILDE, 5},
 	{"deny target=~x", "'~' in 'target'" E_TILDE, 5},
@@ -603,7 +620,7 @@ static struct policy *mkpolicy(const char *const *rules)
 	return p;
 }
 
-static void check_verdict(const struct policy *p, const struct policy_input *in,
+static void check_verdict(struct policy *p, const struct policy_input *in,
 			  enum action action, int err, int rule)
 {
 	struct verdict v = policy_match(p, in);
@@ -1499,6 +1516,97 @@ START_TEST(test_home_lookup)
 }
 END_TEST
 
+/* ---- when= -------------------------------------------------------------- */
+
+static const struct when_case {
+	const char *rule;
+	const char *seq; /* call i (1-based) denied: seq[i - 1] == 'x' */
+} when_cases[] = {
+	{ "deny when=1", "x.........." },
+	{ "deny when=3", "..x........" },
+	{ "deny when=2+", ".xxxxxxxxxx" },
+	{ "deny when=1+", "xxxxxxxxxxx" },
+	{ "deny when=2+3", ".x..x..x..x" },
+	{ "deny when=1+2", "x.x.x.x.x.x" },
+	{ "deny when=4+1", "...xxxxxxxx" },
+	{ "deny when=3+4", "..x...x...x" },
+	{ "deny when=11", "..........x" },
+	{ "deny when=12", "..........." },
+	{ "deny when=0012+0001", "..........." },
+	{ "deny when=4294967294", "..........." },
+};
+
+START_TEST(test_when)
+{
+	const struct when_case *c = &when_cases[_i];
+	const char *rules[] = { c->rule, NULL };
+	struct policy *p = mkpolicy(rules);
+
+	for (size_t i = 0; c->seq[i]; i++) {
+		struct verdict v = policy_match(p, &any_in);
+
+		ck_assert_msg((v.action == ACT_DENY) == (c->seq[i] == 'x'),
+			      "%s: call %zu %s", c->rule, i + 1,
+			      v.action == ACT_DENY ? "denied" : "allowed");
+	}
+	policy_free(p);
+}
+END_TEST
+
+/* Counted per rule, over the calls that reach the rule and match its
+ * other keys; a call when= passes over goes on to the next rules. */
+START_TEST(test_when_counting)
+{
+	static const char *const rules[] = {
+		"allow comm=ok",
+		"deny:EACCES comm=x when=2",
+		"deny:ENOENT when=2+2",
+		"audit",
+		NULL,
+	};
+	struct policy *p = mkpolicy(rules);
+	struct policy_input in = any_in;
+
+	/* call 1: x (rule 2 count 1: passed over) -> rule 3 count 1 ->
+	 * audit */
+	in.comm = "x";
+	check_verdict(p, &in, ACT_AUDIT, 0, 4);
+	/* call 2: ok: rule 1 decides, nothing counted below it */
+	in.comm = "ok";
+	check_verdict(p, &in, ACT_ALLOW, 0, 1);
+	/* call 3: y: rule 2 does not match comm (not counted); rule 3
+	 * count 2 -> selected */
+	in.comm = "y";
+	check_verdict(p, &in, ACT_DENY, ENOENT, 3);
+	/* call 4: x: rule 2 count 2 -> selected */
+	in.comm = "x";
+	check_verdict(p, &in, ACT_DENY, EACCES, 2);
+	/* call 5: x: rule 2 count 3 (passed over); rule 3 count 3 ->
+	 * audit */
+	check_verdict(p, &in, ACT_AUDIT, 0, 4);
+	/* call 6: y: rule 3 count 4 -> selected */
+	in.comm = "y";
+	check_verdict(p, &in, ACT_DENY, ENOENT, 3);
+	/* call 7: y: rule 3 count 5 -> audit */
+	check_verdict(p, &in, ACT_AUDIT, 0, 4);
+	policy_free(p);
+
+	/* Two rules count apart. */
+	static const char *const two[] = { "deny:EACCES comm=a when=2",
+					   "deny:ENOENT comm=b when=2", NULL };
+	p = mkpolicy(two);
+	in.comm = "a";
+	check_verdict(p, &in, ACT_NONE, 0, 0);
+	in.comm = "b";
+	check_verdict(p, &in, ACT_NONE, 0, 0);
+	check_verdict(p, &in, ACT_DENY, ENOENT, 2);
+	in.comm = "a";
+	check_verdict(p, &in, ACT_DENY, EACCES, 1);
+	check_verdict(p, &in, ACT_NONE, 0, 0);
+	policy_free(p);
+}
+END_TEST
+
 /* ---- origins ------------------------------------------------------------ */
 
 START_TEST(test_origins)
@@ -1870,6 +1978,11 @@ static Suite *policy_suite(void)
 	tcase_add_loop_test(tc, test_home, 0, ARRAY_SIZE(home_cases));
 	tcase_add_test(tc, test_home_more);
 	tcase_add_test(tc, test_home_lookup);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("when");
+	tcase_add_loop_test(tc, test_when, 0, ARRAY_SIZE(when_cases));
+	tcase_add_test(tc, test_when_counting);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("origins");

@@ -44,7 +44,7 @@ rule()
 }
 
 exp_action="(expected allow, deny, deny:ERRNO, kill or audit)"
-exp_key="(expected target, link, uid, ruid, gid, user, group, comm or exe)"
+exp_key="(expected target, link, uid, ruid, gid, user, group, comm, exe or when)"
 exp_range="(expected N, N-M, N- or -M)"
 exp_errno="(expected a name like EACCES or a number 1-4095)"
 
@@ -69,6 +69,10 @@ rule 'deny uid=99999999999999999999' \
 rule 'deny:EFOO' 1 "unknown errno 'EFOO' $exp_errno"
 rule 'deny:' 1 "missing errno after 'deny:' $exp_errno"
 rule 'deny:99999' 1 "errno '99999' out of range (expected 1-4095)"
+exp_when="(expected N, N+ or N+S, numbers 1 to 4294967294)"
+rule 'deny when=0' 6 "bad value '0' for 'when' $exp_when"
+rule 'deny when=2+0' 6 "bad value '2+0' for 'when' $exp_when"
+rule 'deny target=/x when=x' 16 "bad value 'x' for 'when' $exp_when"
 rule 'deny user=no-such-user-x' 6 "unknown user 'no-such-user-x'"
 rule 'deny  group=no-such-group-x' 7 "unknown group 'no-such-group-x'"
 rule 'allow link=~root/**' 7 \
@@ -108,8 +112,8 @@ refused "symtrace: cannot open rules file '$tmp/nonexistent': No such file or di
 mkdir "$tmp/rules.d" || fail "cannot create $tmp/rules.d"
 printf 'allow\n\ninclude  rules.d/*.rules\n' >"$tmp/rules"
 printf 'deny\n' >"$tmp/rules.d/a.rules"
-printf 'audit\ndeny uid=x\n' >"$tmp/rules.d/b.rules"
-refused "symtrace: bad rule in $tmp/rules.d/b.rules, line 2, column 6: bad range 'x' for 'uid' $exp_range" \
+printf 'audit\ndeny when=0\n' >"$tmp/rules.d/b.rules"
+refused "symtrace: bad rule in $tmp/rules.d/b.rules, line 2, column 6: bad value '0' for 'when' $exp_when" \
 	--rules "$tmp/rules"
 printf 'include rules.d/*.rules\ninclude none.rules\n' >"$tmp/rules"
 printf 'deny\n' >"$tmp/rules.d/b.rules"

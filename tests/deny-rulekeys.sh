@@ -3,9 +3,9 @@
 # user=NAME (the euid), group=NAME (the egid or a supplementary group),
 # '~' (the caller's home from the password database: as root, as a user
 # whose home does not exist, as a uid with no passwd entry - deny rules
-# then fail closed), and reports naming a rule from an included file.
-# Each refusal has a control that the same call succeeds without the
-# rule.
+# then fail closed), when= (deny mode as a test tool: only some calls
+# fail), and reports naming a rule from an included file.  Each refusal
+# has a control that the same call succeeds without the rule.
 . "$TESTSRC/lib.sh"
 
 skip_unless_ptrace
@@ -48,6 +48,37 @@ no_link()
 	[ -e "$1" ] || [ -L "$1" ] && fail "$what: $1 exists, expected none"
 	:
 }
+
+# ---- when=: the 2nd call, then every 2nd after it, fails ----
+t "when=2+2" 0 -r 'deny:EACCES when=2+2' -- sh -c \
+	'for i in 1 2 3 4 5; do ln -s a l$i 2>/dev/null; done; exit 0'
+want "symlinkat(\"a\", AT_FDCWD<$w>, \"l1\") = 0" \
+	"symlinkat(\"a\", AT_FDCWD<$w>, \"l2\") = $eacces <denied rule -r 1>" \
+	"symlinkat(\"a\", AT_FDCWD<$w>, \"l3\") = 0" \
+	"symlinkat(\"a\", AT_FDCWD<$w>, \"l4\") = $eacces <denied rule -r 1>" \
+	"symlinkat(\"a\", AT_FDCWD<$w>, \"l5\") = 0"
+check_link l1 a
+no_link l2
+check_link l3 a
+no_link l4
+check_link l5 a
+rm -f l1 l3 l5
+
+# A call when= passes over goes on to the next rule; counted per rule.
+t "when=3 then --deny" 0 -r 'deny:EACCES comm=ln when=3' -r 'allow comm=ln' \
+	--deny -- sh -c 'for i in 1 2 3 4; do ln -s a m$i 2>/dev/null; done
+		exit 0'
+want "symlinkat(\"a\", AT_FDCWD<$w>, \"m1\") = 0" \
+	"symlinkat(\"a\", AT_FDCWD<$w>, \"m2\") = 0" \
+	"symlinkat(\"a\", AT_FDCWD<$w>, \"m3\") = $eacces <denied rule -r 1>" \
+	"symlinkat(\"a\", AT_FDCWD<$w>, \"m4\") = 0"
+rm -f m1 m2 m4
+
+# Trace mode too (audit): only the first call is marked.
+t "audit when=1" 0 -r 'audit when=1' -- sh -c 'ln -s a n1; ln -s a n2'
+want "symlinkat(\"a\", AT_FDCWD<$w>, \"n1\") = 0 <audit rule -r 1>" \
+	"symlinkat(\"a\", AT_FDCWD<$w>, \"n2\") = 0"
+rm -f n1 n2
 
 # ---- a rule from an included file is named FILE:LINE ----
 mkdir "$tmp/rules.d" || fail "cannot create $tmp/rules.d"
