@@ -54,6 +54,11 @@ static void usage(FILE *f)
 "                        names (sorted; relative to FILE's directory)\n"
 "      --deny[=ERRNO]    add a final rule denying every other call\n"
 "                        (default errno EPERM)\n"
+"      --check-rules     print the rules as understood, one a line after\n"
+"                        its origin (FILE:LINE, -r N, --deny), and exit:\n"
+"                        0, or 125 at the first bad rule; runs nothing\n"
+"      --as-user=USER    with --check-rules: show '~' as USER's home\n"
+"                        (a name or a uid)\n"
 "  ACTION: allow, deny, deny:ERRNO, kill, audit\n"
 "  KEY=VALUE: target=GLOB link=GLOB exe=GLOB comm=GLOB (a path GLOB may\n"
 "    start with ~/, the caller's home); uid= ruid= gid=RANGE (N, N-M,\n"
@@ -85,6 +90,8 @@ static void usage(FILE *f)
 enum {
 	OPT_RULES = 256,
 	OPT_DENY,
+	OPT_CHECK_RULES,
+	OPT_AS_USER,
 	OPT_NO_SECCOMP,
 	OPT_NO_SYSCALL_INFO,
 	OPT_SYSLOG,
@@ -102,6 +109,8 @@ static const struct option long_options[] = {
 	{ "rule", required_argument, NULL, 'r' },
 	{ "rules", required_argument, NULL, OPT_RULES },
 	{ "deny", optional_argument, NULL, OPT_DENY },
+	{ "check-rules", no_argument, NULL, OPT_CHECK_RULES },
+	{ "as-user", required_argument, NULL, OPT_AS_USER },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	{ "syslog", no_argument, NULL, OPT_SYSLOG },
 	{ "no-syscall-info", no_argument, NULL, OPT_NO_SYSCALL_INFO },
@@ -133,6 +142,47 @@ static int parse_errno_arg(const char *s)
 	return 0;
 }
 
+/* --check-rules: every rule as understood, after its origin, on stdout;
+ * '~' as the home of as_user when it is not NULL. */
+static int check_rules(const struct policy *p, const char *as_user)
+{
+	struct sbuf sb = SBUF_INIT;
+	const char *home = NULL;
+	int ret = 0;
+
+	if (as_user) {
+		uid_t uid;
+		int e = names_user_arg(as_user, &uid);
+
+		if (e == -ENOENT)
+			usage_error("--as-user: unknown user '%s'", as_user);
+		if (e < 0) {
+			errno = -e;
+			die_errno(EXIT_SYMTRACE_FAILURE,
+				  "--as-user: cannot look up '%s'", as_user);
+		}
+		home = names_home(uid);
+		if (!home && policy_needs_home(p))
+			warn("--as-user: %s (uid %u) has no home directory "
+			     "('~' rules cannot match it; deny and kill rules "
+			     "match, failing closed)",
+			     as_user, (unsigned)uid);
+	}
+	for (size_t i = 1; i <= policy_count(p); i++) {
+		sbuf_addf(&sb, "%s: ", policy_rule_origin(p, (int)i));
+		policy_format_rule(p, (int)i, home, &sb);
+		sbuf_addc(&sb, '\n');
+	}
+	if (sb.len && fwrite(sb.buf, 1, sb.len, stdout) != sb.len)
+		ret = -1;
+	if (fflush(stdout) != 0)
+		ret = -1;
+	sbuf_free(&sb);
+	if (ret < 0)
+		die_errno(EXIT_SYMTRACE_FAILURE, "cannot write the rules");
+	return 0;
+}
+
 /* -p 1,2,3 (repeatable). */
 static void add_pids(struct config *cfg, const char *arg)
 {
@@ -157,8 +207,8 @@ int main(int argc, char **argv)
 {
 	struct config cfg = { .out_fd = STDERR_FILENO };
 	struct policy *pol;
-	const char *outfile = NULL;
-	bool append = false;
+	const char *outfile = NULL, *as_user = NULL;
+	bool append = false, check = false;
 	int deny_errno = 0, nrules = 0, opt, status;
 
 	pol = policy = policy_new();
@@ -211,6 +261,12 @@ int main(int argc, char **argv)
 		case OPT_DENY:
 			deny_errno = optarg ? parse_errno_arg(optarg) : EPERM;
 			break;
+		case OPT_CHECK_RULES:
+			check = true;
+			break;
+		case OPT_AS_USER:
+			as_user = optarg;
+			break;
 		case OPT_NO_SECCOMP:
 			cfg.no_seccomp = true;
 			break;
@@ -231,6 +287,15 @@ int main(int argc, char **argv)
 				"information.\n", progname);
 			return EXIT_SYMTRACE_FAILURE;
 		}
+	}
+	if (as_user && !check)
+		usage_error("%s--as-user needs --check-rules", "");
+	if (check) {
+		/* Nothing is traced: a COMMAND or -p given is not used. */
+		if (deny_errno)
+			policy_add_deny_all(pol, deny_errno);
+		free(cfg.pids);
+		return check_rules(pol, as_user);
 	}
 	if (append && !outfile)
 		usage_error("%s-A needs -o FILE", "");

@@ -60,6 +60,17 @@ const struct policy_names names_system = {
 	.ctx = NULL,
 };
 
+int names_user_arg(const char *arg, uid_t *uid)
+{
+	long long v;
+
+	if (parse_ll(arg, 0, 4294967294LL, &v) == 0) {
+		*uid = (uid_t)v;
+		return 0;
+	}
+	return user_id(arg, uid, NULL);
+}
+
 /* ---- homes, by uid: an open-addressing table ------------------------ */
 
 /* Beyond this many uids the table starts again empty: a process that

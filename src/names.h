@@ -21,4 +21,8 @@ const char *names_home(uid_t uid);
 /* Forget the homes looked up (the databases changed). */
 void names_forget(void);
 
+/* A user given as a NAME or a number (--as-user): 0 with *uid set,
+ * -ENOENT for an unknown name, another -errno when the lookup failed. */
+int names_user_arg(const char *arg, uid_t *uid);
+
 #endif

@@ -9,6 +9,7 @@
 #include "policy.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -342,7 +343,7 @@ bool glob_match(const char *pattern, const char *s)
 
 /* ---- rules -------------------------------------------------------------- */
 
-/* Order = order in the "expected ..." message. */
+/* Order = order in the "expected ..." message and in policy_format_rule. */
 enum key {
 	K_TARGET,
 	K_LINK,
@@ -399,8 +400,11 @@ struct rule {
 	struct glob *glob[K_NKEYS];	   /* GLOB keys */
 	uint32_t lo[K_NKEYS], hi[K_NKEYS]; /* RANGE keys, inclusive; NAME
 					    * keys: lo = hi = the id */
-	/* NAME keys: the name as written (for a new lookup). */
+	/* GLOB and NAME keys: the value as written (between its quotes,
+	 * escapes kept) and its quote ('"', '\'' or 0), for printing and for
+	 * a new lookup of a name. */
 	char *value[K_NKEYS];
+	char quote[K_NKEYS];
 	size_t pos[K_NKEYS]; /* offset of KEY= in the rule's text */
 	/* when=: the first call it selects and the step after that (0: that
 	 * call only, 1: every call from it on); count: the calls so far
@@ -740,7 +744,7 @@ static int parse_key(const struct policy *p, const char *s, size_t len,
 		     size_t *ip, struct rule *r, struct policy_error *err)
 {
 	size_t start = *ip, i = *ip, vs, vn;
-	char b1[SHOW_BUF];
+	char b1[SHOW_BUF], q = 0;
 	const char *name;
 	int k;
 
@@ -768,9 +772,9 @@ static int parse_key(const struct policy *p, const char *s, size_t len,
 	 * takes the next byte along (both stay in the value, for the glob to
 	 * interpret), so "\ " and "\"" never end a value. */
 	if (i < len && (s[i] == '"' || s[i] == '\'')) {
-		char q = s[i];
-		size_t qpos = i++;
+		size_t qpos = i;
 
+		q = s[i++];
 		vs = i;
 		while (i < len && s[i] != q)
 			i += (s[i] == '\\' && i + 1 < len) ? 2 : 1;
@@ -829,6 +833,8 @@ static int parse_key(const struct policy *p, const char *s, size_t len,
 				    "(~USER is not supported; '\\~' is a "
 				    "literal '~')",
 				    name);
+		r->value[k] = xstrndup(s + vs, vn);
+		r->quote[k] = q;
 		r->glob[k] = glob_compile(s + vs, vn, home);
 		if (k == K_TARGET)
 			r->target_dir = glob_fixed_dir(r->glob[k]);
@@ -1266,6 +1272,99 @@ struct verdict policy_match(struct policy *p, const struct policy_input *in)
 		return v;
 	}
 	return v;
+}
+
+/* ---- printing ----------------------------------------------------------- */
+
+/* Bytes as they would be written in a value, but for those outside
+ * printable ASCII (\xHH, as error messages show them).  glob: escape the
+ * bytes that a glob or the rule syntax would read specially (for a home
+ * put into a '~' glob). */
+static void add_value(struct sbuf *out, const char *s, size_t n, bool glob)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c >= 0x7f) {
+			sbuf_addc(out, '\\');
+			sbuf_addc(out, 'x');
+			sbuf_addc(out, hex[c >> 4]);
+			sbuf_addc(out, hex[c & 15]);
+			continue;
+		}
+		if (glob && strchr("*?[]\\\"' #", c))
+			sbuf_addc(out, '\\');
+		sbuf_addc(out, (char)c);
+	}
+}
+
+static void add_range(struct sbuf *out, uint32_t lo, uint32_t hi)
+{
+	if (lo == hi)
+		sbuf_addf(out, "%u", lo);
+	else if (hi == POLICY_ID_MAX)
+		sbuf_addf(out, "%u-", lo);
+	else if (lo == 0)
+		sbuf_addf(out, "-%u", hi);
+	else
+		sbuf_addf(out, "%u-%u", lo, hi);
+}
+
+bool policy_format_rule(const struct policy *p, int n, const char *home,
+			struct sbuf *out)
+{
+	static const char *const actions[] = {
+		[ACT_NONE] = "none", [ACT_ALLOW] = "allow", [ACT_DENY] = "deny",
+		[ACT_KILL] = "kill", [ACT_AUDIT] = "audit",
+	};
+	struct policy_input in = { .home = home };
+	struct home h = caller_home(&in);
+	const struct rule *r;
+
+	if (!p || n < 1 || (size_t)n > p->n)
+		return false;
+	r = &p->rules[n - 1];
+	sbuf_adds(out, actions[r->action]);
+	if (r->action == ACT_DENY) {
+		const char *e = errno_name(r->err);
+
+		if (e)
+			sbuf_addf(out, ":%s", e);
+		else
+			sbuf_addf(out, ":%d", r->err);
+	}
+	for (int k = 0; k < K_NKEYS; k++) {
+		const char *v = r->value[k];
+
+		if (!r->has[k])
+			continue;
+		sbuf_addf(out, " %s=", key_names[k]);
+		if (key_is_range((enum key)k)) {
+			add_range(out, r->lo[k], r->hi[k]);
+		} else if (k == K_WHEN) {
+			sbuf_addf(out, "%" PRIu64, r->when_first);
+			if (r->when_step == 1)
+				sbuf_addc(out, '+');
+			else if (r->when_step)
+				sbuf_addf(out, "+%" PRIu64, r->when_step);
+		} else if (key_is_name((enum key)k)) {
+			add_value(out, v, strlen(v), false);
+			sbuf_addf(out, "(%u)", r->lo[k]);
+		} else {
+			if (r->quote[k])
+				sbuf_addc(out, r->quote[k]);
+			if (r->glob[k]->home && h.n) {
+				add_value(out, h.s, h.n, true);
+				v++;
+			}
+			add_value(out, v, strlen(v), false);
+			if (r->quote[k])
+				sbuf_addc(out, r->quote[k]);
+		}
+	}
+	return true;
 }
 
 /* ---- paths -------------------------------------------------------------- */

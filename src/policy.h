@@ -27,6 +27,7 @@
 #include "event.h"
 
 struct policy;
+struct sbuf;
 
 struct policy_error {
 	char msg[256]; /* "expected KEY=VALUE" ... without rule text */
@@ -107,6 +108,15 @@ const char *policy_home(const struct policy *p, uid_t euid);
  * (the file named as on the command line or in the include line), "-r N"
  * or "--deny".  NULL when there is no rule n. */
 const char *policy_rule_origin(const struct policy *p, int n);
+
+/* Rule n (1-based) as understood, in the rule syntax, appended to out:
+ * every key, in a fixed order; errnos by name; user=NAME(ID),
+ * group=NAME(ID); when= and ranges in their shortest form.  A '~' glob
+ * shows home (glob characters in it escaped) when home is not NULL, '~'
+ * otherwise.  Bytes outside printable ASCII in values as \xHH.  False
+ * when there is no rule n. */
+bool policy_format_rule(const struct policy *p, int n, const char *home,
+			struct sbuf *out);
 
 /* What a rule is matched against. NULL strings never match a GLOB key. */
 struct policy_input {

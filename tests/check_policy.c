@@ -1660,6 +1660,95 @@ START_TEST(test_origins)
 }
 END_TEST
 
+/* ---- printing ----------------------------------------------------------- */
+
+static const struct format_case {
+	const char *rule, *home, *want;
+} format_cases[] = {
+	{ "deny", NULL, "deny:EPERM" },
+	{ "deny:13", NULL, "deny:EACCES" },
+	{ "deny:eacces target=/etc/**", NULL, "deny:EACCES target=/etc/**" },
+	{ "allow", NULL, "allow" },
+	{ "kill  uid=0-   # c", NULL, "kill uid=0-" },
+	{ "audit comm='a b' uid=1000- ruid=-5 gid=3-7 link=/l", NULL,
+	  "audit link=/l uid=1000- ruid=-5 gid=3-7 comm='a b'" },
+	{ "deny uid=5-5 gid=0-4294967294 ruid=1-2", NULL,
+	  "deny:EPERM uid=5 ruid=1-2 gid=0-" },
+	{ "allow group=staff user=alice", NULL,
+	  "allow user=alice(1000) group=staff(50)" },
+	{ "deny when=2+1 exe=/bin/*", NULL, "deny:EPERM exe=/bin/* when=2+" },
+	{ "deny when=2+3", NULL, "deny:EPERM when=2+3" },
+	{ "deny when=007", NULL, "deny:EPERM when=7" },
+	{ "deny target=\"/a\\\"b c\"", NULL, "deny:EPERM target=\"/a\\\"b c\"" },
+	{ "deny comm=\"\xff\x01\"", NULL, "deny:EPERM comm=\"\\xff\\x01\"" },
+	{ "allow uid=1000- link=~/** target=~/**", NULL,
+	  "allow target=~/** link=~/** uid=1000-" },
+	{ "allow uid=1000- link=~/** target=~/**", "/srv/www/site1",
+	  "allow target=/srv/www/site1/** link=/srv/www/site1/** uid=1000-" },
+	{ "allow link=~", "/h/", "allow link=/h" },
+	{ "allow link=~", "/", "allow link=~" },
+	{ "allow link='~/x y'", "/my home*", "allow link='/my\\ home\\*/x y'" },
+	{ "deny link=\\~/x", "/h", "deny:EPERM link=\\~/x" },
+};
+
+START_TEST(test_format)
+{
+	const struct format_case *c = &format_cases[_i];
+	const char *rules[] = { c->rule, NULL };
+	struct policy *p = mkpolicy_db(&fake_db, rules);
+	struct sbuf sb = SBUF_INIT;
+
+	ck_assert(policy_format_rule(p, 1, c->home, &sb));
+	ck_assert_str_eq(sbuf_str(&sb), c->want);
+	ck_assert(!policy_format_rule(p, 2, c->home, &sb));
+	ck_assert(!policy_format_rule(p, 0, c->home, &sb));
+	sbuf_free(&sb);
+	policy_free(p);
+}
+END_TEST
+
+/* What is printed reads back as the same rule (with printable values). */
+START_TEST(test_format_round_trip)
+{
+	static const char *const rules[] = {
+		"allow link='~/x y/*' target=~/** when=3+2",
+		"deny:ENOENT comm=\"a\\\"b\" uid=-7",
+		NULL,
+	};
+	struct policy *p = mkpolicy_db(&fake_db, rules), *q;
+	struct sbuf a = SBUF_INIT, b = SBUF_INIT;
+	const char *printed[3] = { NULL };
+	struct policy_input in = { 0 };
+
+	for (int i = 1; i <= 2; i++) {
+		sbuf_reset(&a);
+		ck_assert(policy_format_rule(p, i, "/my home", &a));
+		printed[i - 1] = xstrdup(sbuf_str(&a));
+	}
+	q = mkpolicy_db(&fake_db, printed);
+	for (int i = 1; i <= 2; i++) {
+		sbuf_reset(&a);
+		sbuf_reset(&b);
+		policy_format_rule(p, i, "/my home", &a);
+		policy_format_rule(q, i, NULL, &b);
+		ck_assert_str_eq(sbuf_str(&a), sbuf_str(&b));
+	}
+	/* The expanded glob matches where the '~' one did. */
+	in.home = "/elsewhere";
+	in.link = "/my home/x y/z";
+	in.target = in.target_resolved = "/my home/t";
+	for (int i = 0; i < 2; i++)
+		policy_match(q, &in);
+	ck_assert_int_eq(policy_match(q, &in).rule, 1);
+	for (int i = 0; i < 2; i++)
+		free((char *)printed[i]);
+	sbuf_free(&a);
+	sbuf_free(&b);
+	policy_free(p);
+	policy_free(q);
+}
+END_TEST
+
 /* ---- rules files (rulesfile.c) ------------------------------------------ */
 
 static char tmpdir[64];
@@ -1985,8 +2074,10 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, test_when_counting);
 	suite_add_tcase(s, tc);
 
-	tc = tcase_create("origins");
+	tc = tcase_create("origins and printing");
 	tcase_add_test(tc, test_origins);
+	tcase_add_loop_test(tc, test_format, 0, ARRAY_SIZE(format_cases));
+	tcase_add_test(tc, test_format_round_trip);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("rules files");

@@ -128,6 +128,8 @@ refused "symtrace: cannot read rules file '$tmp': Is a directory" \
 
 # ---- --deny=ERRNO ----
 try="Try 'symtrace --help' for more information."
+refused "symtrace: --as-user needs --check-rules
+$try" --as-user=root -r allow
 for e in EBOGUS 0 '' 4096; do
 	refused "symtrace: --deny: unknown errno '$e' (a name like EACCES or a number from 1 to 4095)
 $try" --deny="$e"
