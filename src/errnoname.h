@@ -1,4 +1,4 @@
-/* errnoname.h - errno numbers <-> symbolic names. */
+/* errnoname.h - errno and signal numbers <-> symbolic names. */
 #ifndef SYMTRACE_ERRNONAME_H
 #define SYMTRACE_ERRNONAME_H
 
@@ -9,5 +9,9 @@ const char *errno_name(int err);
 int errno_parse(const char *name);
 /* The largest errno with a name. */
 int errno_max(void);
+/* "KILL" for SIGKILL (the name without "SIG", as glibc's sigabbrev_np,
+ * which musl and older glibc lack); NULL for real-time and unknown
+ * signals. */
+const char *signal_abbrev(int sig);
 
 #endif

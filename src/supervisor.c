@@ -40,6 +40,7 @@
 
 #include "arch.h"
 #include "delegate.h"
+#include "errnoname.h"
 #include "event.h"
 #include "inspect.h"
 #include "output.h"
@@ -215,7 +216,7 @@ static void notice_exit(pid_t tid, int status)
 		else
 			snprintf(members, sizeof(members),
 				 "\"pid\":%d,\"signal\":\"SIG%s\",\"core\":%s",
-				 (int)tid, sigabbrev_np(WTERMSIG(status)) ?: "?",
+				 (int)tid, signal_abbrev(WTERMSIG(status)) ?: "?",
 				 WCOREDUMP(status) ? "true" : "false");
 		format_json_notice(&line, WIFEXITED(status) ? "exited"
 							    : "killed",
@@ -230,7 +231,7 @@ static void notice_exit(pid_t tid, int status)
 			  WEXITSTATUS(status));
 	else
 		sbuf_addf(&line, "+++ killed by SIG%s%s +++\n",
-			  sigabbrev_np(WTERMSIG(status)) ?: "?",
+			  signal_abbrev(WTERMSIG(status)) ?: "?",
 			  WCOREDUMP(status) ? " (core dumped)" : "");
 	emit_line();
 }
@@ -558,6 +559,12 @@ delegation_start(struct tracee *t, const struct syscall_state *st,
 	*why = c->why;
 	inspect_ident(ev, ident_needed & ~INSPECT_CREDS);
 	inspect_ident_from(ev, c->creds);
+	/* The caller's home for '~' rules is looked up now (once per uid,
+	 * then kept), with symtrace's credentials: decide() runs inside
+	 * delegate_enter(), where an NSS module (sssd, LDAP) reached with
+	 * the caller's could fail - and a caller without a home matches
+	 * every deny '~' rule. */
+	(void)policy_home(cfg->policy, ev->euid);
 	if (ev->target.status != TSTR_OK || ev->linkpath.status != TSTR_OK) {
 		if (task_gone(t->tid))
 			delegation_lost(t, st, ev);
