@@ -1472,6 +1472,49 @@ static struct filter_spec filter_spec(void)
 	return spec;
 }
 
+/* execvp, and what glibc's execvp does (as POSIX asks) and musl's does
+ * not: a file the kernel will not execute (ENOEXEC: a script without
+ * "#!") is run by /bin/sh, as a shell runs it.  Returns with errno set. */
+static void exec_command(char **argv)
+{
+	const char *path = getenv("PATH");
+	char **sh, *found = NULL;
+	size_t n = 0;
+
+	execvp(argv[0], argv);
+	if (errno != ENOEXEC)
+		return;
+	if (strchr(argv[0], '/')) {
+		found = xstrdup(argv[0]);
+	} else {
+		/* The first executable file of that name in PATH, which is
+		 * the one execvp found. */
+		const char *p = path && *path ? path : "/bin:/usr/bin";
+
+		while (!found && *p) {
+			size_t len = strcspn(p, ":");
+			char *f = len ? xasprintf("%.*s/%s", (int)len, p,
+						  argv[0])
+				      : xasprintf("./%s", argv[0]);
+
+			if (access(f, X_OK) == 0)
+				found = f;
+			else
+				free(f);
+			p += len + (p[len] == ':');
+		}
+	}
+	while (argv[n])
+		n++;
+	sh = xmalloc((n + 2) * sizeof(*sh));
+	sh[0] = (char *)"sh";
+	sh[1] = found ? found : argv[0];
+	for (size_t i = 1; i <= n; i++)
+		sh[i + 1] = argv[i];
+	execv("/bin/sh", sh);
+	errno = ENOEXEC;
+}
+
 static void child_exec(int go_fd, const struct sock_filter *prog, int len)
 {
 	char c;
@@ -1499,7 +1542,7 @@ static void child_exec(int go_fd, const struct sock_filter *prog, int len)
 			_exit(EXIT_SYMTRACE_FAILURE);
 		}
 	}
-	execvp(cfg->argv[0], cfg->argv);
+	exec_command(cfg->argv);
 	r = errno;
 	fprintf(stderr, "%s: cannot run '%s': %s\n", progname, cfg->argv[0],
 		strerror(r));
