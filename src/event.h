@@ -93,6 +93,7 @@ struct event {
 	                        * when not resolved */
 	const char *target_unjudged; /* why that resolution cannot be
 	                              * judged (static), or NULL */
+	unsigned move_flags; /* renameat2's or linkat's flags (reported) */
 
 	bool finished; /* the exit was seen: ret is valid */
 	int64_t ret;   /* 0 or -errno */

@@ -320,6 +320,37 @@ static void format_action(struct sbuf *sb, const struct event *ev)
 	}
 }
 
+/* ", RENAME_EXCHANGE|...", the names of renameat2's or linkat's flags
+ * (the rest as a number). */
+static void format_move_flags(struct sbuf *sb, enum sysc sc, unsigned flags)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} renames[] = { { 1, "RENAME_NOREPLACE" },
+			{ 2, "RENAME_EXCHANGE" },
+			{ 4, "RENAME_WHITEOUT" } },
+	  links[] = { { 0x400, "AT_SYMLINK_FOLLOW" },
+		      { 0x1000, "AT_EMPTY_PATH" } };
+	const bool rename = sc == SC_RENAMEAT2;
+	size_t n = rename ? sizeof(renames) / sizeof(renames[0])
+			  : sizeof(links) / sizeof(links[0]);
+	const char *sep = ", ";
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned bit = rename ? renames[i].bit : links[i].bit;
+
+		if (flags & bit) {
+			sbuf_addf(sb, "%s%s", sep,
+				  rename ? renames[i].name : links[i].name);
+			sep = "|";
+			flags &= ~bit;
+		}
+	}
+	if (flags)
+		sbuf_addf(sb, "%s%#x", sep, flags);
+}
+
 static void format_call(struct sbuf *sb, const struct event *ev)
 {
 	const struct tstr *lp = &ev->linkpath;
@@ -349,7 +380,8 @@ static void format_call(struct sbuf *sb, const struct event *ev)
 		sbuf_addc(sb, ')');
 		break;
 	default:
-		/* Side doors: just the strings we have. */
+		/* Moves and side doors: just the strings we have, and a
+		 * move's flags. */
 		sbuf_addf(sb, "%s(", sysc_name(ev->sc));
 		if (ev->target.status != TSTR_UNSET) {
 			format_tstr(sb, &ev->target);
@@ -360,6 +392,8 @@ static void format_call(struct sbuf *sb, const struct event *ev)
 				sbuf_adds(sb, ", ");
 			format_tstr(sb, lp);
 		}
+		if (ev->move_flags)
+			format_move_flags(sb, ev->sc, ev->move_flags);
 		sbuf_addc(sb, ')');
 		break;
 	}
@@ -381,6 +415,11 @@ void format_text(struct sbuf *sb, const struct event *ev,
 	if (ev->abi != ABI_X86_64)
 		sbuf_addf(sb, " <%s>", abi_name(ev->abi));
 	format_action(sb, ev);
+	/* Why a deny/kill target= rule may have matched: the target's
+	 * way could not be judged (fail closed). */
+	if (ev->target_unjudged &&
+	    (ev->action == ACT_DENY || ev->action == ACT_KILL))
+		sbuf_addf(sb, " <target unjudged: %s>", ev->target_unjudged);
 	if (ev->tags & TAG_TOCTOU)
 		format_toctou(sb, ev);
 	if (ev->tags & TAG_SHARED)
@@ -701,6 +740,14 @@ void format_json(struct sbuf *sb, const struct event *ev)
 		json_cstr_member(sb, "refused", ev->refused);
 	if (ev->unresolved)
 		json_cstr_member(sb, "unresolved", ev->unresolved);
+	if (ev->target_physical)
+		json_cstr_member(sb, "target_physical", ev->target_physical);
+	if (ev->target_unjudged)
+		json_cstr_member(sb, "target_unjudged", ev->target_unjudged);
+	if (ev->move_flags) {
+		json_key(sb, "flags", "");
+		sbuf_addf(sb, "%u", ev->move_flags);
+	}
 
 	json_key(sb, "tags", "");
 	sbuf_addc(sb, '[');

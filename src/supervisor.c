@@ -961,6 +961,7 @@ static void delegate_move(struct tracee *t, const struct syscall_state *st,
 	tmem_read_path(t->tid, m.new_, &ev->linkpath);
 	ev->has_dirfd = sc != SC_RENAME && sc != SC_LINK;
 	ev->dirfd = m.newdfd;
+	ev->move_flags = (unsigned)m.flags;
 	/* Reported only when a symlink is involved (or it is refused). */
 	ev->silent = true;
 	if (!(pi = delegation_start(t, st, ev, &why)))

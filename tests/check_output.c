@@ -850,6 +850,36 @@ START_TEST(test_text_side_doors)
 	ev.sc = SC_RENAMEAT2;
 	check_text(&ev, &opts_plain,
 		   "renameat2(\"/etc/passwd\", \"pw\") = 0\n");
+	/* A move's flags, by name (the rest as a number). */
+	ev.move_flags = 2;
+	check_text(&ev, &opts_plain,
+		   "renameat2(\"/etc/passwd\", \"pw\", RENAME_EXCHANGE) = 0\n");
+	ev.move_flags = 1 | 4 | 0x40;
+	check_text(&ev, &opts_plain,
+		   "renameat2(\"/etc/passwd\", \"pw\", "
+		   "RENAME_NOREPLACE|RENAME_WHITEOUT|0x40) = 0\n");
+	ev.sc = SC_LINKAT;
+	ev.move_flags = 0x400;
+	check_text(&ev, &opts_plain,
+		   "linkat(\"/etc/passwd\", \"pw\", AT_SYMLINK_FOLLOW) = 0\n");
+	ev.move_flags = 0;
+	/* An unjudged target is named when a deny may rest on it. */
+	ev.sc = SC_SYMLINKAT;
+	ev.target_unjudged = "magic link on the target's way";
+	check_text(&ev, &opts_plain,
+		   "symlinkat(\"/etc/passwd\", AT_FDCWD</tmp/w>, \"pw\") = 0\n");
+	ev.action = ACT_DENY;
+	ev.rule = 2;
+	ev.ret = -EPERM;
+	check_text(&ev, &opts_plain,
+		   "symlinkat(\"/etc/passwd\", AT_FDCWD</tmp/w>, \"pw\") = -1 "
+		   "EPERM (Operation not permitted) <denied rule 2> "
+		   "<target unjudged: magic link on the target's way>\n");
+	ev.target_unjudged = NULL;
+	ev.action = ACT_NONE;
+	ev.rule = 0;
+	ev.ret = 0;
+	ev.sc = SC_RENAMEAT2;
 	tstr_free(&ev.target);
 	check_text(&ev, &opts_plain, "renameat2(\"pw\") = 0\n");
 	tstr_free(&ev.linkpath);

@@ -45,7 +45,7 @@ for mode in "" --no-seccomp; do
 			"(exit status $st, report: $(cat "$tmp/out"))"
 	check_link ok/d1/in /etc/passwd
 	[ $st -eq 1 ] || fail "$what: exit status $st, expected 1"
-	printf '%s\n' "renameat2(\"ok/d1\", \"guarded/d1\") = $eperm <denied rule -r 1>" \
+	printf '%s\n' "renameat2(\"ok/d1\", \"guarded/d1\", RENAME_NOREPLACE) = $eperm <denied rule -r 1>" \
 		>"$tmp/want"
 	sed 's/^\[pid [0-9]*\] //' "$tmp/out" >"$tmp/out.stripped"
 	diff -u "$tmp/want" "$tmp/out.stripped" >&2 ||
@@ -62,7 +62,7 @@ for mode in "" --no-seccomp; do
 			"(exit status $st, report: $(cat "$tmp/out"))"
 	check_link ok/d2/in /etc/passwd
 	[ $st -eq 1 ] || fail "$what: exit status $st, expected 1"
-	printf '%s\n' "renameat2(\"ok/d2\", \"new\") = $eperm <denied rule -r 1>" \
+	printf '%s\n' "renameat2(\"ok/d2\", \"new\", RENAME_NOREPLACE) = $eperm <denied rule -r 1>" \
 		>"$tmp/want"
 	sed 's/^\[pid [0-9]*\] //' "$tmp/out" >"$tmp/out.stripped"
 	diff -u "$tmp/want" "$tmp/out.stripped" >&2 ||
@@ -82,7 +82,7 @@ for mode in "" --no-seccomp; do
 	[ -e c ] || [ -L c ] && fail "$what: a/b/c was moved (exit $st)"
 	check_link a/b/c/l "${up}etc/passwd"
 	[ $st -eq 1 ] || fail "$what: exit status $st, expected 1"
-	printf '%s\n' "renameat2(\"a/b/c\", \"c\") = $eperm <denied rule -r 1>" \
+	printf '%s\n' "renameat2(\"a/b/c\", \"c\", RENAME_NOREPLACE) = $eperm <denied rule -r 1>" \
 		>"$tmp/want"
 	sed 's/^\[pid [0-9]*\] //' "$tmp/out" >"$tmp/out.stripped"
 	diff -u "$tmp/want" "$tmp/out.stripped" >&2 ||

@@ -196,7 +196,7 @@ for mode in "" --no-seccomp; do
 
 	# shellcheck disable=SC2086 # $mode is empty or one word
 	st "$m mv" $mode -r "$rule" -- mv ok/l1 guarded/l1
-	want "renameat2(\"ok/l1\", \"guarded/l1\") = $eperm <denied rule -r 1>"
+	want "renameat2(\"ok/l1\", \"guarded/l1\", RENAME_NOREPLACE) = $eperm <denied rule -r 1>"
 	check 1 "" "mv: cannot move 'ok/l1' to 'guarded/l1': Operation not permitted"
 	check_link ok/l1 /etc/passwd
 	no_link guarded/l1
@@ -218,7 +218,7 @@ for mode in "" --no-seccomp; do
 	# A symlink moves freely elsewhere.
 	# shellcheck disable=SC2086
 	st "$m mv elsewhere" $mode -r "$rule" -- mv ok/l1 ok/m1
-	want "renameat2(\"ok/l1\", \"ok/m1\") = 0"
+	want "renameat2(\"ok/l1\", \"ok/m1\", RENAME_NOREPLACE) = 0"
 	check 0 "" ""
 	check_link ok/m1 /etc/passwd
 
@@ -269,7 +269,7 @@ print("allowed" if r == 0 else os.strerror(ctypes.get_errno()))'
 		b\"ok*) pair='"ok/l5", "guarded/reg"' ;;
 		*) pair='"guarded/reg", "ok/l5"' ;;
 		esac
-		want "renameat2($pair) = $eperm <denied rule -r 1>"
+		want "renameat2($pair, RENAME_EXCHANGE) = $eperm <denied rule -r 1>"
 		check 0 "Operation not permitted" ""
 		check_link ok/l5 /etc/passwd
 		[ -f guarded/reg ] && [ ! -L guarded/reg ] ||
@@ -297,7 +297,7 @@ libc = ctypes.CDLL(None, use_errno=True)
 fd = os.open("ok/l7", os.O_PATH | os.O_NOFOLLOW)
 r = libc.linkat(fd, b"", -100, b"guarded/l7", 0x1000)
 print("allowed" if r == 0 else os.strerror(ctypes.get_errno()))'
-	want "linkat(\"\", \"guarded/l7\") = $eperm <refused: linkat of a descriptor>"
+	want "linkat(\"\", \"guarded/l7\", AT_EMPTY_PATH) = $eperm <refused: linkat of a descriptor>"
 	check 0 "Operation not permitted" ""
 	no_link guarded/l7
 done

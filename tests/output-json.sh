@@ -33,10 +33,10 @@ KEYS = ["time", "pid", "tid", "ppid", "uid", "euid", "gid", "egid",
         "linkpath", "path", "target_resolved", "ret", "errno", "action",
         "rule", "tags"]
 STRS = ["target", "dir", "linkpath", "path", "target_resolved",
-        "target_exit", "linkpath_exit", "disk_target"]
+        "target_exit", "linkpath_exit", "disk_target", "target_physical"]
 EXTRA = set(STRS[5:]) | {k + s for k in STRS
                          for s in ("_b64", "_addr", "_truncated")} | {
-            "rule_at"}
+            "rule_at", "target_unjudged", "flags"}
 TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 ids = [int(a) for a in sys.argv[1:5]]
 now = datetime.datetime.now(datetime.timezone.utc)
