@@ -48,6 +48,7 @@
 #include "resolve.h"
 #include "seccomp.h"
 #include "sidedoor.h"
+#include "stop.h"
 #include "summary.h"
 #include "tmem.h"
 #include "tracee.h"
@@ -1310,12 +1311,6 @@ static void count_new_task(pid_t tid, int status)
 		summary.processes++;
 }
 
-static bool is_stop_signal(int sig)
-{
-	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
-	       sig == SIGTTOU;
-}
-
 /* Interactive job control.  The shell sees symtrace, not the command, as
  * the job: when the command stops on a terminal stop signal, symtrace must
  * stop too, with the same signal, so that the shell reports the job
@@ -1350,64 +1345,65 @@ static void follow_job_stop(struct tracee *t, int sig)
 static void on_stop(struct tracee *t, int status, bool created)
 {
 	int sig = WSTOPSIG(status);
-	unsigned event = (unsigned)status >> 16;
+	bool first = created || !(t->flags & TF_STARTED);
 
-	if (sig == (SIGTRAP | 0x80)) {
+	switch (classify_stop(status, first, t->flags & TF_ATTACHED)) {
+	case STOP_SYSCALL:
 		t->flags |= TF_STARTED;
 		on_syscall_stop(t, false);
 		return;
-	}
-	switch (event) {
-	case PTRACE_EVENT_SECCOMP:
+	case STOP_SECCOMP:
 		t->flags |= TF_STARTED;
 		on_syscall_stop(t, true);
 		return;
-	case PTRACE_EVENT_FORK:
-	case PTRACE_EVENT_VFORK:
-	case PTRACE_EVENT_CLONE: {
+	case STOP_NEW_CHILD:
 		/* The child is added (and counted) when its first stop
 		 * comes (it may already have come, and even its exit:
 		 * creating it here could resurrect a dead tid).  Until then
 		 * it is stopped by the kernel and runs nothing. */
 		resume(t, 0);
 		return;
-	}
-	case PTRACE_EVENT_EXEC:
+	case STOP_EXEC:
 		on_exec(t);
 		return;
-	case PTRACE_EVENT_STOP:
-		if ((created || !(t->flags & TF_STARTED)) &&
-		    !((t->flags & TF_ATTACHED) && is_stop_signal(sig))) {
-			/* First stop of an auto-attached tracee, or the
-			 * PTRACE_INTERRUPT stop of one we attached to. */
-			t->flags |= TF_STARTED;
-			resume(t, 0);
-			if (created)
-				inspect_prefetch(t->tid);
-		} else if (is_stop_signal(sig)) {
-			/* Group-stop: stay stopped, but let us see SIGCONT
-			 * and other events.  (A process we attached to while
-			 * it was stopped lands here too: it stays stopped.)
-			 * A freeze re-reports a group-stop: not a new one. */
-			bool was_stopped = t->flags & TF_GROUP_STOP;
-
-			t->flags |= TF_STARTED | TF_GROUP_STOP;
-			if (ptrace(PTRACE_LISTEN, t->tid, 0, 0) < 0 &&
-			    errno != ESRCH)
-				warn_errno("PTRACE_LISTEN %d", (int)t->tid);
-			if (!was_stopped)
-				follow_job_stop(t, sig);
-		} else {
-			t->flags &= ~TF_GROUP_STOP;
-			resume(t, 0);
-		}
+	case STOP_START:
+		/* First stop of an auto-attached tracee, or the
+		 * PTRACE_INTERRUPT stop of one we attached to. */
+		t->flags |= TF_STARTED;
+		resume(t, 0);
+		if (created)
+			inspect_prefetch(t->tid);
 		return;
-	default:
-		break;
+	case STOP_GROUP: {
+		/* Group-stop: stay stopped, but let us see SIGCONT and other
+		 * events.  (A process we attached to while it was stopped
+		 * lands here too: it stays stopped.)  A freeze re-reports a
+		 * group-stop: not a new one. */
+		bool was_stopped = t->flags & TF_GROUP_STOP;
+
+		t->flags |= TF_STARTED | TF_GROUP_STOP;
+		if (ptrace(PTRACE_LISTEN, t->tid, 0, 0) < 0 && errno != ESRCH)
+			warn_errno("PTRACE_LISTEN %d", (int)t->tid);
+		if (!was_stopped)
+			follow_job_stop(t, sig);
+		return;
 	}
-	/* Signal-delivery-stop: deliver the signal as if we were not here. */
-	t->flags |= TF_STARTED;
-	resume(t, sig);
+	case STOP_INTERRUPT:
+		t->flags &= ~TF_GROUP_STOP;
+		resume(t, 0);
+		return;
+	case STOP_SIGNAL:
+	case STOP_OTHER_EVENT:
+		/* Signal-delivery-stop: deliver the signal as if we were not
+		 * here. */
+		t->flags |= TF_STARTED;
+		resume(t, sig);
+		return;
+	case STOP_GONE:
+	case STOP_NONE:
+	default:
+		return; /* (handle_status_as() deals with them) */
+	}
 }
 
 /* ---- spawning ------------------------------------------------------- */
@@ -1828,6 +1824,16 @@ static void detach_task(struct tracee *t, int sig)
 	tracee_del(t);
 }
 
+/* The exit of a call in progress, seen while detaching: report it. */
+static void exit_at_detach(struct tracee *t)
+{
+	struct syscall_state st;
+
+	if (arch_get_syscall(t->tid, use_info, &st) == 0 &&
+	    (st.op == SCOP_EXIT || st.op == SCOP_NONE))
+		on_exit_stop(t, &st);
+}
+
 /* Detach from every tracee.  Each is interrupted and detached at its next
  * stop: a pending signal is handed back with the detach, a group-stopped
  * task stays stopped (the kernel re-enters the group-stop), a task in a
@@ -1840,8 +1846,7 @@ static void detach_all(void)
 
 	tracee_foreach(interrupt_one, NULL);
 	while (tracee_count() > 0) {
-		int status, sig;
-		unsigned event;
+		int status;
 		bool created;
 		struct tracee *t;
 		pid_t pid = waitpid(-1, &status, __WALL);
@@ -1852,34 +1857,31 @@ static void detach_all(void)
 			break;
 		}
 		t = tracee_get(pid, &created);
-		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		switch (classify_stop(status, created, false)) {
+		case STOP_GONE:
 			gone(t, status);
-			continue;
-		}
-		sig = WSTOPSIG(status);
-		event = (unsigned)status >> 16;
-		if (sig == (SIGTRAP | 0x80) && t->ev) {
-			/* The exit of a call in progress: report it. */
-			struct syscall_state st;
-
-			if (arch_get_syscall(t->tid, use_info, &st) == 0 &&
-			    (st.op == SCOP_EXIT || st.op == SCOP_NONE))
-				on_exit_stop(t, &st);
+			break;
+		case STOP_SYSCALL:
+			if (t->ev)
+				exit_at_detach(t);
 			detach_task(t, 0);
 			report_late();
-		} else if (event == PTRACE_EVENT_FORK ||
-			   event == PTRACE_EVENT_VFORK ||
-			   event == PTRACE_EVENT_CLONE) {
+			break;
+		case STOP_NEW_CHILD: {
 			unsigned long child;
 
 			if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &child) == 0)
 				tracee_get((pid_t)child, &created);
 			detach_task(t, 0);
-		} else if (event == 0 && sig != (SIGTRAP | 0x80)) {
+			break;
+		}
+		case STOP_SIGNAL:
 			/* Signal-delivery-stop: give the signal back. */
-			detach_task(t, sig);
-		} else {
+			detach_task(t, WSTOPSIG(status));
+			break;
+		default:
 			detach_task(t, 0);
+			break;
 		}
 	}
 	if (cfg->json && cfg->verbose > 0) {
@@ -1980,15 +1982,14 @@ static void handle_status_as(pid_t pid, int status, bool was_new)
 	created = created || was_new;
 	if (created)
 		count_new_task(pid, status);
-	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+	if (classify_stop(status, created, false) == STOP_GONE) {
 		forget_wake_tid(pid);
 		gone(t, status);
 		if (!wake_tid && tracee_count() > 0)
 			wake_tid = any_tid();
 		return;
 	}
-	if (WIFSTOPPED(status))
-		on_stop(t, status, created);
+	on_stop(t, status, created);
 }
 
 static void handle_status(pid_t pid, int status)
