@@ -1,0 +1,232 @@
+/* sink.c - where reports go (sink.h).
+ *
+ * Output to a terminal, a pipe or a socket is written a line at a time
+ * (one write() per line: lines never interleave, and a reader sees each at
+ * once).  Output to a regular file or /dev/null is collected in obuf and
+ * written when it fills, before symtrace blocks waiting for the tracees,
+ * and at exit: fewer syscalls on busy workloads, nothing held while idle. */
+#include "sink.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "errnoname.h"
+#include "output.h"
+
+#define OBUF_FLUSH 32768
+/* ... and when its oldest line is this old: a tracee that keeps symtrace
+ * busy with other stops (attach mode stops at every syscall) must not hold
+ * a line back until 32 KiB collect. */
+#define OBUF_MAX_AGE_US 200000
+
+/* The sink die() must flush: atexit() handlers take no argument. */
+static struct sink *open_sink;
+
+static long long mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void write_out(struct sink *k, const struct sbuf *sb)
+{
+	int r = output_write(k->cfg->out_fd, sb);
+
+	if (r < 0 && !k->failed) {
+		k->failed = true;
+		errno = -r;
+		warn_errno("cannot write the trace output");
+	}
+}
+
+void sink_flush(struct sink *k)
+{
+	if (k->obuf.len) {
+		write_out(k, &k->obuf);
+		sbuf_reset(&k->obuf);
+	}
+}
+
+static void flush_at_exit(void)
+{
+	if (open_sink) {
+		sink_flush(open_sink);
+		sbuf_free(&open_sink->obuf);
+	}
+}
+
+void sink_open(struct sink *k, const struct config *cfg)
+{
+	struct stat sb;
+
+	*k = (struct sink){ .cfg = cfg, .line = SBUF_INIT, .obuf = SBUF_INIT };
+	k->buffered = fstat(cfg->out_fd, &sb) == 0 &&
+		      (S_ISREG(sb.st_mode) ||
+		       (S_ISCHR(sb.st_mode) && !isatty(cfg->out_fd)));
+	open_sink = k;
+	atexit(flush_at_exit);
+	if (cfg->syslog)
+		openlog("symtrace", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
+}
+
+static void emit_line(struct sink *k)
+{
+	if (!k->buffered) {
+		write_out(k, &k->line);
+		return;
+	}
+	if (!k->obuf.len)
+		k->obuf_since = mono_us();
+	sbuf_add(&k->obuf, k->line.buf, k->line.len);
+	if (k->obuf.len >= OBUF_FLUSH)
+		sink_flush(k);
+}
+
+void sink_flush_if_old(struct sink *k)
+{
+	if (k->obuf.len && mono_us() - k->obuf_since >= OBUF_MAX_AGE_US)
+		sink_flush(k);
+}
+
+/* --syslog: one message per call, facility authpriv, the text line
+ * (always with its pid) as the message; denied, killed and TOCTOU calls at
+ * LOG_WARNING, audited ones at LOG_NOTICE, the rest at LOG_INFO. */
+static void log_event(const struct event *ev)
+{
+	struct output_opts oo = { .show_pid = true };
+	struct sbuf msg = SBUF_INIT;
+	int prio = LOG_INFO;
+
+	if (ev->action == ACT_DENY || ev->action == ACT_KILL ||
+	    (ev->tags & TAG_TOCTOU))
+		prio = LOG_WARNING;
+	else if (ev->action == ACT_AUDIT)
+		prio = LOG_NOTICE;
+	format_text(&msg, ev, &oo);
+	if (msg.len && msg.buf[msg.len - 1] == '\n')
+		msg.buf[--msg.len] = '\0';
+	syslog(LOG_AUTHPRIV | prio, "%s", sbuf_str(&msg));
+	sbuf_free(&msg);
+}
+
+static void emit(struct sink *k, const struct event *ev)
+{
+	const struct config *cfg = k->cfg;
+	struct output_opts oo = cfg->oo;
+
+	if (cfg->summary) {
+		summary_add(&k->summary, ev);
+		if (cfg->summary == 1)
+			return;
+	}
+
+	oo.show_pid = oo.show_pid || tracee_seen() > 1;
+	if (cfg->syslog)
+		log_event(ev);
+	sbuf_reset(&k->line);
+	if (cfg->json)
+		format_json(&k->line, ev);
+	else
+		format_text(&k->line, ev, &oo);
+	emit_line(k);
+}
+
+/* The JSON notice {"event":EVENT,MEMBERS}, with --json -v. */
+static void json_notice(struct sink *k, const char *event,
+			const char *members)
+{
+	if (!k->cfg->json || k->cfg->verbose <= 0)
+		return;
+	sbuf_reset(&k->line);
+	format_json_notice(&k->line, event, members);
+	emit_line(k);
+}
+
+void sink_exit_notice(struct sink *k, pid_t tid, int status)
+{
+	const struct config *cfg = k->cfg;
+
+	if (cfg->verbose <= 0)
+		return;
+	if (cfg->json) {
+		char members[128];
+
+		if (WIFEXITED(status))
+			snprintf(members, sizeof(members),
+				 "\"pid\":%d,\"status\":%d", (int)tid,
+				 WEXITSTATUS(status));
+		else
+			snprintf(members, sizeof(members),
+				 "\"pid\":%d,\"signal\":\"SIG%s\",\"core\":%s",
+				 (int)tid, signal_abbrev(WTERMSIG(status)) ?: "?",
+				 WCOREDUMP(status) ? "true" : "false");
+		json_notice(k, WIFEXITED(status) ? "exited" : "killed",
+			    members);
+		return;
+	}
+	sbuf_reset(&k->line);
+	if (cfg->oo.show_pid || tracee_seen() > 1)
+		sbuf_addf(&k->line, "[pid %d] ", (int)tid);
+	if (WIFEXITED(status))
+		sbuf_addf(&k->line, "+++ exited with %d +++\n",
+			  WEXITSTATUS(status));
+	else
+		sbuf_addf(&k->line, "+++ killed by SIG%s%s +++\n",
+			  signal_abbrev(WTERMSIG(status)) ?: "?",
+			  WCOREDUMP(status) ? " (core dumped)" : "");
+	emit_line(k);
+}
+
+void sink_notice(struct sink *k, const char *event, const char *members,
+		 const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	json_notice(k, event, members);
+	if (k->cfg->quiet)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s: %s\n", progname, msg);
+}
+
+void sink_report(struct sink *k, struct event *ev)
+{
+	if (!ev->silent)
+		emit(k, ev);
+	event_free(ev);
+	free(ev);
+}
+
+void sink_report_pending(struct sink *k, struct tracee *t)
+{
+	if (!t->ev)
+		return;
+	sink_report(k, t->ev);
+	t->ev = NULL;
+}
+
+void sink_close(struct sink *k)
+{
+	if (k->cfg->summary) {
+		sbuf_reset(&k->line);
+		if (k->cfg->json)
+			summary_format_json(&k->line, &k->summary);
+		else
+			summary_format_text(&k->line, &k->summary);
+		emit_line(k);
+	}
+	sink_flush(k);
+	sbuf_free(&k->line);
+}

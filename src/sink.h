@@ -1,0 +1,49 @@
+/* sink.h - where reports go: the trace output (buffered or a line at a
+ * time), syslog, the -c summary, the notices (JSON and stderr). */
+#ifndef SYMTRACE_SINK_H
+#define SYMTRACE_SINK_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "event.h"
+#include "summary.h"
+#include "supervisor.h"
+#include "tracee.h"
+#include "util.h"
+
+struct sink {
+	const struct config *cfg;
+	struct sbuf line;     /* the line being written */
+	struct sbuf obuf;     /* collected lines (buffered) */
+	bool buffered;
+	bool failed;          /* a write failed (said once) */
+	long long obuf_since; /* mono_us() when obuf became non-empty */
+	struct summary summary;
+};
+
+/* Start writing to cfg->out_fd (and syslog with --syslog); what is
+ * collected is also written when symtrace exits (die()). */
+void sink_open(struct sink *k, const struct config *cfg);
+/* The -c summary, if asked for; everything written; memory freed. */
+void sink_close(struct sink *k);
+
+/* Write what is collected: before symtrace blocks, or stops itself. */
+void sink_flush(struct sink *k);
+/* ... if its oldest line is old. */
+void sink_flush_if_old(struct sink *k);
+
+/* Report a finished call (unless it is a silent one: an open or move
+ * that turned out not to concern us) and free it.  Also for a call whose
+ * process was killed at its entry: no exit stop will come. */
+void sink_report(struct sink *k, struct event *ev);
+/* Report t's call in progress, if any ("= ?" unless finished). */
+void sink_report_pending(struct sink *k, struct tracee *t);
+/* -v: "+++ exited with N +++" / "+++ killed by SIGX +++". */
+void sink_exit_notice(struct sink *k, pid_t tid, int status);
+/* An attach mode notice: the JSON object {"event":EVENT,MEMBERS} in the
+ * output with --json -v, and the message on stderr unless -q. */
+void sink_notice(struct sink *k, const char *event, const char *members,
+		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+#endif
