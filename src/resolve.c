@@ -674,31 +674,40 @@ static bool is_at(const struct stat *st, dev_t dev, ino_t ino)
  * as plain directories to be, so that "missing/.." comes back to the
  * position and the walk goes on through the filesystem from there - a
  * mkdir later makes it so.  (A symlink made there later re-aims the
- * target: that symlink is judged by its own target.) */
+ * target: that symlink is judged by its own target.)  One buffer,
+ * appended to and cut in place: a step costs its component's length,
+ * not the path's (a target of thousands of components, through 40
+ * links, must not cost their square). */
 struct virt {
-	char *path; /* "a/b" */
+	char *buf; /* "a/b" */
+	size_t len, cap;
 	size_t depth;
 };
 
 static void virt_step(struct virt *v, const char *comp)
 {
-	char *next;
+	size_t n;
 
 	if (strcmp(comp, ".") == 0)
 		return;
 	if (strcmp(comp, "..") == 0) {
-		char *slash = strrchr(v->path, '/');
-
-		if (slash)
-			*slash = '\0';
-		else
-			v->path[0] = '\0';
+		while (v->len > 0 && v->buf[v->len - 1] != '/')
+			v->len--;
+		if (v->len > 0)
+			v->len--; /* the '/' */
+		v->buf[v->len] = '\0';
 		v->depth--;
 		return;
 	}
-	next = v->depth ? xasprintf("%s/%s", v->path, comp) : xstrdup(comp);
-	free(v->path);
-	v->path = next;
+	n = strlen(comp);
+	if (v->len + n + 2 > v->cap) {
+		v->cap = 2 * (v->len + n + 2);
+		v->buf = xrealloc(v->buf, v->cap);
+	}
+	if (v->len)
+		v->buf[v->len++] = '/';
+	memcpy(v->buf + v->len, comp, n + 1);
+	v->len += n;
 	v->depth++;
 }
 
@@ -739,7 +748,8 @@ int resolve_target(int rootfd, const char *rootpath, int startfd,
 		   const char **why)
 {
 	struct tpos cur = { -1, false, { 0 }, NULL };
-	struct virt v = { xstrdup(""), 0 };
+	struct virt v = { xstrdup(""), 0, 1, 0 };
+	unsigned long steps = 0;
 	struct stat root_st, sb;
 	char *todo = xstrdup(target), *p = todo, *comp;
 	int links = 0, nfd;
@@ -768,6 +778,12 @@ int resolve_target(int rootfd, const char *rootpath, int startfd,
 			p++;
 		if (*p)
 			*p++ = '\0';
+		/* Bounded work: symtrace's one thread makes every traced
+		 * call, and a target is at most 41 strings of PATH_MAX. */
+		if (++steps > RESOLVE_TARGET_STEPS) {
+			*why = UNJUDGED_LONG;
+			goto out;
+		}
 		if (v.depth) {
 			virt_step(&v, comp);
 			continue;
@@ -860,12 +876,12 @@ int resolve_target(int rootfd, const char *rootpath, int startfd,
 		if (*why)
 			goto out;
 	}
-	*out = v.depth ? resolve_join(cur.path, v.path) : cur.path;
+	*out = v.depth ? resolve_join(cur.path, v.buf) : cur.path;
 	if (!v.depth)
 		cur.path = NULL;
 out:
 	tpos_set(&cur, -1, false, &root_st, NULL);
-	free(v.path);
+	free(v.buf);
 	free(todo);
 	return *why ? 1 : 0;
 }

@@ -80,6 +80,11 @@ void resolved_free(struct resolved *r);
 #define UNJUDGED_SEARCH "target's way not searchable"
 #define UNJUDGED_LOOP "too many symlinks on the target's way"
 #define UNJUDGED_WALK "target's way cannot be walked"
+#define UNJUDGED_LONG "target's way too long"
+
+/* The components a target's walk may take, symlinks' contents included
+ * (each a step of the walk or of the part that does not exist). */
+#define RESOLVE_TARGET_STEPS 8192
 
 /* An entry a rename or link is about to move, for resolve_target() to
  * see the move as done: the name to_name in the directory to_fd (real
@@ -116,9 +121,10 @@ struct resolve_move {
  * (UNJUDGED_*) when the resolution cannot be judged: a symlink of /proc
  * on the way (resolved by whoever follows it, in its own context), a
  * directory the caller cannot search (what lies behind is unknown), more
- * than 40 symlinks.  (The paths it gives may be longer than PATH_MAX:
- * they are strings for the rules, bounded by 41 symlinks of PATH_MAX
- * each.) */
+ * than 40 symlinks, more than RESOLVE_TARGET_STEPS components (a bound
+ * on the work of symtrace's one thread).  (The paths it gives may be
+ * longer than PATH_MAX: they are strings for the rules, bounded by 41
+ * symlinks of PATH_MAX each.) */
 int resolve_target(int rootfd, const char *rootpath, int startfd,
 		   const char *startpath, const char *target,
 		   const struct resolve_move *moves, size_t nmoves, char **out,

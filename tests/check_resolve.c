@@ -369,6 +369,48 @@ START_TEST(test_target_long)
 }
 END_TEST
 
+/* The work is bounded: a chain of links each adding 2040 components
+ * that do not exist is unjudged past RESOLVE_TARGET_STEPS (it was judged
+ * in time quadratic in the components: seconds a target); 4000 steps
+ * ("x/.." 2000 times) are judged. */
+START_TEST(test_target_steps)
+{
+	char *many = xstrdup(""), *next, name[16];
+	const char *why;
+	char *out, *want;
+
+	mktargets();
+	for (int i = 0; i < 2040; i++) {
+		next = xasprintf("%s/x", many);
+		free(many);
+		many = next;
+	}
+	for (int i = 1; i <= 8; i++) {
+		char *contents = xasprintf("s%d%s", i + 1, many);
+
+		snprintf(name, sizeof(name), "s%d", i);
+		ck_assert_int_eq(symlink(contents, name), 0);
+		free(contents);
+	}
+	ck_assert_int_eq(target_from(".", "s1/y", NULL, 0, &out, &why), 1);
+	ck_assert_str_eq(why, UNJUDGED_LONG);
+	free(many);
+	many = xstrdup("a");
+	for (int i = 0; i < 2000; i++) {
+		next = xasprintf("%s/x/..", many);
+		free(many);
+		many = next;
+	}
+	ck_assert_int_eq(target_from(".", many, NULL, 0, &out, &why), 0);
+	want = in_top("a");
+	ck_assert_str_eq(out, want);
+	free(out);
+	free(want);
+	free(many);
+	rmdirs();
+}
+END_TEST
+
 /* A directory seen as moved (D to a/b/E): ".." from it leads to a/b, its
  * new name enters it, its old name is gone. */
 START_TEST(test_target_moved)
@@ -518,6 +560,7 @@ static Suite *resolve_suite(void)
 	tc = tcase_create("target");
 	tcase_add_loop_test(tc, test_target, 0, ARRAY_SIZE(targets));
 	tcase_add_test(tc, test_target_long);
+	tcase_add_test(tc, test_target_steps);
 	tcase_add_test(tc, test_target_moved);
 	tcase_add_test(tc, test_target_exchanged);
 	suite_add_tcase(s, tc);
