@@ -75,12 +75,16 @@ int rules_add_arg(struct policy *p, const char *text, int n,
  * NULL with errno set and *step = "open" or "read" on failure (EFBIG:
  * more than RULES_FILE_MAX). */
 static char *slurp(const char *path, size_t *len, struct stat *st,
-		   const char **step)
+		   const char **step, bool regular_only)
 {
 	struct sbuf sb = SBUF_INIT;
 	char buf[8192];
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), e;
+	/* An included file must be a regular one: a FIFO a pattern matched
+	 * would block the loading (opened O_NONBLOCK, then refused).  The
+	 * file named on the command line may be a pipe (--rules=<(...)). */
+	int fd = open(path, O_RDONLY | O_CLOEXEC |
+				    (regular_only ? O_NONBLOCK : 0)), e;
 
 	*step = "open";
 	if (fd < 0)
@@ -88,6 +92,11 @@ static char *slurp(const char *path, size_t *len, struct stat *st,
 	*step = "read";
 	if (fstat(fd, st) < 0)
 		goto fail;
+	if (regular_only && !S_ISREG(st->st_mode)) {
+		errno = 0;
+		*step = NULL; /* not a regular file */
+		goto fail;
+	}
 	while ((n = read(fd, buf, sizeof(buf))) != 0) {
 		if (n < 0) {
 			if (errno == EINTR)
@@ -252,10 +261,14 @@ static int load(struct loader *L, const char *path, const char *from,
 	size_t len, lineno = 0;
 	const char *s, *end, *step;
 
-	text = slurp(path, &len, &st, &step);
+	text = slurp(path, &len, &st, &step, from != NULL);
 	if (!text && !from)
 		return fail(L->err, "cannot %s rules file '%s': %s", step, path,
 			    strerror(errno));
+	if (!text && !step)
+		return line_fail(L->err, from, from_line, from_col,
+				 "included file '%s' is not a regular file",
+				 path);
 	if (!text)
 		return line_fail(L->err, from, from_line, from_col,
 				 "cannot %s included file '%s': %s", step, path,

@@ -122,6 +122,12 @@ refused "symtrace: bad rule in $tmp/rules, line 2, column 9: cannot open include
 printf 'include ../rules\n' >"$tmp/rules.d/b.rules"
 refused "symtrace: bad rule in $tmp/rules.d/b.rules, line 1, column 9: include loop: '$tmp/rules.d/../rules' is being read already" \
 	--rules "$tmp/rules"
+# A FIFO an include pattern matches: refused, not waited on.
+printf 'deny\n' >"$tmp/rules.d/b.rules"
+mkfifo "$tmp/rules.d/c.rules" || fail "cannot make a FIFO"
+printf 'include rules.d/*.rules\n' >"$tmp/rules"
+refused "symtrace: bad rule in $tmp/rules, line 1, column 9: included file '$tmp/rules.d/c.rules' is not a regular file" \
+	--rules "$tmp/rules"
 rm -r "$tmp/rules.d"
 refused "symtrace: cannot read rules file '$tmp': Is a directory" \
 	--rules "$tmp"
