@@ -84,6 +84,8 @@ int inspect_status(pid_t tid, struct proc_info *pi)
 		pi->tgid = (pid_t)strtol(p + 6, NULL, 10);
 	if ((p = strstr(buf, "\nPPid:")))
 		pi->ppid = (pid_t)strtol(p + 6, NULL, 10);
+	if ((p = strstr(buf, "\nTracerPid:")))
+		pi->tracer = (pid_t)strtol(p + 11, NULL, 10);
 	if ((p = strstr(buf, "\nUid:"))) {
 		unsigned long r, e, s, f;
 

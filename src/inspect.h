@@ -15,6 +15,7 @@
 
 struct proc_info {
 	pid_t tgid, ppid;
+	pid_t tracer;        /* TracerPid: 0 when not traced */
 	uid_t ruid, euid, fsuid;
 	gid_t rgid, egid, fsgid;
 	uint64_t cap_eff;    /* CapEff */

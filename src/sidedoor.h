@@ -2,7 +2,7 @@
  *
  * One table, read both by the BPF generator (seccomp.c: the prefilter
  * traces a call only when its arguments pass the tests) and by the check
- * at the stop (supervisor.c: a traced call that passes them is refused),
+ * at the stop (judge.c side_door(): a traced call that passes them is refused),
  * so that the two cannot drift apart.  Arguments are compared on their
  * low 32 bits: the kernel takes these as unsigned int or int (or fails
  * unknown high bits), and a 32-bit ABI may leave junk in the upper half;

@@ -6,8 +6,8 @@
 #include <stdbool.h>
 
 /* Each kind names the action the wait loop takes (supervisor.c); the
- * detach loop only tells STOP_SYSCALL, STOP_NEW_CHILD and STOP_SIGNAL
- * from the rest (attach.c: detach_task()). */
+ * detach loop (supervisor.c: detach_all()) only tells STOP_GONE,
+ * STOP_SYSCALL, STOP_NEW_CHILD and STOP_SIGNAL from the rest. */
 enum stop_kind {
 	/* Exited or killed (WIFEXITED, WIFSIGNALED): a call in progress is
 	 * reported with "= ?", the task forgotten, its end noticed. */

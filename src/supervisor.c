@@ -1,60 +1,36 @@
-/* supervisor.c - spawn the command under ptrace, the wait loop, stop
- * classification, signal re-injection, exit status.
+/* supervisor.c - the wait loop and dispatch: each stop, classified by
+ * classify_stop() (stop.h), goes to what it asks for - a family call to
+ * judge.c or move.c, a new task or an exec to the tracee table, a
+ * group-stop to job control, a signal back to its task - and the task is
+ * resumed.  Also the detach loop (attach mode), trace mode's late
+ * inspection, adaptive waiting and the exit status.
  *
- * Stops seen by waitpid(-1, __WALL) are classified as:
- *   - syscall-stops (SIGTRAP|0x80, PTRACE_O_TRACESYSGOOD) and seccomp-stops
- *     (PTRACE_EVENT_SECCOMP): the symlink family is decoded here;
- *   - PTRACE_EVENT_{FORK,VFORK,CLONE}: a new tracee (auto-attached by the
- *     kernel; it may report before its parent's event, so unknown tids are
- *     always accepted);
- *   - PTRACE_EVENT_EXEC: a non-leader thread's execve takes over the
- *     leader's tid (PTRACE_GETEVENTMSG gives the old one);
- *   - PTRACE_EVENT_STOP: the first stop of an auto-attached tracee, a
- *     PTRACE_INTERRUPT stop, or a group-stop (with a stop signal), which is
- *     left in place with PTRACE_LISTEN so job control works;
- *   - anything else is a signal-delivery-stop: the signal is re-injected.
  * With the seccomp prefilter, non-family calls never stop; a family call
  * stops at its seccomp-stop (entry) and is resumed with PTRACE_SYSCALL so
- * that its exit stops too; everything else resumes with PTRACE_CONT. */
+ * that its exit stops too; everything else resumes with PTRACE_CONT.  A
+ * new tracee is auto-attached by the kernel and may report before its
+ * parent's fork event, so unknown tids are always accepted. */
 #include "supervisor.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/time.h>
 #include <sys/wait.h>
-#include <syslog.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "arch.h"
-#include "delegate.h"
-#include "errnoname.h"
-#include "event.h"
+#include "attach.h"
 #include "inspect.h"
-#include "output.h"
-#include "policy.h"
-#include "resolve.h"
-#include "seccomp.h"
 #include "judge.h"
 #include "move.h"
 #include "session.h"
-#include "sidedoor.h"
 #include "sink.h"
+#include "spawn.h"
 #include "stop.h"
-#include "summary.h"
-#include "tmem.h"
 #include "tracee.h"
 #include "util.h"
 
@@ -72,16 +48,6 @@ struct sup {
 	pid_t late_tid;
 	struct event *late_ev;
 };
-
-/* Signal dispositions symtrace found at start; the child gets them back. */
-static const int passed_signals[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP,
-				      SIGTSTP, SIGTTIN, SIGTTOU, SIGPIPE };
-static struct sigaction saved_sa[sizeof(passed_signals) /
-				 sizeof(passed_signals[0])];
-
-static volatile sig_atomic_t forward_pid;
-static volatile sig_atomic_t detach_requested; /* attach mode: signal */
-static volatile sig_atomic_t wake_tid;         /* a tracee to interrupt */
 
 /* ---- resuming -------------------------------------------------------- */
 
@@ -442,396 +408,6 @@ static void on_stop(struct sup *u, struct tracee *t, int status, bool created)
 	}
 }
 
-/* ---- spawning ------------------------------------------------------- */
-
-static void on_forward_signal(int sig)
-{
-	if (forward_pid > 0)
-		kill(forward_pid, sig);
-}
-
-static void setup_signals(void)
-{
-	struct sigaction sa;
-
-	for (size_t i = 0; i < sizeof(passed_signals) / sizeof(int); i++)
-		sigaction(passed_signals[i], NULL, &saved_sa[i]);
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	/* The terminal sends SIGINT/SIGQUIT/SIGTSTP to the whole foreground
-	 * process group, the command included: symtrace ignores them and
-	 * lets the command decide.  SIGTERM/SIGHUP sent to symtrace alone
-	 * are passed on to the command, like a service supervisor. */
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
-	sigaction(SIGTSTP, &sa, NULL);
-	sigaction(SIGTTIN, &sa, NULL);
-	sigaction(SIGTTOU, &sa, NULL);
-	sigaction(SIGPIPE, &sa, NULL);
-	sa.sa_handler = on_forward_signal;
-	sa.sa_flags = SA_RESTART;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
-
-static void restore_signals(void)
-{
-	for (size_t i = 0; i < sizeof(passed_signals) / sizeof(int); i++)
-		sigaction(passed_signals[i], &saved_sa[i], NULL);
-}
-
-static struct filter_spec filter_spec(const struct session *s)
-{
-	/* (chroot and pivot_root: whether a task's root is symtrace's is
-	 * kept, in both modes, until one is seen.) */
-	struct filter_spec spec = {
-		.trace_mask = (1u << SC_SYMLINK) | (1u << SC_SYMLINKAT) |
-			      (1u << SC_CHROOT),
-	};
-
-	if (s->enforcing) {
-		/* Every side door of the table (sidedoor.c). */
-		for (size_t i = 0; i < ndoors; i++)
-			spec.trace_mask |= 1u << doors[i].sc;
-		/* What the cache of delegation learns from. */
-		spec.trace_mask |= 1u << SC_SETCRED;
-		spec.enosys_mask |= 1u << SC_CLONE3;
-	}
-	if (s->moves_checked)
-		spec.trace_mask |= (1u << SC_RENAME) | (1u << SC_RENAMEAT) |
-				   (1u << SC_RENAMEAT2) | (1u << SC_LINK) |
-				   (1u << SC_LINKAT);
-	return spec;
-}
-
-/* execvp, and what glibc's execvp does (as POSIX asks) and musl's does
- * not: a file the kernel will not execute (ENOEXEC: a script without
- * "#!") is run by /bin/sh, as a shell runs it.  Returns with errno set. */
-static void exec_command(char **argv)
-{
-	const char *path = getenv("PATH");
-	char **sh, *found = NULL;
-	size_t n = 0;
-
-	execvp(argv[0], argv);
-	if (errno != ENOEXEC)
-		return;
-	if (strchr(argv[0], '/')) {
-		found = xstrdup(argv[0]);
-	} else {
-		/* The first executable file of that name in PATH, which is
-		 * the one execvp found. */
-		const char *p = path && *path ? path : "/bin:/usr/bin";
-
-		while (!found && *p) {
-			size_t len = strcspn(p, ":");
-			char *f = len ? xasprintf("%.*s/%s", (int)len, p,
-						  argv[0])
-				      : xasprintf("./%s", argv[0]);
-
-			if (access(f, X_OK) == 0)
-				found = f;
-			else
-				free(f);
-			p += len + (p[len] == ':');
-		}
-	}
-	while (argv[n])
-		n++;
-	sh = xmalloc((n + 2) * sizeof(*sh));
-	sh[0] = (char *)"sh";
-	sh[1] = found ? found : argv[0];
-	for (size_t i = 1; i <= n; i++)
-		sh[i + 1] = argv[i];
-	execv("/bin/sh", sh);
-	errno = ENOEXEC;
-}
-
-static void child_exec(char **argv, int go_fd, const struct sock_filter *prog,
-		       int len)
-{
-	char c;
-	int r;
-
-	/* Wait until the parent has seized us: nothing we run from here on
-	 * (the filter, the exec) escapes the tracer. */
-	while (read(go_fd, &c, 1) < 0 && errno == EINTR)
-		;
-	close(go_fd);
-	restore_signals();
-	if (prog) {
-		/* As root, no PR_SET_NO_NEW_PRIVS: setuid programs in the
-		 * command keep working; the filter stays on them (and only
-		 * makes them stop for the tracer). */
-		r = seccomp_install(prog, len, geteuid() != 0);
-		/* Root without CAP_SYS_ADMIN (a container): the kernel
-		 * insists on no_new_privs. */
-		if (r == -EACCES && geteuid() == 0)
-			r = seccomp_install(prog, len, true);
-		if (r < 0) {
-			fprintf(stderr, "%s: cannot install the seccomp "
-				"filter: %s (try --no-seccomp)\n", progname,
-				strerror(-r));
-			_exit(EXIT_SYMTRACE_FAILURE);
-		}
-	}
-	exec_command(argv);
-	r = errno;
-	fprintf(stderr, "%s: cannot run '%s': %s\n", progname, argv[0],
-		strerror(r));
-	_exit(r == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
-}
-
-static void spawn(struct sup *u)
-{
-	struct sock_filter prog[SECCOMP_FILTER_MAX];
-	const struct config *cfg = u->s->cfg;
-	struct filter_spec spec = filter_spec(u->s);
-	int len = 0, go[2];
-	pid_t pid;
-	bool c;
-
-	if (!cfg->no_seccomp) {
-		len = seccomp_build(&spec, prog);
-		if (len < 0)
-			die(EXIT_SYMTRACE_FAILURE, "seccomp filter too long");
-	}
-	if (pipe2(go, O_CLOEXEC) < 0)
-		die_errno(EXIT_SYMTRACE_FAILURE, "pipe");
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		die_errno(EXIT_SYMTRACE_FAILURE, "fork");
-	if (pid == 0) {
-		close(go[1]);
-		child_exec(cfg->argv, go[0], cfg->no_seccomp ? NULL : prog, len);
-	}
-	close(go[0]);
-	if (ptrace(PTRACE_SEIZE, pid, 0, u->s->ptrace_options) < 0) {
-		int e = errno;
-
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		errno = e;
-		die_errno(EXIT_SYMTRACE_FAILURE, "cannot trace the command "
-			  "(ptrace PTRACE_SEIZE of %d)%s", (int)pid,
-			  e == EPERM ? " - is ptrace forbidden here "
-				       "(container, kernel.yama.ptrace_scope)?"
-				     : "");
-	}
-	u->main_pid = pid;
-	forward_pid = pid;
-	u->out->summary.processes = 1;
-	tracee_get(pid, &c)->flags |= TF_STARTED;
-	if (write(go[1], "x", 1) != 1)
-		die_errno(EXIT_SYMTRACE_FAILURE, "pipe write");
-	close(go[1]);
-}
-
-/* ---- attaching and detaching --------------------------------------- */
-
-/* Why PTRACE_SEIZE of pid failed, in words. */
-static void attach_error(pid_t pid, int err)
-{
-	char path[64], buf[4096];
-	const char *why = "";
-	long tracer = 0;
-	FILE *f;
-
-	if (err == ESRCH) {
-		warn("cannot attach to %d: no such process", (int)pid);
-		return;
-	}
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "re");
-	if (f) {
-		while (fgets(buf, sizeof(buf), f))
-			if (strncmp(buf, "TracerPid:", 10) == 0)
-				tracer = strtol(buf + 10, NULL, 10);
-		fclose(f);
-	}
-	if (err == EPERM) {
-		if (tracer > 0)
-			why = " (it is already traced by another process)";
-		else if (geteuid() != 0)
-			why = " (not root: is it owned by another user, or "
-			      "does kernel.yama.ptrace_scope forbid it?)";
-		else
-			why = " (is ptrace forbidden here: container, "
-			      "kernel.yama.ptrace_scope?)";
-	}
-	if (tracer > 0 && err == EPERM)
-		warn("cannot attach to %d: %s%s [tracer pid %ld]", (int)pid,
-		     strerror(err), why, tracer);
-	else
-		warn("cannot attach to %d: %s%s", (int)pid, strerror(err),
-		     why);
-}
-
-/* Seize one task and make it stop (PTRACE_INTERRUPT) so that from its
- * first stop on we see every syscall.  0 or -errno. */
-static int seize_task(const struct session *s, pid_t tid)
-{
-	struct tracee *t;
-	bool c;
-
-	if (tracee_find(tid))
-		return 0;
-	if (ptrace(PTRACE_SEIZE, tid, 0, s->ptrace_options) < 0)
-		return -errno;
-	t = tracee_get(tid, &c);
-	t->flags |= TF_ATTACHED;
-	if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) < 0 && errno != ESRCH)
-		return -errno;
-	if (!wake_tid)
-		wake_tid = tid;
-	return 0;
-}
-
-/* Seize every thread of pid, re-reading /proc/PID/task until no new
- * thread appears (threads created by already-seized threads are
- * auto-attached; the re-read catches those started meanwhile by the
- * others).  Returns the number of threads, or -errno for the process. */
-static int attach_process(const struct session *s, pid_t pid)
-{
-	char path[64];
-	int n = 0, r, added;
-
-	r = seize_task(s, pid);
-	if (r < 0)
-		return r;
-	n = 1;
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	do {
-		DIR *d = opendir(path);
-		struct dirent *de;
-
-		added = 0;
-		if (!d)
-			break;
-		while ((de = readdir(d))) {
-			long long tid;
-
-			if (parse_ll(de->d_name, 1, INT_MAX, &tid) < 0 ||
-			    tracee_find((pid_t)tid))
-				continue;
-			/* A thread that exits meanwhile is not an error. */
-			if (seize_task(s, (pid_t)tid) == 0) {
-				added++;
-				n++;
-			}
-		}
-		closedir(d);
-	} while (added);
-	return n;
-}
-
-/* Is pid in a mount namespace other than symtrace's?  Its link paths are
- * walked in symtrace's (inspect.c), so they would be judged by other
- * mounts than the kernel uses for it.  false when unknown: a process we
- * may not inspect cannot be attached either, and that error is clearer.
- * *theirs / *ours get the namespaces' names ("mnt:[4026531841]"). */
-static bool other_mount_ns(pid_t pid, char *theirs, char *ours, size_t size)
-{
-	char path[64];
-	ssize_t n, m;
-
-	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)pid);
-	n = readlink(path, theirs, size - 1);
-	m = readlink("/proc/self/ns/mnt", ours, size - 1);
-	if (n < 0 || m < 0)
-		return false;
-	theirs[n] = '\0';
-	ours[m] = '\0';
-	return strcmp(theirs, ours) != 0;
-}
-
-static void attach_all(struct sup *u)
-{
-	const struct config *cfg = u->s->cfg;
-	size_t ok = 0;
-
-	for (size_t i = 0; i < cfg->npids; i++) {
-		pid_t pid = cfg->pids[i];
-		char members[64];
-		int r;
-
-		if (pid == getpid()) {
-			warn("cannot attach to %d: that is symtrace itself",
-			     (int)pid);
-			continue;
-		}
-		char theirs[64], ours[64];
-
-		if (other_mount_ns(pid, theirs, ours, sizeof(theirs))) {
-			if (u->s->enforcing) {
-				/* Fail closed: rules on paths cannot be kept
-				 * in another namespace's mounts. */
-				warn("cannot attach to %d: it runs in another "
-				     "mount namespace (%s, symtrace's %s), "
-				     "where symtrace cannot judge link paths; "
-				     "run symtrace in that namespace (nsenter "
-				     "--mount --target %d symtrace ...)",
-				     (int)pid, theirs, ours, (int)pid);
-				continue;
-			}
-			warn("process %d runs in another mount namespace (%s, "
-			     "symtrace's %s): its paths are reported as "
-			     "symtrace's namespace shows them", (int)pid,
-			     theirs, ours);
-		}
-		r = attach_process(u->s, pid);
-		if (r < 0) {
-			attach_error(pid, -r);
-			continue;
-		}
-		ok++;
-		u->out->summary.processes++;
-		u->out->summary.threads += (unsigned long)r - 1;
-		snprintf(members, sizeof(members), "\"pid\":%d,\"threads\":%d",
-			 (int)pid, r);
-		sink_notice(u->out, "attached", members,
-			    "attached to process %d (%d thread%s)", (int)pid,
-			    r, r == 1 ? "" : "s");
-	}
-	if (!ok)
-		die(EXIT_SYMTRACE_FAILURE, "no process could be attached");
-}
-
-static void on_detach_signal(int sig)
-{
-	int e = errno;
-
-	(void)sig;
-	detach_requested = 1;
-	/* Make waitpid return even if the signal came just before it
-	 * blocked: an interrupt stop is a harmless event. */
-	if (wake_tid > 0)
-		ptrace(PTRACE_INTERRUPT, (pid_t)wake_tid, 0, 0);
-	errno = e;
-}
-
-static void interrupt_one(struct tracee *t, void *arg)
-{
-	(void)arg;
-	if (ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) < 0 && errno == ESRCH)
-		t->flags |= TF_GONE_PENDING;
-}
-
-static void detach_task(struct sink *out, struct tracee *t, int sig)
-{
-	if (t->ev) {
-		/* Detached between entry and exit: its end is not seen.  A
-		 * denied call needs no undoing: nr = -1 and the return
-		 * value were both set at entry. */
-		sink_report_pending(out, t);
-	}
-	if (ptrace(PTRACE_DETACH, t->tid, 0, sig) < 0 && errno != ESRCH)
-		warn_errno("cannot detach from %d", (int)t->tid);
-	tracee_del(t);
-}
-
 /* The exit of a call in progress, seen while detaching: report it. */
 static void exit_at_detach(struct sup *u, struct tracee *t)
 {
@@ -851,9 +427,8 @@ static void exit_at_detach(struct sup *u, struct tracee *t)
 static void detach_all(struct sup *u)
 {
 	size_t n = tracee_count();
-	char members[64];
 
-	tracee_foreach(interrupt_one, NULL);
+	detach_interrupt_all();
 	while (tracee_count() > 0) {
 		int status;
 		bool created;
@@ -893,9 +468,7 @@ static void detach_all(struct sup *u)
 			break;
 		}
 	}
-	snprintf(members, sizeof(members), "\"tasks\":%zu", n);
-	sink_notice(u->out, "detached", members, "detached from %zu task%s", n,
-		    n == 1 ? "" : "s");
+	detach_notice(u->out, n);
 }
 
 /* ---- the loop ------------------------------------------------------- */
@@ -911,39 +484,6 @@ static int exit_code(int main_status)
 	return EXIT_SYMTRACE_FAILURE;
 }
 
-static void pick_one(struct tracee *t, void *arg)
-{
-	*(pid_t *)arg = t->tid;
-}
-
-static pid_t any_tid(void)
-{
-	pid_t tid = 0;
-
-	tracee_foreach(pick_one, &tid);
-	return tid;
-}
-
-static void setup_attach_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	/* No SA_RESTART: waitpid returns EINTR. */
-	sa.sa_handler = on_detach_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-}
-
-static void forget_wake_tid(pid_t tid)
-{
-	if (wake_tid == tid)
-		wake_tid = 0;
-}
 
 /* Waiting.  A stop wakes the tracer; when the next stop comes soon (the
  * exit of the call just resumed, the next call of a busy loop) it is
@@ -977,10 +517,8 @@ static void handle_status_as(struct sup *u, pid_t pid, int status,
 	if (created)
 		count_new_task(u, pid, status);
 	if (classify_stop(status, created, false) == STOP_GONE) {
-		forget_wake_tid(pid);
 		gone(u, t, status);
-		if (!wake_tid && tracee_count() > 0)
-			wake_tid = any_tid();
+		attach_forget(pid);
 		return;
 	}
 	on_stop(u, t, status, created);
@@ -1003,19 +541,18 @@ int supervise(const struct config *cfg)
 	sink_open(&out, cfg);
 	sup.j = (struct judge){ .s = &ses, .out = &out };
 	if (ses.attach_mode) {
-		setup_attach_signals();
-		attach_all(u);
+		attach_all(&ses, &out);
 	} else {
-		setup_signals();
 		u->tty_fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-		spawn(u);
+		u->main_pid = spawn_command(&ses);
+		out.summary.processes = 1;
 	}
 
 	for (;;) {
 		int status;
 		pid_t pid;
 
-		if (detach_requested) {
+		if (detach_requested()) {
 			detach_all(u);
 			break;
 		}

@@ -21,7 +21,7 @@ enum {
 struct proc_info;
 
 /* What deny mode learns about a task once and keeps while the calls
- * that change it are not seen (supervisor.c: learn_*, forget_*). */
+ * that change it are not seen (judge.c: delegation_start(), forget_*). */
 struct tracee_cache {
 	struct proc_info *creds; /* its /proc/TID/status; NULL: not read */
 	bool creds_ok;           /* creds is current */

@@ -1,0 +1,28 @@
+/* attach.h - attach mode (-p): seize running processes, detach from
+ * them on SIGINT, SIGTERM or SIGHUP. */
+#ifndef SYMTRACE_ATTACH_H
+#define SYMTRACE_ATTACH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "session.h"
+#include "sink.h"
+#include "tracee.h"
+
+/* Attach to every process of s->cfg->pids (all their threads), counted
+ * in out's summary, each noticed; dies when none could be. */
+void attach_all(const struct session *s, struct sink *out);
+/* Was detaching asked for (SIGINT, SIGTERM, SIGHUP)? */
+bool detach_requested(void);
+/* Task tid is gone: another is interrupted to wake the loop. */
+void attach_forget(pid_t tid);
+
+/* The detach loop (supervisor.c): interrupt every task, detach each at
+ * its next stop (sig: the signal to hand back), then notice. */
+void detach_interrupt_all(void);
+void detach_task(struct sink *out, struct tracee *t, int sig);
+void detach_notice(struct sink *out, size_t n);
+
+#endif

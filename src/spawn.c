@@ -1,0 +1,217 @@
+/* spawn.c - start the command under ptrace (spawn.h).
+ *
+ * Invariants:
+ *   - The child is seized before it runs anything of the command: it
+ *     waits on a pipe until PTRACE_SEIZE is done, then installs the
+ *     seccomp prefilter and execs - nothing escapes the tracer.
+ *   - The child gets back the signal dispositions symtrace found. */
+#include "spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "seccomp.h"
+#include "sidedoor.h"
+#include "tracee.h"
+#include "util.h"
+
+/* Signal dispositions symtrace found at start; the child gets them back. */
+static const int passed_signals[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP,
+				      SIGTSTP, SIGTTIN, SIGTTOU, SIGPIPE };
+#define NPASSED (sizeof(passed_signals) / sizeof(passed_signals[0]))
+
+/* Where SIGTERM and SIGHUP go (a signal handler's only way to know). */
+static volatile sig_atomic_t forward_pid;
+static void on_forward_signal(int sig)
+{
+	if (forward_pid > 0)
+		kill(forward_pid, sig);
+}
+
+static void setup_signals(struct sigaction *saved)
+{
+	struct sigaction sa;
+
+	for (size_t i = 0; i < NPASSED; i++)
+		sigaction(passed_signals[i], NULL, &saved[i]);
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	/* The terminal sends SIGINT/SIGQUIT/SIGTSTP to the whole foreground
+	 * process group, the command included: symtrace ignores them and
+	 * lets the command decide.  SIGTERM/SIGHUP sent to symtrace alone
+	 * are passed on to the command, like a service supervisor. */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	sigaction(SIGTSTP, &sa, NULL);
+	sigaction(SIGTTIN, &sa, NULL);
+	sigaction(SIGTTOU, &sa, NULL);
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = on_forward_signal;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static void restore_signals(const struct sigaction *saved)
+{
+	for (size_t i = 0; i < NPASSED; i++)
+		sigaction(passed_signals[i], &saved[i], NULL);
+}
+
+static struct filter_spec filter_spec(const struct session *s)
+{
+	/* (chroot and pivot_root: whether a task's root is symtrace's is
+	 * kept, in both modes, until one is seen.) */
+	struct filter_spec spec = {
+		.trace_mask = (1u << SC_SYMLINK) | (1u << SC_SYMLINKAT) |
+			      (1u << SC_CHROOT),
+	};
+
+	if (s->enforcing) {
+		/* Every side door of the table (sidedoor.c). */
+		for (size_t i = 0; i < ndoors; i++)
+			spec.trace_mask |= 1u << doors[i].sc;
+		/* What the cache of delegation learns from. */
+		spec.trace_mask |= 1u << SC_SETCRED;
+		spec.enosys_mask |= 1u << SC_CLONE3;
+	}
+	if (s->moves_checked)
+		spec.trace_mask |= (1u << SC_RENAME) | (1u << SC_RENAMEAT) |
+				   (1u << SC_RENAMEAT2) | (1u << SC_LINK) |
+				   (1u << SC_LINKAT);
+	return spec;
+}
+
+/* execvp, and what glibc's execvp does (as POSIX asks) and musl's does
+ * not: a file the kernel will not execute (ENOEXEC: a script without
+ * "#!") is run by /bin/sh, as a shell runs it.  Returns with errno set. */
+static void exec_command(char **argv)
+{
+	const char *path = getenv("PATH");
+	char **sh, *found = NULL;
+	size_t n = 0;
+
+	execvp(argv[0], argv);
+	if (errno != ENOEXEC)
+		return;
+	if (strchr(argv[0], '/')) {
+		found = xstrdup(argv[0]);
+	} else {
+		/* The first executable file of that name in PATH, which is
+		 * the one execvp found. */
+		const char *p = path && *path ? path : "/bin:/usr/bin";
+
+		while (!found && *p) {
+			size_t len = strcspn(p, ":");
+			char *f = len ? xasprintf("%.*s/%s", (int)len, p,
+						  argv[0])
+				      : xasprintf("./%s", argv[0]);
+
+			if (access(f, X_OK) == 0)
+				found = f;
+			else
+				free(f);
+			p += len + (p[len] == ':');
+		}
+	}
+	while (argv[n])
+		n++;
+	sh = xmalloc((n + 2) * sizeof(*sh));
+	sh[0] = (char *)"sh";
+	sh[1] = found ? found : argv[0];
+	for (size_t i = 1; i <= n; i++)
+		sh[i + 1] = argv[i];
+	execv("/bin/sh", sh);
+	errno = ENOEXEC;
+}
+
+static void child_exec(char **argv, const struct sigaction *saved, int go_fd,
+		       const struct sock_filter *prog, int len)
+{
+	char c;
+	int r;
+
+	/* Wait until the parent has seized us: nothing we run from here on
+	 * (the filter, the exec) escapes the tracer. */
+	while (read(go_fd, &c, 1) < 0 && errno == EINTR)
+		;
+	close(go_fd);
+	restore_signals(saved);
+	if (prog) {
+		/* As root, no PR_SET_NO_NEW_PRIVS: setuid programs in the
+		 * command keep working; the filter stays on them (and only
+		 * makes them stop for the tracer). */
+		r = seccomp_install(prog, len, geteuid() != 0);
+		/* Root without CAP_SYS_ADMIN (a container): the kernel
+		 * insists on no_new_privs. */
+		if (r == -EACCES && geteuid() == 0)
+			r = seccomp_install(prog, len, true);
+		if (r < 0) {
+			fprintf(stderr, "%s: cannot install the seccomp "
+				"filter: %s (try --no-seccomp)\n", progname,
+				strerror(-r));
+			_exit(EXIT_SYMTRACE_FAILURE);
+		}
+	}
+	exec_command(argv);
+	r = errno;
+	fprintf(stderr, "%s: cannot run '%s': %s\n", progname, argv[0],
+		strerror(r));
+	_exit(r == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
+}
+
+pid_t spawn_command(const struct session *s)
+{
+	struct sock_filter prog[SECCOMP_FILTER_MAX];
+	const struct config *cfg = s->cfg;
+	struct sigaction saved[NPASSED];
+	struct filter_spec spec = filter_spec(s);
+	int len = 0, go[2];
+	pid_t pid;
+	bool c;
+
+	setup_signals(saved);
+	if (!cfg->no_seccomp) {
+		len = seccomp_build(&spec, prog);
+		if (len < 0)
+			die(EXIT_SYMTRACE_FAILURE, "seccomp filter too long");
+	}
+	if (pipe2(go, O_CLOEXEC) < 0)
+		die_errno(EXIT_SYMTRACE_FAILURE, "pipe");
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		die_errno(EXIT_SYMTRACE_FAILURE, "fork");
+	if (pid == 0) {
+		close(go[1]);
+		child_exec(cfg->argv, saved, go[0],
+			   cfg->no_seccomp ? NULL : prog, len);
+	}
+	close(go[0]);
+	if (ptrace(PTRACE_SEIZE, pid, 0, s->ptrace_options) < 0) {
+		int e = errno;
+
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		errno = e;
+		die_errno(EXIT_SYMTRACE_FAILURE, "cannot trace the command "
+			  "(ptrace PTRACE_SEIZE of %d)%s", (int)pid,
+			  e == EPERM ? " - is ptrace forbidden here "
+				       "(container, kernel.yama.ptrace_scope)?"
+				     : "");
+	}
+	forward_pid = pid;
+	tracee_get(pid, &c)->flags |= TF_STARTED;
+	if (write(go[1], "x", 1) != 1)
+		die_errno(EXIT_SYMTRACE_FAILURE, "pipe write");
+	close(go[1]);
+	return pid;
+}
