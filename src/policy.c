@@ -355,6 +355,7 @@ enum key {
 	K_COMM,
 	K_EXE,
 	K_WHEN,
+	K_DOTDOT,
 	K_NKEYS,
 };
 
@@ -370,12 +371,13 @@ static const char *const key_names[K_NKEYS] = {
 	[K_COMM] = "comm",
 	[K_EXE] = "exe",
 	[K_WHEN] = "when",
+	[K_DOTDOT] = "dotdot",
 	/* clang-format on */
 };
 
 #define E_KEYS                                                                 \
-	"(expected target, link, uid, ruid, gid, user, group, comm, exe or "   \
-	"when)"
+	"(expected target, link, uid, ruid, gid, user, group, comm, exe, "    \
+	"when or dotdot)"
 
 static bool key_is_range(enum key k)
 {
@@ -410,6 +412,9 @@ struct rule {
 	 * call only, 1: every call from it on); count: the calls so far
 	 * that matched every other key of the rule. */
 	uint64_t when_first, when_step, count;
+	/* dotdot=: true for "leading" (every ".." of the target comes
+	 * before its other components), false for "inner". */
+	bool dotdot_leading;
 	bool home; /* a GLOB key starts with '~' */
 	/* target=: the directory every match lies in (the literal part of
 	 * the glob before its first wildcard, to a '/'; all of it when it
@@ -810,6 +815,16 @@ static int parse_key(const struct policy *p, const char *s, size_t len,
 				    "bad range '%s' for '%s' (expected N, "
 				    "N-M, N- or -M)",
 				    show(b1, s + vs, vn), name);
+	} else if (k == K_DOTDOT) {
+		if (vn == 7 && memcmp(s + vs, "leading", 7) == 0)
+			r->dotdot_leading = true;
+		else if (vn == 5 && memcmp(s + vs, "inner", 5) == 0)
+			r->dotdot_leading = false;
+		else
+			return perr(err, start,
+				    "bad value '%s' for 'dotdot' (expected "
+				    "leading or inner)",
+				    show(b1, s + vs, vn));
 	} else if (k == K_WHEN) {
 		if (parse_when(s + vs, vn, r) < 0)
 			return perr(err, start,
@@ -1210,6 +1225,34 @@ static bool in_groups(const struct rule *r, const struct policy_input *in)
 	return false;
 }
 
+/* Does every ".." component of target come before its other components
+ * ("../../x", "x", "./../x" - "." counts for nothing)?  A target whose
+ * ".." comes after a name ("d/../x") climbs out of what the name is when
+ * the link is followed: replace d by a symbolic link, and the target is
+ * re-aimed.  One with leading ".." only climbs from the link's own
+ * directory, which stays where it was judged (moving it is judged). */
+static bool dotdot_leading(const char *target)
+{
+	const char *p = target;
+	bool named = false;
+
+	while (*p) {
+		size_t n;
+
+		while (*p == '/')
+			p++;
+		n = strcspn(p, "/");
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			if (named)
+				return false;
+		} else if (n && !(n == 1 && p[0] == '.')) {
+			named = true;
+		}
+		p += n;
+	}
+	return true;
+}
+
 static bool rule_matches(const struct rule *r, const struct policy_input *in,
 			 const struct home *h)
 {
@@ -1230,6 +1273,9 @@ static bool rule_matches(const struct rule *r, const struct policy_input *in,
 	if (r->has[K_USER] && !match_range(r, K_USER, (uint32_t)in->euid))
 		return false;
 	if (r->has[K_GROUP] && !in_groups(r, in))
+		return false;
+	if (r->has[K_DOTDOT] &&
+	    (!in->target || dotdot_leading(in->target) != r->dotdot_leading))
 		return false;
 	return true;
 }
@@ -1343,6 +1389,8 @@ bool policy_format_rule(const struct policy *p, int n, const char *home,
 		sbuf_addf(out, " %s=", key_names[k]);
 		if (key_is_range((enum key)k)) {
 			add_range(out, r->lo[k], r->hi[k]);
+		} else if (k == K_DOTDOT) {
+			sbuf_adds(out, r->dotdot_leading ? "leading" : "inner");
 		} else if (k == K_WHEN) {
 			sbuf_addf(out, "%" PRIu64, r->when_first);
 			if (r->when_step == 1)

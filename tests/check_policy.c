@@ -219,7 +219,7 @@ START_TEST(test_add_text)
 	ck_assert_uint_eq(err.pos, 6);
 	ck_assert_str_eq(err.msg, "unknown key 'tagret' (expected target, "
 				  "link, uid, ruid, gid, user, group, comm, "
-				  "exe or when)");
+				  "exe, when or dotdot)");
 	ck_assert_uint_eq(policy_count(p), 3);
 
 	/* A quote does not continue onto the next line. */
@@ -238,8 +238,8 @@ END_TEST
 #define E_ACTION " (expected allow, deny, deny:ERRNO, kill or audit)"
 #define E_ERRNO " (expected a name like EACCES or a number 1-4095)"
 #define E_KEY                                                               \
-	" (expected target, link, uid, ruid, gid, user, group, comm, exe or " \
-	"when)"
+	" (expected target, link, uid, ruid, gid, user, group, comm, exe, " \
+	"when or dotdot)"
 #define E_RANGE " (expected N, N-M, N- or -M)"
 #define E_WHEN " (expected N, N+ or N+S, numbers 1 to 4294967294)"
 #define E_TILDE                                                      \
@@ -1553,6 +1553,50 @@ START_TEST(test_when)
 }
 END_TEST
 
+/* dotdot=leading matches targets whose ".." all come first; inner the
+ * others; no target, neither. */
+static const struct dotdot_case {
+	const char *target;
+	bool leading;
+} dotdot_cases[] = {
+	{ "x", true },
+	{ "../../x", true },
+	{ "./../x/y", true },
+	{ "..", true },
+	{ "/srv/www/a", true },
+	{ "", true },
+	{ "../shared/storage", true },
+	{ "d/../x", false },
+	{ "d/site-tmac/../passwd", false },
+	{ "../a/../b", false },
+	{ "./x/..", false },
+	{ "/srv/www/site1/../site2/x", false },
+	{ "x//..//y", false },
+	{ "..x/y", true },      /* a name that starts with ".." */
+	{ "x/..y", true },
+	{ "x/...", true },
+};
+
+START_TEST(test_dotdot)
+{
+	const struct dotdot_case *c = &dotdot_cases[_i];
+	static const char *const rules[] = { "deny:EACCES dotdot=leading",
+					     "deny:ENOENT dotdot=inner", NULL };
+	struct policy *p = mkpolicy(rules);
+	struct policy_input in = { 0 };
+	struct verdict v;
+
+	in.target = c->target;
+	v = policy_match(p, &in);
+	ck_assert_msg(v.rule == (c->leading ? 1 : 2), "%s: rule %d",
+		      c->target, v.rule);
+	in.target = NULL;
+	v = policy_match(p, &in);
+	ck_assert_int_eq(v.rule, 0);
+	policy_free(p);
+}
+END_TEST
+
 /* Counted per rule, over the calls that reach the rule and match its
  * other keys; a call when= passes over goes on to the next rules. */
 START_TEST(test_when_counting)
@@ -1955,12 +1999,12 @@ START_TEST(test_include_errors)
 	load_bad("nonexistent", "cannot open rules file 'nonexistent': No "
 				"such file or directory");
 	load_bad("d", "cannot read rules file 'd': Is a directory");
-	/* A directory a pattern matches is read, and fails. */
+	/* A directory a pattern matches is refused: not a regular file. */
 	free(put("dd/sub.rules/x", ""));
 	free(put("m3.rules", "include dd/*.rules\n"));
 	load_bad("m3.rules", "bad rule in m3.rules, line 1, column 9: "
-			     "cannot read included file 'dd/sub.rules': Is a "
-			     "directory");
+			     "included file 'dd/sub.rules' is not a regular "
+			     "file");
 	/* A NUL byte. */
 	{
 		FILE *f = fopen("nul.rules", "w");
@@ -2072,6 +2116,7 @@ static Suite *policy_suite(void)
 	tc = tcase_create("when");
 	tcase_add_loop_test(tc, test_when, 0, ARRAY_SIZE(when_cases));
 	tcase_add_test(tc, test_when_counting);
+	tcase_add_loop_test(tc, test_dotdot, 0, ARRAY_SIZE(dotdot_cases));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("origins and printing");

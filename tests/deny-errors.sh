@@ -44,7 +44,7 @@ rule()
 }
 
 exp_action="(expected allow, deny, deny:ERRNO, kill or audit)"
-exp_key="(expected target, link, uid, ruid, gid, user, group, comm, exe or when)"
+exp_key="(expected target, link, uid, ruid, gid, user, group, comm, exe, when or dotdot)"
 exp_range="(expected N, N-M, N- or -M)"
 exp_errno="(expected a name like EACCES or a number 1-4095)"
 

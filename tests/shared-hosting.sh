@@ -344,11 +344,36 @@ report 'linkat("releases/41/cache", "releases/42/cache") = 0' \
 	'renameat2("releases/41", "releases/40", RENAME_NOREPLACE) = 0'
 end
 
-begin "allowed: a link into /usr/share"
-traced $S1/public 'ln -s /usr/share/javascript/jquery jquery'
-ok_run
-is_link $S1/public/jquery /usr/share/javascript/jquery
-report "$(sl /usr/share/javascript/jquery $S1/public jquery) = 0"
+# Re-aiming a link later (second red-team pass): a link through a
+# directory of the site, the directory then replaced by a link.  With a
+# ".." after the name, the new link's place is climbed out of; through a
+# link into a system tree, that tree's own links are followed.  Natively
+# both reach /etc; the rules refuse the ".." after a name (dotdot=leading)
+# and links into system trees.
+t=p/q/r/d/../../../../site2/wp-config.php
+begin "attack: ln -s $t w (inside the site), then p made a link to ."
+native $S1 "mkdir -p p/q/r/d q/r/d && ln -s $t w && rm -r p && ln -s . p"
+control_leads $S1/w $S2/wp-config.php
+clean $S1/w $S1/p $S1/q
+traced $S1 "mkdir -p p/q/r/d q/r/d && ln -s $t w"
+saw_eperm 1
+absent $S1/w
+report "$(denied "$(sl $t $S1 w)" "$L_SITE")"
+clean $S1/p $S1/q
+end
+
+begin "attack: a link into a system tree that links into /etc"
+sysdir=/srv/sys/share
+mkdir -p $sysdir && ln -sfn "$etcdir" $sysdir/conf || fail "setup $sysdir"
+etcfile=$(find "$etcdir" -maxdepth 1 -type f -readable | sort | head -n 1)
+[ -n "$etcfile" ] || fail "no readable file in $etcdir"
+native $S1 "mkdir d2 && ln -s d2/conf/${etcfile##*/} la && rmdir d2 && ln -s $sysdir d2"
+control_leads $S1/la "$etcfile"
+clean $S1/la $S1/d2
+traced $S1 "ln -s $sysdir d2"
+saw_eperm 1
+absent $S1/d2
+report "$(denied "$(sl $sysdir $S1 d2)" "$L_SITE")"
 end
 
 begin "allowed: tar -x of a tree with links inside"
