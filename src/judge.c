@@ -372,7 +372,8 @@ bool may_act(const struct event *ev, int res, int64_t *ret)
 static void physical_target(struct event *ev, int dirfd, const char *dir)
 {
 	resolve_target(resolve_own_root(), "/", dirfd, dir, ev->target.buf,
-		       NULL, 0, &ev->target_physical, &ev->target_unjudged);
+		       NULL, 0, NULL, &ev->target_physical,
+		       &ev->target_unjudged);
 }
 
 /* The directory a call with dirfd and path starts from, for the report:
@@ -424,9 +425,13 @@ void delegate_symlink(struct judge *j, struct tracee *t,
 							  ev->target.buf);
 		physical_target(ev, r.dirfd, r.dir);
 	}
-	/* (A walk that failed is judged too, without a link path: a
-	 * target= rule still denies it.) */
-	decide(j->s->cfg->policy, ev);
+	/* A walk that failed (ENOENT, ENOTDIR, EACCES, ...) is not judged:
+	 * the kernel fails such a call before anything could be made, and
+	 * so does symtrace - with the walk's error, not a rule's (a program
+	 * that creates the missing directory on ENOENT and tries again must
+	 * see ENOENT; second red-team pass). */
+	if (res == 0)
+		decide(j->s->cfg->policy, ev);
 	if (may_act(ev, res, &ret))
 		ret = symlinkat(ev->target.buf, r.dirfd, r.last) == 0
 			      ? 0

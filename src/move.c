@@ -57,6 +57,10 @@ static void move_args(enum sysc sc, const uint64_t *a, struct move *m)
  * carries, seen as moved (resolve_move). */
 struct move_view {
 	struct policy *policy;
+	/* The steps the targets' walks may still take, all together: one
+	 * rename, judged in symtrace's one thread, must not stall the
+	 * other traced calls for long (MOVE_TARGET_STEPS). */
+	unsigned long *budget;
 	struct resolve_move moves[2];
 	char *names[4]; /* their names, without trailing slashes */
 	size_t nmoves;
@@ -77,7 +81,7 @@ static struct verdict judge_at(const struct event *ev,
 
 	/* (As physical_target(), from symtrace's root.) */
 	resolve_target(resolve_own_root(), "/", dirfd, dir, contents,
-		       mv->moves, mv->nmoves, &physical, &unjudged);
+		       mv->moves, mv->nmoves, mv->budget, &physical, &unjudged);
 	in.target = contents;
 	in.target_resolved = resolved;
 	in.target_physical = physical;
@@ -124,6 +128,9 @@ static bool names_entry(const char *last)
  * closed: what cannot be walked cannot be judged). */
 #define TREE_LIMIT 100000
 #define TREE_DEPTH 256
+/* The steps of all the moved symlinks' target walks together (about a
+ * microsecond each): ten components for each of TREE_LIMIT links. */
+#define MOVE_TARGET_STEPS 1000000UL
 
 struct tree_walk {
 	const struct event *ev;
@@ -176,6 +183,8 @@ static void judge_tree(struct tree_walk *w, int dirfd, const char *name,
 			   (contents = symlink_at(fd, e->d_name))) {
 			note_verdict(w, judge_at(w->ev, w->mv, contents, sub,
 						 fd, dest));
+			if (!*w->mv->budget)
+				w->failed = true; /* too much work */
 		}
 	}
 	if (!e && errno)
@@ -252,7 +261,9 @@ void delegate_move(struct judge *j, struct tracee *t,
 	struct resolve_base bs = RESOLVE_BASE_INIT, bd = RESOLVE_BASE_INIT;
 	struct resolved rs = RESOLVED_INIT, rd = RESOLVED_INIT;
 	struct delegate_creds c = { false };
-	struct move_view mv = { j->s->cfg->policy, { { 0 } }, { NULL }, 0 };
+	unsigned long budget = MOVE_TARGET_STEPS;
+	struct move_view mv = { j->s->cfg->policy, &budget, { { 0 } },
+				{ NULL }, 0 };
 	struct tree_walk w = { ev, &mv, 0, { ACT_NONE, 0, 0 }, false, false };
 	bool is_rename = sc == SC_RENAME || sc == SC_RENAMEAT ||
 			 sc == SC_RENAMEAT2;

@@ -744,18 +744,20 @@ static const char *follow_symlink(int fd, struct tpos *cur, int rootfd,
 
 int resolve_target(int rootfd, const char *rootpath, int startfd,
 		   const char *startpath, const char *target,
-		   const struct resolve_move *moves, size_t nmoves, char **out,
-		   const char **why)
+		   const struct resolve_move *moves, size_t nmoves,
+		   unsigned long *budget, char **out, const char **why)
 {
 	struct tpos cur = { -1, false, { 0 }, NULL };
 	struct virt v = { xstrdup(""), 0, 1, 0 };
-	unsigned long steps = 0;
+	unsigned long steps = 0, limit = RESOLVE_TARGET_STEPS;
 	struct stat root_st, sb;
 	char *todo = xstrdup(target), *p = todo, *comp;
 	int links = 0, nfd;
 
 	*out = NULL;
 	*why = NULL;
+	if (budget && *budget < limit)
+		limit = *budget;
 	if (fstat(rootfd, &root_st) < 0 ||
 	    (target[0] == '/' ? 0 : fstat(startfd, &sb)) < 0) {
 		*why = UNJUDGED_WALK;
@@ -780,7 +782,7 @@ int resolve_target(int rootfd, const char *rootpath, int startfd,
 			*p++ = '\0';
 		/* Bounded work: symtrace's one thread makes every traced
 		 * call, and a target is at most 41 strings of PATH_MAX. */
-		if (++steps > RESOLVE_TARGET_STEPS) {
+		if (++steps > limit) {
 			*why = UNJUDGED_LONG;
 			goto out;
 		}
@@ -883,5 +885,7 @@ out:
 	tpos_set(&cur, -1, false, &root_st, NULL);
 	free(v.buf);
 	free(todo);
+	if (budget)
+		*budget -= steps < *budget ? steps : *budget;
 	return *why ? 1 : 0;
 }

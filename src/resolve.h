@@ -124,11 +124,13 @@ struct resolve_move {
  * than 40 symlinks, more than RESOLVE_TARGET_STEPS components (a bound
  * on the work of symtrace's one thread).  (The paths it gives may be
  * longer than PATH_MAX: they are strings for the rules, bounded by 41
- * symlinks of PATH_MAX each.) */
+ * symlinks of PATH_MAX each.)  budget, if not NULL, bounds the steps of
+ * several walks together (a rename's): each walk takes what it uses
+ * from it, and one that finds it spent is unjudged (UNJUDGED_LONG). */
 int resolve_target(int rootfd, const char *rootpath, int startfd,
 		   const char *startpath, const char *target,
-		   const struct resolve_move *moves, size_t nmoves, char **out,
-		   const char **why);
+		   const struct resolve_move *moves, size_t nmoves,
+		   unsigned long *budget, char **out, const char **why);
 
 /* symtrace's own root (O_PATH, opened once, not to be closed), or -1. */
 int resolve_own_root(void);

@@ -247,6 +247,9 @@ static void mktargets(void)
 	ck_assert_int_eq(symlink(".", "D/S"), 0);
 }
 
+/* The budget target_from() passes (NULL: none). */
+static unsigned long *target_budget;
+
 /* target from top: 0 and *out, or 1 and *why. */
 static int target_from(const char *start, const char *target,
 		       const struct resolve_move *moves, size_t nmoves,
@@ -261,7 +264,7 @@ static int target_from(const char *start, const char *target,
 	ck_assert_int_ge(fd, 0);
 	ck_assert_ptr_nonnull(startpath);
 	res = resolve_target(root, "/", fd, startpath, target, moves, nmoves,
-			     out, why);
+			     target_budget, out, why);
 	free(startpath);
 	close(fd);
 	close(root);
@@ -406,6 +409,22 @@ START_TEST(test_target_steps)
 	ck_assert_str_eq(out, want);
 	free(out);
 	free(want);
+	/* A budget shared by several walks: each takes its steps from it
+	 * (4001 here), and a walk that finds it spent is unjudged. */
+	{
+		unsigned long budget = 6000;
+
+		target_budget = &budget;
+		ck_assert_int_eq(target_from(".", many, NULL, 0, &out, &why),
+				 0);
+		free(out);
+		ck_assert_uint_eq(budget, 6000 - 4001);
+		ck_assert_int_eq(target_from(".", many, NULL, 0, &out, &why),
+				 1);
+		ck_assert_str_eq(why, UNJUDGED_LONG);
+		ck_assert_uint_eq(budget, 0);
+		target_budget = NULL;
+	}
 	free(many);
 	rmdirs();
 }

@@ -302,6 +302,21 @@ else
 	want "symlink(\"$x\", \"/x\") = $eperm <denied rule 1>"
 fi
 
+# ---- 12. a link in a directory that does not exist: the kernel's error -
+# (second red-team pass) It was decided without a link path, and the
+# final deny answered EPERM; a tool that creates the directory on ENOENT
+# and tries again must see ENOENT.
+what="allow link=site/**, deny: ln -s x nodir/l, f/l"
+fresh a12
+mkdir a12/site && : >a12/site/f || fail "$what: setup"
+run a12/site "allow link=$w/a12/site/**" deny -- \
+	sh -c "ln -s x nodir/l; ln -s x f/l; mkdir nodir && ln -s x nodir/l"
+[ $st -eq 0 ] || fail "$what: exit status $st, expected 0"
+check_link a12/site/nodir/l x
+want "symlinkat(\"x\", AT_FDCWD<$w/a12/site>, \"nodir/l\") = -1 ENOENT (No such file or directory)" \
+	"symlinkat(\"x\", AT_FDCWD<$w/a12/site>, \"f/l\") = -1 ENOTDIR (Not a directory)" \
+	"symlinkat(\"x\", AT_FDCWD<$w/a12/site>, \"nodir/l\") = 0"
+
 # ---- 8. what sites do stays allowed ----------------------------------
 what="allow target=site/**, deny: links inside a site"
 fresh a8
