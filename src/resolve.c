@@ -172,7 +172,7 @@ int resolve_open_base_hint(pid_t tid, int dirfd, bool absolute,
 	if (ourfd < 0)
 		return -EACCES;
 	if (*own_root == 1) {
-		/* Known: the caller's root is ours (supervisor.c forgets
+		/* Known: the caller's root is ours (judge.c forgets
 		 * this at every chroot or pivot_root it sees). */
 		b->rootfd = ourfd;
 		b->own_root = true;
