@@ -5,13 +5,6 @@
 # when rules can deny (trace mode attaches and says so); with several pids
 # a bad one is reported and the good one is still traced; bad command
 # lines.
-. "$TESTSRC/lib.sh"
-
-skip_unless_ptrace
-
-w=$tmp/w
-mkdir "$w" && cd "$w" || fail "cannot set up $w"
-
 . "$TESTSRC/attach-lib.sh"
 
 # expect_fail WANT-FILE ARGS...: symtrace ARGS exits 125 and prints

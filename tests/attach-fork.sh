@@ -4,13 +4,6 @@
 # traced, their calls reported with their own [pid N]; after SIGINT new
 # children run untraced and their links still succeed; the process exits 7
 # on SIGTERM.
-. "$TESTSRC/lib.sh"
-
-skip_unless_ptrace
-
-w=$tmp/w
-mkdir "$w" && cd "$w" || fail "cannot set up $w"
-
 . "$TESTSRC/attach-lib.sh"
 
 "$TESTBIN/attachee" forker "$w" >"$tmp/log" 2>&1 &

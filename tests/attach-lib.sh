@@ -1,7 +1,13 @@
 #!/bin/sh
-# attach-lib.sh - sourced by the attach tests after lib.sh: start a helper
-# ($hpid), attach symtrace to it ($spid), detach, and make sure nothing is
-# left running when a check fails half-way.
+# attach-lib.sh - sourced by the attach tests: lib.sh, skipped without
+# ptrace, in the work directory $w (enter_w); start a helper ($hpid),
+# attach symtrace to it ($spid), detach, and make sure nothing is left
+# running when a check fails half-way.  Failures name $what when it is set.
+. "$TESTSRC/lib.sh"
+
+skip_unless_ptrace
+
+enter_w
 
 # Kill what we started if a check fails half-way.
 hpid='' spid=''
@@ -41,7 +47,10 @@ attach()
 	_n=100
 	until [ "$(tracer_of "$hpid")" = "$spid" ]; do
 		_n=$((_n - 1))
-		[ $_n -le 0 ] && { show stderr "$tmp/err"; fail "not attached"; }
+		[ $_n -le 0 ] && {
+			show stderr "$tmp/err"
+			fail "${what:+$what: }not attached"
+		}
 		sleep 0.1
 	done
 }
@@ -53,8 +62,32 @@ detach()
 	wait "$spid"
 	_st=$?
 	spid=
-	[ $_st -eq 0 ] || { show stderr "$tmp/err"; fail "SIGINT: exit $_st"; }
-	[ "$(tracer_of "$hpid")" = 0 ] || fail "still traced after detaching"
+	[ $_st -eq 0 ] || {
+		show stderr "$tmp/err"
+		fail "${what:+$what: }SIGINT: exit $_st"
+	}
+	[ "$(tracer_of "$hpid")" = 0 ] ||
+		fail "${what:+$what: }still traced after detaching"
+}
+
+# exits_alone: symtrace ($spid), whose processes have all exited, exits 0
+# by itself within 5 s.
+exits_alone()
+{
+	_n=50
+	while kill -0 "$spid" 2>/dev/null; do
+		_n=$((_n - 1))
+		[ $_n -le 0 ] && fail "${what:+$what: }symtrace still running" \
+			"5 s after its processes exited"
+		sleep 0.1
+	done
+	wait "$spid"
+	_st=$?
+	spid=
+	[ $_st -eq 0 ] || {
+		show stderr "$tmp/err"
+		fail "${what:+$what: }symtrace exit $_st"
+	}
 }
 
 # wait_lines N: wait until symtrace has printed at least N lines.
@@ -65,7 +98,7 @@ wait_lines()
 		_n=$((_n - 1))
 		[ $_n -le 0 ] && {
 			show output "$tmp/out"
-			fail "fewer than $1 lines in 10 s"
+			fail "${what:+$what: }fewer than $1 lines in 10 s"
 		}
 		sleep 0.1
 	done

@@ -4,13 +4,6 @@
 # sent just before symtrace detaches (on SIGINT, SIGTERM or SIGHUP, each of
 # which must make it detach and exit 0) is neither lost nor doubled; after
 # detaching the process still answers signals and exits 7 on SIGTERM.
-. "$TESTSRC/lib.sh"
-
-skip_unless_ptrace
-
-w=$tmp/w
-mkdir "$w" && cd "$w" || fail "cannot set up $w"
-
 . "$TESTSRC/attach-lib.sh"
 
 # count: the number of SIGUSR1 the helper has reported.

@@ -2,13 +2,6 @@
 # attach-stopped.sh - symtrace -p on a process stopped by SIGSTOP: it stays
 # stopped while traced and after SIGINT detaches (state T, no link made);
 # after SIGCONT it runs on, makes links, answers SIGUSR1, exits 7 on SIGTERM.
-. "$TESTSRC/lib.sh"
-
-skip_unless_ptrace
-
-w=$tmp/w
-mkdir "$w" && cd "$w" || fail "cannot set up $w"
-
 . "$TESTSRC/attach-lib.sh"
 
 # state_is PID LETTER [TENTHS]: wait until PID's state is LETTER.

@@ -3,13 +3,6 @@
 # create a link every 50 ms: every thread is attached and each one's calls
 # are reported with its own [pid TID]; after SIGINT every thread runs on
 # (its links still succeed) and the process exits 7 on SIGTERM.
-. "$TESTSRC/lib.sh"
-
-skip_unless_ptrace
-
-w=$tmp/w
-mkdir "$w" && cd "$w" || fail "cannot set up $w"
-
 . "$TESTSRC/attach-lib.sh"
 
 "$TESTBIN/attachee" threads "$w" >"$tmp/log" 2>&1 &

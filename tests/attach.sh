@@ -6,13 +6,6 @@
 # -q), SIGINT detaches and exits 0, and the process then runs on: its links
 # still succeed (not ENOSYS), it answers SIGUSR1 and exits 7 on SIGTERM.
 # When every attached process has exited, symtrace exits 0 by itself.
-. "$TESTSRC/lib.sh"
-
-skip_unless_ptrace
-
-w=$tmp/w
-mkdir "$w" && cd "$w" || fail "cannot set up $w"
-
 . "$TESTSRC/attach-lib.sh"
 
 # last_link LOG: the highest N of the "lN" lines the helper printed.
@@ -34,31 +27,10 @@ run_once()
 	wait_for_file "$log" || fail "the helper did not start"
 	before=$(last_link "$log")
 
-	"$SYMTRACE" "$@" -p "$hpid" -o "$out" 2>"$err" &
-	spid=$!
-	n=100
-	until [ "$(tracer_of "$hpid")" = "$spid" ]; do
-		n=$((n - 1))
-		[ $n -le 0 ] && { show stderr "$err"; fail "$what: not attached"; }
-		sleep 0.1
-	done
+	attach "$@"
 	# Let it make at least 10 links while traced.
-	n=100
-	while [ "$(grep -c . "$out" 2>/dev/null)" -lt 10 ]; do
-		n=$((n - 1))
-		[ $n -le 0 ] && {
-			show output "$out"
-			fail "$what: fewer than 10 lines in 10 s"
-		}
-		sleep 0.1
-	done
-	kill -INT "$spid"
-	wait "$spid"
-	st=$?
-	spid=
-	[ $st -eq 0 ] || { show stderr "$err"; fail "$what: SIGINT: exit $st"; }
-	[ "$(tracer_of "$hpid")" = 0 ] ||
-		fail "$what: still traced after detaching"
+	wait_lines 10
+	detach
 
 	# Notices: exactly these two, unless -q.
 	case " $* " in
@@ -165,17 +137,8 @@ wait "$hpid"
 st=$?
 hpid=
 [ $st -eq 7 ] || fail "exit: helper exit $st, expected 7"
-n=50
-while kill -0 "$spid" 2>/dev/null; do
-	n=$((n - 1))
-	[ $n -le 0 ] && fail "exit: symtrace still running 5 s after its" \
-		"only process exited"
-	sleep 0.1
-done
-wait "$spid"
-st=$?
-spid=
-[ $st -eq 0 ] || { show stderr "$tmp/err"; fail "exit: symtrace exit $st"; }
+what=exit
+exits_alone
 [ "$(tail -n 1 "$tmp/out")" = "+++ exited with 7 +++" ] ||
 	{ show output "$tmp/out"; fail "exit: no '+++ exited with 7 +++'"; }
 

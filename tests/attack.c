@@ -88,43 +88,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "helperlib.h"
+
 #ifndef RENAME_EXCHANGE
 #define RENAME_EXCHANGE (1 << 1)
 #endif
 
 enum { FD = 77, PAGE = 4096 };
-
-static const char *ename(int e)
-{
-	static char buf[32];
-
-	switch (e) {
-	case EPERM: return "EPERM";
-	case EACCES: return "EACCES";
-	case ENOENT: return "ENOENT";
-	case EEXIST: return "EEXIST";
-	case ELOOP: return "ELOOP";
-	case ENOTDIR: return "ENOTDIR";
-	case ENAMETOOLONG: return "ENAMETOOLONG";
-	case EXDEV: return "EXDEV";
-	case EFAULT: return "EFAULT";
-	case EINVAL: return "EINVAL";
-	default: break;
-	}
-	snprintf(buf, sizeof(buf), "errno %d", e);
-	return buf;
-}
-
-static __attribute__((noreturn)) void die(const char *what)
-{
-	fprintf(stderr, "attack: %s: %s\n", what, strerror(errno));
-	exit(2);
-}
-
-static long link_at(const char *target, int dirfd, const char *link)
-{
-	return syscall(SYS_symlinkat, target, dirfd, link);
-}
 
 /* One call, one line: "NAME = 0" or "NAME = -1 ERRNO". */
 static long one(const char *name, const char *target, int dirfd,
@@ -141,31 +111,10 @@ static long one(const char *name, const char *target, int dirfd,
 	return r;
 }
 
-static bool exists_at(int dirfd, const char *name)
-{
-	struct stat sb;
-
-	return fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0;
-}
-
-static void in_line(bool in)
-{
-	printf(" in=%d\n", in);
-	fflush(stdout);
-}
-
 static void spin(void)
 {
 	for (int i = 0; i < 200; i++)
 		__asm__ volatile("" ::: "memory");
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static bool file_exists(const char *path)

@@ -4,17 +4,9 @@
 # --deny every call is refused; under "deny target=/etc/**" /etc/passwd is
 # refused and /tmp/ok allowed.  Both with and without the seccomp
 # prefilter.
-. "$TESTSRC/lib.sh"
-
-skip_unless_ptrace
+. "$TESTSRC/deny-lib.sh"
 
 [ "$(uname -m)" = x86_64 ] || skip "not x86_64: no i386 or x32 ABI here"
-
-mkdir "$tmp/w" || fail "cannot create $tmp/w"
-w=$(cd "$tmp/w" && pwd -P) || fail "cannot enter $tmp/w"
-cd "$w" || fail "cannot enter $w"
-
-eperm='-1 EPERM (Operation not permitted)'
 
 # The calls: "HELPER CMD ARGS" with the line symtrace prints for them
 # (%T is the target, %L the link, without the result and tags), one a line.
@@ -43,23 +35,15 @@ rm -f "$w/probe"
 # helper agrees: it prints what it saw).
 run()
 {
-	what=$1
-	line=$2
+	_what=$1
+	_line=$2
 	shift 2
-	"$SYMTRACE" -o "$tmp/out" "$@" >"$tmp/helper" 2>"$tmp/err"
-	st=$?
-	[ $st -eq 0 ] || {
-		show stderr "$tmp/err"
-		fail "$what: exit status $st"
-	}
-	[ -s "$tmp/err" ] && { show stderr "$tmp/err"; fail "$what: stderr"; }
-	printf '%s\n' "$line" >"$tmp/want"
-	sed 's/^\[pid [0-9]*\] //' "$tmp/out" >"$tmp/out.stripped"
-	diff -u "$tmp/want" "$tmp/out.stripped" >&2 ||
-		fail "$what: wrong report"
+	st "$_what" "$@"
+	want "$_line"
+	check 0 ""
 	# The helper saw the same result (its line has no verdict tag).
 	sed 's/ <denied rule [^>]*>$//' "$tmp/want" >"$tmp/want.helper"
-	diff -u "$tmp/want.helper" "$tmp/helper" >&2 ||
+	diff -u "$tmp/want.helper" "$tmp/stdout" >&2 ||
 		fail "$what: the helper saw another result"
 }
 

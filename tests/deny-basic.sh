@@ -3,64 +3,8 @@
 # actions deny:ERRNO, kill and audit, the keys uid/ruid/gid, target, comm
 # and exe, first match wins, --rules FILE, and deny mode used as a testing
 # tool (a program that copes with a failing symlink).
-. "$TESTSRC/lib.sh"
+. "$TESTSRC/deny-lib.sh"
 
-skip_unless_ptrace
-
-LC_ALL=C
-export LC_ALL
-
-mkdir "$tmp/w" || fail "cannot create $tmp/w"
-# The directory as the tracer sees it (no symlinks in it).
-w=$(cd "$tmp/w" && pwd -P) || fail "cannot enter $tmp/w"
-cd "$w" || fail "cannot enter $w"
-
-# st WHAT SYMTRACE-ARGS...: run symtrace with -o $tmp/out; its stdout and
-# stderr go to $tmp/stdout and $tmp/stderr, its exit status to $st.
-st()
-{
-	what=$1
-	shift
-	"$SYMTRACE" -o "$tmp/out" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
-	st=$?
-}
-
-# want LINE...: the report symtrace must write (one argument a line).
-want()
-{
-	printf '%s\n' "$@" >"$tmp/want"
-}
-
-# check STATUS STDERR: the exit status and the command's stderr (one line
-# or empty) are exactly these, and the report (less "[pid N] ") is the
-# one given to want.
-check()
-{
-	[ "$st" -eq "$1" ] || {
-		show stderr "$tmp/stderr"
-		show report "$tmp/out"
-		fail "$what: exit status $st, expected $1"
-	}
-	if [ -n "$2" ]; then
-		printf '%s\n' "$2" >"$tmp/want.err"
-	else
-		: >"$tmp/want.err"
-	fi
-	diff -u "$tmp/want.err" "$tmp/stderr" >&2 ||
-		fail "$what: wrong stderr"
-	sed 's/^\[pid [0-9]*\] //' "$tmp/out" >"$tmp/out.stripped"
-	diff -u "$tmp/want" "$tmp/out.stripped" >&2 ||
-		fail "$what: wrong report"
-}
-
-no_link()
-{
-	[ -e "$1" ] || [ -L "$1" ] && fail "$what: $1 exists, expected none"
-	:
-}
-
-eperm='-1 EPERM (Operation not permitted)'
-eacces='-1 EACCES (Permission denied)'
 ln_eperm="ln: failed to create symbolic link 'x': Operation not permitted"
 ln_eacces="ln: failed to create symbolic link 'x': Permission denied"
 
@@ -68,7 +12,7 @@ ln_eacces="ln: failed to create symbolic link 'x': Permission denied"
 st "--deny" --deny -- ln -s /etc/passwd x
 want "symlinkat(\"/etc/passwd\", AT_FDCWD<$w>, \"x\") = $eperm <denied rule --deny>"
 check 1 "$ln_eperm"
-no_link x
+absent x
 
 # ---- other errnos: deny:NAME, --deny=NAME, --deny=NUMBER ----
 for opt in "-r deny:EACCES" "-r deny:13" --deny=EACCES --deny=13; do
@@ -77,14 +21,14 @@ for opt in "-r deny:EACCES" "-r deny:13" --deny=EACCES --deny=13; do
 	st "$opt" $opt -- ln -s /etc/passwd x
 	want "symlinkat(\"/etc/passwd\", AT_FDCWD<$w>, \"x\") = $eacces <denied rule $who>"
 	check 1 "$ln_eacces"
-	no_link x
+	absent x
 done
 
 # ---- kill: the process dies of SIGKILL before the link is made ----
 st "kill" -r kill -- ln -s a z
 want "symlinkat(\"a\", AT_FDCWD<$w>, \"z\") = ? <killed rule -r 1>"
 check 137 ""
-no_link z
+absent z
 
 # ---- audit: allowed, but tagged ----
 st "audit" -r audit -- ln -s a z
@@ -118,7 +62,7 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
 	st "allow uid=0 as 65534" -r 'allow uid=0' --deny -- $nobody ln -s a x
 	want "symlinkat(\"a\", AT_FDCWD<$w>, \"x\") = $eperm <denied rule --deny>"
 	check 1 "$ln_eperm"
-	no_link x
+	absent x
 
 	st "allow uid=0 as root" -r 'allow uid=0' --deny -- ln -s a x
 	want "symlinkat(\"a\", AT_FDCWD<$w>, \"x\") = 0"
@@ -137,18 +81,18 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
 		setpriv --euid=65534 ln -s a x
 	want "symlinkat(\"a\", AT_FDCWD<$w>, \"x\") = $eperm <denied rule -r 1>"
 	check 1 "$ln_eperm"
-	no_link x
+	absent x
 	st "deny uid=65534-, euid 65534" -r 'deny uid=65534-' -- \
 		setpriv --euid=65534 ln -s a x
 	want "symlinkat(\"a\", AT_FDCWD<$w>, \"x\") = $eperm <denied rule -r 1>"
 	check 1 "$ln_eperm"
-	no_link x
+	absent x
 
 	st "deny gid=65534-" -r 'deny gid=65534-' -- \
 		setpriv --egid=65534 --clear-groups ln -s a x
 	want "symlinkat(\"a\", AT_FDCWD<$w>, \"x\") = $eperm <denied rule -r 1>"
 	check 1 "$ln_eperm"
-	no_link x
+	absent x
 	st "deny gid=-65533" -r 'deny gid=-65533' -- \
 		setpriv --egid=65534 --clear-groups ln -s a x
 	want "symlinkat(\"a\", AT_FDCWD<$w>, \"x\") = 0"
@@ -167,11 +111,11 @@ rule='deny target=/etc/**'
 st "$rule, relative" -r "$rule" -- ln -s ../../../../../../../../etc/passwd x
 want "symlinkat(\"../../../../../../../../etc/passwd\", AT_FDCWD<$d4>, \"x\") = $eperm <denied rule -r 1>"
 check 1 "$ln_eperm"
-no_link x
+absent x
 st "$rule, /etc itself" -r "$rule" -- ln -s /etc x
 want "symlinkat(\"/etc\", AT_FDCWD<$d4>, \"x\") = $eperm <denied rule -r 1>"
 check 1 "$ln_eperm"
-no_link x
+absent x
 st "$rule, link elsewhere" -r "$rule" -- ln -s /tmp/a y
 want "symlinkat(\"/tmp/a\", AT_FDCWD<$d4>, \"y\") = 0"
 check 0 ""
@@ -192,17 +136,17 @@ rm -f x
 st "deny, allow comm=ln" -r deny -r 'allow comm=ln' -- ln -s a x
 want "symlinkat(\"a\", AT_FDCWD<$w>, \"x\") = $eperm <denied rule -r 1>"
 check 1 "$ln_eperm"
-no_link x
+absent x
 
 # ---- comm= and exe= ----
 st "deny comm=ln" -r 'deny comm=ln' -- ln -s a x
 want "symlinkat(\"a\", AT_FDCWD<$w>, \"x\") = $eperm <denied rule -r 1>"
 check 1 "$ln_eperm"
-no_link x
+absent x
 st "deny comm=l?" -r 'deny comm=l?' -- ln -s a x
 want "symlinkat(\"a\", AT_FDCWD<$w>, \"x\") = $eperm <denied rule -r 1>"
 check 1 "$ln_eperm"
-no_link x
+absent x
 st "deny comm=sh" -r 'deny comm=sh' -- ln -s a x
 want "symlinkat(\"a\", AT_FDCWD<$w>, \"x\") = 0"
 check 0 ""
@@ -214,22 +158,22 @@ lndir=${lnexe%/*}
 st "deny exe=$lnexe" -r "deny exe=$lnexe" -- ln -s a x
 want "symlinkat(\"a\", AT_FDCWD<$w>, \"x\") = $eperm <denied rule -r 1>"
 check 1 "$ln_eperm"
-no_link x
+absent x
 st "deny exe=$lndir/*" -r "deny exe=$lndir/*" -- ln -s a x
 want "symlinkat(\"a\", AT_FDCWD<$w>, \"x\") = $eperm <denied rule -r 1>"
 check 1 "$ln_eperm"
-no_link x
+absent x
 st "deny exe=/**/ln" -r 'deny exe=/**/ln' -- ln -s a x
 want "symlinkat(\"a\", AT_FDCWD<$w>, \"x\") = $eperm <denied rule -r 1>"
 check 1 "$ln_eperm"
-no_link x
+absent x
 # "*" does not cross "/".
 st "deny exe=/*/ln" -r 'deny exe=/*/ln' -- ln -s a x
 if [ "$lndir" = "${lndir#/*/}" ]; then
 	# ln is in a top-level directory such as /bin: "/*/ln" matches.
 	want "symlinkat(\"a\", AT_FDCWD<$w>, \"x\") = $eperm <denied rule -r 1>"
 	check 1 "$ln_eperm"
-	no_link x
+	absent x
 else
 	want "symlinkat(\"a\", AT_FDCWD<$w>, \"x\") = 0"
 	check 0 ""
@@ -260,7 +204,7 @@ want "symlinkat(\"/etc/passwd\", AT_FDCWD<$w>, \"keep1\") = 0" \
 # sh exits with the status of its last command.
 check 0 "$ln_eacces"
 check_link keep1 /etc/passwd
-no_link x
+absent x
 check_link y /tmp/z
 rm -f keep1 y
 
@@ -283,7 +227,7 @@ st "link=, long linkpath" -r "deny link=$w/guard/**" -- \
 	"$TESTBIN/symhelper" symlink t "${long}via/x"
 want "symlink(\"t\", \"${long}via/x\"<$w/guard/x>) = $eperm <denied rule -r 1>"
 check 0 ""
-no_link guard/x
+absent guard/x
 
 # ---- link=: absolute linkpaths, with and without symlinks on the way ----
 # Without a symlink in the directory part, its lexical form ("." "..",
@@ -298,9 +242,9 @@ for lp in "$w/free/..//guard/./a1" "$w/via/a2" "$w/via2/../a3"; do
 	want "symlinkat(\"t\", AT_FDCWD<$w>, \"$lp\") = $eperm <denied rule -r 1>"
 	check 1 "ln: failed to create symbolic link '$lp': Operation not permitted"
 done
-no_link guard/a1
-no_link guard/a2
-no_link guard/a3
+absent guard/a1
+absent guard/a2
+absent guard/a3
 st "link=, $w/guard/../free/a4" -r "deny link=$w/guard/**" -- \
 	ln -s t "$w/guard/../free/a4"
 want "symlinkat(\"t\", AT_FDCWD<$w>, \"$w/guard/../free/a4\") = 0"

@@ -108,32 +108,11 @@ side()
 	esac
 	"$@" >"$tmp/res.$_mode" 2>"$tmp/err.$_mode"
 	_status=$?
-	case $_mode in
-	native) status_native=$_status ;;
-	*) status_traced=$_status ;;
-	esac
 	if [ -e "/$L" ] || [ -L "/$L" ]; then
 		ls -l "/$L" >"$tmp/escaped.$_mode" 2>&1
 		rm -f "/$L"
 	fi
-	cd "$T" || fail cd
-	(cd "$C" && find . -printf '%p %y %U:%G %m %l\n' | sort) \
-		>"$tmp/tree.$_mode"
-}
-
-n=0
-bad=
-status_native=0
-status_traced=0
-
-# mismatch NAME MESSAGE: report a difference; the test fails at the end.
-mismatch()
-{
-	case " $bad " in
-	*" $1 "*) ;;
-	*) bad="$bad $1" ;;
-	esac
-	echo "  MISMATCH $1: $2"
+	side_end "$_mode" "$_status"
 }
 
 # results FILE: the helper's result lines as words (0, EACCES, ...).

@@ -159,31 +159,10 @@ side()
 			exec \"\$@\"' sh $_cmd"
 	fi
 	eval "$_cmd" >"$tmp/res.$_mode" 2>"$tmp/err.$_mode" 5<w 6<ro
-	_status=$?
-	case $_mode in
-	native) status_native=$_status ;;
-	*) status_traced=$_status ;;
-	esac
-	cd "$T" || fail cd
-	(cd "$C" && find . -printf '%p %y %U:%G %m %l\n' | sort) \
-		>"$tmp/tree.$_mode"
+	side_end "$_mode" $?
 }
 
 # ---- the table ----
-n=0
-bad=
-status_native=0
-status_traced=0
-
-# mismatch NAME MESSAGE: report a difference; the test fails at the end.
-mismatch()
-{
-	case " $bad " in
-	*" $1 "*) ;;
-	*) bad="$bad $1" ;;
-	esac
-	echo "  MISMATCH $1: $2"
-}
 fmt='%-22s %-11s %-12s %-9s %-40s %s\n'
 # shellcheck disable=SC2059 # the format is $fmt
 printf "$fmt" CASE WHO EXPECT CALL NATIVE SYMTRACE

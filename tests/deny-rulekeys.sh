@@ -6,61 +6,30 @@
 # then fail closed), when= (deny mode as a test tool: only some calls
 # fail), and reports naming a rule from an included file.  Each refusal
 # has a control that the same call succeeds without the rule.
-. "$TESTSRC/lib.sh"
+. "$TESTSRC/deny-lib.sh"
 
-skip_unless_ptrace
-
-LC_ALL=C
-export LC_ALL
-
-mkdir "$tmp/w" || fail "cannot create $tmp/w"
-w=$(cd "$tmp/w" && pwd -P) || fail "cannot enter $tmp/w"
-cd "$w" || fail "cannot enter $w"
-
-eperm='-1 EPERM (Operation not permitted)'
-eacces='-1 EACCES (Permission denied)'
-
-# t WHAT STATUS SYMTRACE-ARGS... -- COMMAND: symtrace exits STATUS; the
-# report (less "[pid N] ") is in $tmp/got.
+# t WHAT STATUS SYMTRACE-ARGS... -- COMMAND: symtrace exits STATUS.
 t()
 {
-	what=$1 want_st=$2
+	_want_st=$2
+	_what=$1
 	shift 2
-	"$SYMTRACE" -o "$tmp/out" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
-	st=$?
-	[ "$st" -eq "$want_st" ] || {
-		show stderr "$tmp/stderr"
-		show report "$tmp/out"
-		fail "$what: exit status $st, expected $want_st"
-	}
-	sed 's/^\[pid [0-9]*\] //' "$tmp/out" >"$tmp/got"
-}
-
-# want LINE...: $tmp/got is exactly these lines.
-want()
-{
-	printf '%s\n' "$@" >"$tmp/want"
-	diff -u "$tmp/want" "$tmp/got" >&2 || fail "$what: wrong report"
-}
-
-no_link()
-{
-	[ -e "$1" ] || [ -L "$1" ] && fail "$what: $1 exists, expected none"
-	:
+	st "$_what" "$@"
+	status_is "$_want_st"
 }
 
 # ---- when=: the 2nd call, then every 2nd after it, fails ----
 t "when=2+2" 0 -r 'deny:EACCES when=2+2' -- sh -c \
 	'for i in 1 2 3 4 5; do ln -s a l$i 2>/dev/null; done; exit 0'
-want "symlinkat(\"a\", AT_FDCWD<$w>, \"l1\") = 0" \
+report_is "symlinkat(\"a\", AT_FDCWD<$w>, \"l1\") = 0" \
 	"symlinkat(\"a\", AT_FDCWD<$w>, \"l2\") = $eacces <denied rule -r 1>" \
 	"symlinkat(\"a\", AT_FDCWD<$w>, \"l3\") = 0" \
 	"symlinkat(\"a\", AT_FDCWD<$w>, \"l4\") = $eacces <denied rule -r 1>" \
 	"symlinkat(\"a\", AT_FDCWD<$w>, \"l5\") = 0"
 check_link l1 a
-no_link l2
+absent l2
 check_link l3 a
-no_link l4
+absent l4
 check_link l5 a
 rm -f l1 l3 l5
 
@@ -68,7 +37,7 @@ rm -f l1 l3 l5
 t "when=3 then --deny" 0 -r 'deny:EACCES comm=ln when=3' -r 'allow comm=ln' \
 	--deny -- sh -c 'for i in 1 2 3 4; do ln -s a m$i 2>/dev/null; done
 		exit 0'
-want "symlinkat(\"a\", AT_FDCWD<$w>, \"m1\") = 0" \
+report_is "symlinkat(\"a\", AT_FDCWD<$w>, \"m1\") = 0" \
 	"symlinkat(\"a\", AT_FDCWD<$w>, \"m2\") = 0" \
 	"symlinkat(\"a\", AT_FDCWD<$w>, \"m3\") = $eacces <denied rule -r 1>" \
 	"symlinkat(\"a\", AT_FDCWD<$w>, \"m4\") = 0"
@@ -76,7 +45,7 @@ rm -f m1 m2 m4
 
 # Trace mode too (audit): only the first call is marked.
 t "audit when=1" 0 -r 'audit when=1' -- sh -c 'ln -s a n1; ln -s a n2'
-want "symlinkat(\"a\", AT_FDCWD<$w>, \"n1\") = 0 <audit rule -r 1>" \
+report_is "symlinkat(\"a\", AT_FDCWD<$w>, \"n1\") = 0 <audit rule -r 1>" \
 	"symlinkat(\"a\", AT_FDCWD<$w>, \"n2\") = 0"
 rm -f n1 n2
 
@@ -85,8 +54,8 @@ mkdir "$tmp/rules.d" || fail "cannot create $tmp/rules.d"
 printf 'allow target=/tmp/**\ninclude rules.d/*.rules\n' >"$tmp/main.rules"
 printf '# etc\n\ndeny:EACCES target=/etc/**\n' >"$tmp/rules.d/etc.rules"
 t "include" 1 --rules="$tmp/main.rules" -- ln -s /etc/passwd x
-want "symlinkat(\"/etc/passwd\", AT_FDCWD<$w>, \"x\") = $eacces <denied rule $tmp/rules.d/etc.rules:3>"
-no_link x
+report_is "symlinkat(\"/etc/passwd\", AT_FDCWD<$w>, \"x\") = $eacces <denied rule $tmp/rules.d/etc.rules:3>"
+absent x
 
 # ---- '~' as root: the home from the password database ----
 home=$(getent passwd "$(id -u)" | cut -d: -f6)
@@ -94,19 +63,19 @@ case $home in
 /?*)
 	t "~ target, into the home" 1 -r 'deny target=~/**' -- \
 		ln -s "$home/x" h1
-	want "symlinkat(\"$home/x\", AT_FDCWD<$w>, \"h1\") = $eperm <denied rule -r 1>"
-	no_link h1
+	report_is "symlinkat(\"$home/x\", AT_FDCWD<$w>, \"h1\") = $eperm <denied rule -r 1>"
+	absent h1
 	# Above the home leads into it (the ancestor rule).
 	t "~ target, /" 1 -r 'deny target=~/**' -- ln -s / h2
-	want "symlinkat(\"/\", AT_FDCWD<$w>, \"h2\") = $eperm <denied rule -r 1>"
-	no_link h2
+	report_is "symlinkat(\"/\", AT_FDCWD<$w>, \"h2\") = $eperm <denied rule -r 1>"
+	absent h2
 	t "~ target, elsewhere" 0 -r 'deny target=~/**' -- ln -s /nowhere h3
-	want "symlinkat(\"/nowhere\", AT_FDCWD<$w>, \"h3\") = 0"
+	report_is "symlinkat(\"/nowhere\", AT_FDCWD<$w>, \"h3\") = 0"
 	check_link h3 /nowhere
 	rm -f h3
 	# Trace mode: the ids are read for '~' rules.
 	t "~ audit" 0 -r 'audit target=~/**' -- ln -s "$home/y" h4
-	want "symlinkat(\"$home/y\", AT_FDCWD<$w>, \"h4\") = 0 <audit rule -r 1>"
+	report_is "symlinkat(\"$home/y\", AT_FDCWD<$w>, \"h4\") = 0 <audit rule -r 1>"
 	check_link h4 "$home/y"
 	rm -f h4
 	;;
@@ -145,34 +114,34 @@ done
 # user=: the euid.
 # shellcheck disable=SC2086
 t "user=root as nobody" 0 -r 'deny user=root' -- $as_nobody ln -s a u1
-want "symlinkat(\"a\", AT_FDCWD<$w>, \"u1\") = 0"
+report_is "symlinkat(\"a\", AT_FDCWD<$w>, \"u1\") = 0"
 rm -f u1
 # shellcheck disable=SC2086
 t "user=$nobody_name as nobody" 1 -r "deny user=$nobody_name" -- \
 	$as_nobody ln -s a u2
-want "symlinkat(\"a\", AT_FDCWD<$w>, \"u2\") = $eperm <denied rule -r 1>"
-no_link u2
+report_is "symlinkat(\"a\", AT_FDCWD<$w>, \"u2\") = $eperm <denied rule -r 1>"
+absent u2
 
 # group=: the egid, or a supplementary group.
 # shellcheck disable=SC2086
 t "group=$nogroup (egid)" 1 -r "deny group=$nogroup" -- $as_nobody ln -s a g1
-want "symlinkat(\"a\", AT_FDCWD<$w>, \"g1\") = $eperm <denied rule -r 1>"
-no_link g1
+report_is "symlinkat(\"a\", AT_FDCWD<$w>, \"g1\") = $eperm <denied rule -r 1>"
+absent g1
 # shellcheck disable=SC2086
 t "group=$daemon_group, not a member" 0 -r "deny group=$daemon_group" -- \
 	$as_nobody ln -s a g2
-want "symlinkat(\"a\", AT_FDCWD<$w>, \"g2\") = 0"
+report_is "symlinkat(\"a\", AT_FDCWD<$w>, \"g2\") = 0"
 rm -f g2
 # shellcheck disable=SC2086
 t "group=$daemon_group, supplementary" 1 -r "deny group=$daemon_group" -- \
 	$as_nobody_daemon ln -s a g3
-want "symlinkat(\"a\", AT_FDCWD<$w>, \"g3\") = $eperm <denied rule -r 1>"
-no_link g3
+report_is "symlinkat(\"a\", AT_FDCWD<$w>, \"g3\") = $eperm <denied rule -r 1>"
+absent g3
 # ... in trace mode too.
 # shellcheck disable=SC2086
 t "audit group=$daemon_group" 0 -r "audit group=$daemon_group" -- \
 	$as_nobody_daemon ln -s a g4
-want "symlinkat(\"a\", AT_FDCWD<$w>, \"g4\") = 0 <audit rule -r 1>"
+report_is "symlinkat(\"a\", AT_FDCWD<$w>, \"g4\") = 0 <audit rule -r 1>"
 rm -f g4
 
 # '~' for a uid with no passwd entry: an allow rule cannot match it, a
@@ -180,18 +149,18 @@ rm -f g4
 # shellcheck disable=SC2086
 t "~ allow, no entry" 1 -r 'allow link=~/**' --deny -- $as_noentry \
 	ln -s a e1
-want "symlinkat(\"a\", AT_FDCWD<$w>, \"e1\") = $eperm <denied rule --deny>"
-no_link e1
+report_is "symlinkat(\"a\", AT_FDCWD<$w>, \"e1\") = $eperm <denied rule --deny>"
+absent e1
 # shellcheck disable=SC2086
 t "~ deny, no entry" 1 -r 'deny target=~/.ssh/**' -- $as_noentry \
 	ln -s /nowhere e2
-want "symlinkat(\"/nowhere\", AT_FDCWD<$w>, \"e2\") = $eperm <denied rule -r 1>"
-no_link e2
+report_is "symlinkat(\"/nowhere\", AT_FDCWD<$w>, \"e2\") = $eperm <denied rule -r 1>"
+absent e2
 # The same rule for nobody, whose home is a path: only what leads there.
 # shellcheck disable=SC2086
 t "~ deny, nobody" 0 -r 'deny target=~/.ssh/**' -- $as_nobody \
 	ln -s /nowhere e3
-want "symlinkat(\"/nowhere\", AT_FDCWD<$w>, \"e3\") = 0"
+report_is "symlinkat(\"/nowhere\", AT_FDCWD<$w>, \"e3\") = 0"
 rm -f e3
 
 cd "$tmp" || fail cd

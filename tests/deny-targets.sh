@@ -7,22 +7,13 @@
 # resolution to match.  Each attack first runs without symtrace (the
 # native control: the link is made and leads where the rule forbids),
 # then under symtrace: refused, reported once, and not on disk.
-. "$TESTSRC/lib.sh"
+. "$TESTSRC/deny-lib.sh"
 
-skip_unless_ptrace
-
-LC_ALL=C
-export LC_ALL
-
-mkdir "$tmp/w" || fail "cannot create $tmp/w"
-w=$(cd "$tmp/w" && pwd -P) || fail "cannot enter $tmp/w"
 chmod 755 "$tmp" "$w"
-eperm='-1 EPERM (Operation not permitted)'
 passwd1=$(head -n 1 /etc/passwd)
 # As many ".." as $w/NAME is deep: from there they reach "/".
 depth=$(printf '%s/x' "$w" | tr -cd / | wc -c)
 ups=$(printf '../%.0s' $(seq "$depth"))
-cd "$w" || fail "cannot enter $w"
 
 # run NAME RULES... -- COMMAND: the command in a fresh $w/NAME, under
 # symtrace with -r RULE for each RULE; report in $tmp/out (pids stripped,
@@ -45,24 +36,6 @@ run() {
 	cd "$w" || fail "cannot enter $w"
 }
 
-# want LINE...: the report is exactly these lines.
-want() {
-	printf '%s\n' "$@" >"$tmp/want"
-	diff -u "$tmp/want" "$tmp/out" >&2 || fail "$what: wrong report"
-}
-
-# absent PATH: nothing at PATH.
-absent() {
-	if [ -e "$1" ] || [ -L "$1" ]; then
-		fail "$what: $1 was made: -> $(readlink "$1")"
-	fi
-}
-
-# fresh NAME: an empty $w/NAME.
-fresh() {
-	rm -rf "${w:?}/$1" && mkdir "$w/$1" || fail "cannot make $w/$1"
-}
-
 # ---- 1. a link to "." on the target's way, ".." climbing past it -----
 x=L/L/L/${ups}etc/passwd
 what="native: $x"
@@ -77,7 +50,7 @@ run a1 'deny target=/etc/**' -- sh -c "ln -s . L && ln -s '$x' x.txt"
 [ $st -eq 1 ] || fail "$what: exit status $st, expected 1"
 absent a1/x.txt
 check_link a1/L .
-want "symlinkat(\".\", AT_FDCWD<$w/a1>, \"L\") = 0" \
+report_is "symlinkat(\".\", AT_FDCWD<$w/a1>, \"L\") = 0" \
 	"symlinkat(\"$x\", AT_FDCWD<$w/a1>, \"x.txt\") = $eperm <denied rule 1>"
 
 # ---- 2. an existing symlink (made by root) to a directory in /etc ----
@@ -97,7 +70,7 @@ mkdir a2/sys && ln -s "$etcdir" a2/sys/etclink || fail "$what: setup"
 run a2 'deny target=/etc/**' -- ln -s "$x" g
 [ $st -eq 1 ] || fail "$what: exit status $st, expected 1"
 absent a2/g
-want "symlinkat(\"$x\", AT_FDCWD<$w/a2>, \"g\") = $eperm <denied rule 1>"
+report_is "symlinkat(\"$x\", AT_FDCWD<$w/a2>, \"g\") = $eperm <denied rule 1>"
 
 # ---- 3. the caller's own link to /tmp, then ".." from it ------------
 x=tm/../etc/passwd
@@ -111,7 +84,7 @@ fresh a3
 run a3 'deny target=/etc/**' -- sh -c "ln -s /tmp tm && ln -s '$x' y"
 [ $st -eq 1 ] || fail "$what: exit status $st, expected 1"
 absent a3/y
-want "symlinkat(\"/tmp\", AT_FDCWD<$w/a3>, \"tm\") = 0" \
+report_is "symlinkat(\"/tmp\", AT_FDCWD<$w/a3>, \"tm\") = 0" \
 	"symlinkat(\"$x\", AT_FDCWD<$w/a3>, \"y\") = $eperm <denied rule 1>"
 
 # ---- 4. the caller's own link to a magic link ------------------------
@@ -128,7 +101,7 @@ run a4 'deny target=/etc/**' -- sh -c "ln -s /proc/self/root pr; ln -s '$x' z"
 [ $st -eq 0 ] || fail "$what: exit status $st, expected 0"
 absent a4/pr
 check_link a4/z "$x"
-want "symlinkat(\"/proc/self/root\", AT_FDCWD<$w/a4>, \"pr\") = $eperm <denied rule 1> <target unjudged: magic link on the target's way>" \
+report_is "symlinkat(\"/proc/self/root\", AT_FDCWD<$w/a4>, \"pr\") = $eperm <denied rule 1> <target unjudged: magic link on the target's way>" \
 	"symlinkat(\"$x\", AT_FDCWD<$w/a4>, \"z\") = 0"
 # The same with pr made beforehand (by root, outside symtrace's view).
 fresh a4b
@@ -137,7 +110,7 @@ what="deny target=/etc/**: $x, pr made before"
 run a4b 'deny target=/etc/**' -- ln -s "$x" z
 [ $st -eq 1 ] || fail "$what: exit status $st, expected 1"
 absent a4b/z
-want "symlinkat(\"$x\", AT_FDCWD<$w/a4b>, \"z\") = $eperm <denied rule 1> <target unjudged: magic link on the target's way>"
+report_is "symlinkat(\"$x\", AT_FDCWD<$w/a4b>, \"z\") = $eperm <denied rule 1> <target unjudged: magic link on the target's way>"
 
 # ---- 5. lexically inside an allowed tree, physically in another ------
 # allow target=site1/**, then deny: "L/L/../site2/secret" made in site1
@@ -158,7 +131,7 @@ run a5/site1 "allow target=$w/a5/site1/**" deny -- \
 [ $st -eq 0 ] || fail "$what: exit status $st, expected 0"
 absent a5/site1/s
 check_link a5/site1/ok L/sub
-want "symlinkat(\".\", AT_FDCWD<$w/a5/site1>, \"L\") = 0" \
+report_is "symlinkat(\".\", AT_FDCWD<$w/a5/site1>, \"L\") = 0" \
 	"symlinkat(\"$x\", AT_FDCWD<$w/a5/site1>, \"s\") = $eperm <denied rule 2>" \
 	"symlinkat(\"L/sub\", AT_FDCWD<$w/a5/site1>, \"ok\") = 0"
 
@@ -183,7 +156,7 @@ run a6/site "allow target=$w/a6/site/**" deny -- \
 [ $st -eq 1 ] || fail "$what: exit status $st, expected 1"
 absent a6/site/D2
 check_link a6/site/D/T "$t6"
-want "symlinkat(\".\", AT_FDCWD<$w/a6/site>, \"D/S\") = 0" \
+report_is "symlinkat(\".\", AT_FDCWD<$w/a6/site>, \"D/S\") = 0" \
 	"symlinkat(\"$t6\", AT_FDCWD<$w/a6/site>, \"D/T\") = 0" \
 	"renameat2(\"D\", \"D2\", RENAME_NOREPLACE) = $eperm <denied rule 2>"
 # ... while a move that keeps the links inside is allowed.
@@ -192,7 +165,7 @@ run a6/site "allow target=$w/a6/site/**" deny -- \
 	sh -c "rm D/T && mkdir sub && ln -s S/x D/U && mv D sub/D2"
 [ $st -eq 0 ] || fail "$what: exit status $st, expected 0"
 check_link a6/site/sub/D2/U S/x
-want "symlinkat(\"S/x\", AT_FDCWD<$w/a6/site>, \"D/U\") = 0" \
+report_is "symlinkat(\"S/x\", AT_FDCWD<$w/a6/site>, \"D/U\") = 0" \
 	"renameat2(\"D\", \"sub/D2\", RENAME_NOREPLACE) = 0"
 
 # ---- 7. a directory the caller cannot search -------------------------
@@ -219,7 +192,7 @@ run a7 'deny target=/etc/**' -- \
 [ $st -eq 0 ] || fail "$what: exit status $st, expected 0"
 absent a7/q
 check_link a7/ok "$w/a7/priv"
-want "symlinkat(\"$x\", AT_FDCWD<$w/a7>, \"q\") = $eperm <denied rule 1> <target unjudged: target's way not searchable>" \
+report_is "symlinkat(\"$x\", AT_FDCWD<$w/a7>, \"q\") = $eperm <denied rule 1> <target unjudged: target's way not searchable>" \
 	"symlinkat(\"$w/a7/priv\", AT_FDCWD<$w/a7>, \"ok\") = 0"
 
 # ---- 9. a missing directory on the way, "..", then a link to "." -----
@@ -244,7 +217,7 @@ run a9/site "allow target=$w/a9/site/**" deny -- \
 absent a9/site/s
 absent a9/site/s2
 check_link a9/site/ok zz/../L/x
-want "symlinkat(\"$x\", AT_FDCWD<$w/a9/site>, \"s\") = $eperm <denied rule 2>" \
+report_is "symlinkat(\"$x\", AT_FDCWD<$w/a9/site>, \"s\") = $eperm <denied rule 2>" \
 	"symlinkat(\"f/../L/../site2/secret\", AT_FDCWD<$w/a9/site>, \"s2\") = $eperm <denied rule 2>" \
 	"symlinkat(\"zz/../L/x\", AT_FDCWD<$w/a9/site>, \"ok\") = 0"
 
@@ -273,7 +246,7 @@ run a10/site "allow target=$w/a10/site/**" deny -- sh -c \
 [ "$(cat "$tmp/stdout")" = "exchange: EPERM" ] ||
 	fail "$what: the helper printed '$(cat "$tmp/stdout")'"
 [ -d a10/site/D ] && [ -L a10/site/B ] || fail "$what: D and B were exchanged"
-want "symlinkat(\"../D/../site2/secret\", AT_FDCWD<$w/a10/site>, \"D/T\") = 0" \
+report_is "symlinkat(\"../D/../site2/secret\", AT_FDCWD<$w/a10/site>, \"D/T\") = 0" \
 	"symlinkat(\".\", AT_FDCWD<$w/a10/site>, \"B\") = 0" \
 	"renameat2(\"D\", \"B\", RENAME_EXCHANGE) = $eperm <denied rule 2>"
 
@@ -299,7 +272,7 @@ else
 	run a11 'deny target=/etc/**' -- "$sd" chroot "$r" / symlink "$x" /x
 	[ $st -eq 0 ] || fail "$what: exit status $st, expected 0 (refused)"
 	absent "$r/x"
-	want "symlink(\"$x\", \"/x\") = $eperm <denied rule 1>"
+	report_is "symlink(\"$x\", \"/x\") = $eperm <denied rule 1>"
 fi
 
 # ---- 12. a link in a directory that does not exist: the kernel's error -
@@ -313,7 +286,7 @@ run a12/site "allow link=$w/a12/site/**" deny -- \
 	sh -c "ln -s x nodir/l; ln -s x f/l; mkdir nodir && ln -s x nodir/l"
 [ $st -eq 0 ] || fail "$what: exit status $st, expected 0"
 check_link a12/site/nodir/l x
-want "symlinkat(\"x\", AT_FDCWD<$w/a12/site>, \"nodir/l\") = -1 ENOENT (No such file or directory)" \
+report_is "symlinkat(\"x\", AT_FDCWD<$w/a12/site>, \"nodir/l\") = -1 ENOENT (No such file or directory)" \
 	"symlinkat(\"x\", AT_FDCWD<$w/a12/site>, \"f/l\") = -1 ENOTDIR (Not a directory)" \
 	"symlinkat(\"x\", AT_FDCWD<$w/a12/site>, \"nodir/l\") = 0"
 

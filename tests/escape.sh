@@ -44,8 +44,7 @@ TABLE
 } >"$tmp/mk.py"
 count=$(wc -l <"$tmp/table")
 
-w=$tmp/w
-mkdir "$w" && cd "$w" || fail "cannot set up $w"
+enter_w
 "$SYMTRACE" -o "$tmp/out" -- "$PYTHON" -S -I "$tmp/mk.py" 2>"$tmp/err"
 st=$?
 [ $st -eq 0 ] || { show stderr "$tmp/err"; fail "symtrace exited with $st"; }

@@ -14,8 +14,7 @@ skip_unless_ptrace
 
 H=$TESTBIN/symhelper
 S=$TESTBIN/stress
-w=$tmp/w
-mkdir "$w" && cd "$w" || fail "cannot set up $w"
+enter_w
 
 # st_run LIMIT ARGS...: run symtrace ARGS with a time limit; $st is its
 # exit status; a timeout or a crash of symtrace fails the test.

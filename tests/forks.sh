@@ -6,8 +6,7 @@
 
 skip_unless_ptrace
 
-w=$tmp/w
-mkdir "$w" && cd "$w" || fail "cannot set up $w"
+enter_w
 
 # The command symtrace starts is a shell that records its pid and execs
 # the helper, so we know the pid of "the command".

@@ -6,7 +6,8 @@
 #   TESTSRC   this directory             HAVE_M32 yes when symhelper32 exists
 #
 # Provides: $tmp (a fresh directory, removed on exit), fail, skip,
-# skip_unless_ptrace, run_match, check_link, check_no_leftovers.
+# skip_unless_ptrace, run_match, check_link, check_no_leftovers, show,
+# enter_w, proc_state, wait_for_file, find_python, side_end, mismatch.
 # Every test runs under "timeout" (TEST_TIMEOUT seconds, default 120): on
 # expiry its whole process group is killed and the test fails (124).
 
@@ -74,6 +75,15 @@ skip_unless_ptrace()
 	[ -s "$tmp/ptrace.out" ] &&
 		fail "'symtrace -- true' printed: $(cat "$tmp/ptrace.out")"
 	rm -f "$tmp/ptrace.out"
+}
+
+# enter_w: make $tmp/w, the test's work directory, and enter it; $w is
+# its name as the tracer sees it (no symlinks in it).
+enter_w()
+{
+	mkdir "$tmp/w" || fail "cannot create $tmp/w"
+	w=$(cd "$tmp/w" && pwd -P) || fail "cannot enter $tmp/w"
+	cd "$w" || fail "cannot enter $w"
 }
 
 # Print the named file to stderr, with a title (for failure reports).
@@ -192,4 +202,34 @@ find_python()
 	command -v python3 >/dev/null 2>&1 || return 1
 	PYTHON=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
 	[ -n "$PYTHON" ] && [ -x "$PYTHON" ]
+}
+
+# For the tables that run each case natively and then traced over a fresh
+# copy $C of a fixture, from $T (deny-cache, deny-results):
+# side_end MODE STATUS: note the exit status of that side (status_native
+# or status_traced) and the tree of $C afterwards ($tmp/tree.MODE).
+side_end()
+{
+	case $1 in
+	native) status_native=$2 ;;
+	*) status_traced=$2 ;;
+	esac
+	cd "$T" || fail cd
+	(cd "$C" && find . -printf '%p %y %U:%G %m %l\n' | sort) \
+		>"$tmp/tree.$1"
+}
+n=0
+bad=
+status_native=0
+status_traced=0
+
+# mismatch NAME MESSAGE: report a difference; the test fails at the end
+# (NAME is added to $bad once).
+mismatch()
+{
+	case " $bad " in
+	*" $1 "*) ;;
+	*) bad="$bad $1" ;;
+	esac
+	echo "  MISMATCH $1: $2"
 }

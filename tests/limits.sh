@@ -10,8 +10,7 @@ export TEST_TIMEOUT
 skip_unless_ptrace
 
 S=$TESTBIN/stress
-w=$tmp/w
-mkdir "$w" && cd "$w" || fail "cannot set up $w"
+enter_w
 
 # sampled RUN_NAME PID SYNCDIR WHAT: at each of the workload's stops (p10,
 # p90), record WHAT for symtrace (PID) in $tmp/RUN_NAME.p10 / .p90.

@@ -7,8 +7,7 @@
 skip_unless_ptrace
 find_python || skip "no python3"
 
-w=$tmp/w
-mkdir "$w" && cd "$w" || fail "cannot set up $w"
+enter_w
 line() { printf 'symlinkat("%s", AT_FDCWD<%s>, "%s") = 0\n' "$1" "$w" "$2"; }
 
 # run NAME OPTS...: symtrace OPTS -- ln -s t_NAME NAME, which must exit 0

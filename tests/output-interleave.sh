@@ -7,8 +7,7 @@
 skip_unless_ptrace
 find_python || skip "no python3"
 
-w=$tmp/w
-mkdir "$w" && cd "$w" || fail "cannot set up $w"
+enter_w
 
 # check.py MODE DIR < OUTPUT: 8000 lines, each whole and well-formed,
 # naming each of the 8000 calls once, with 8 distinct thread ids.

@@ -8,8 +8,7 @@
 skip_unless_ptrace
 find_python || skip "no python3"
 
-w=$tmp/w
-mkdir "$w" && cd "$w" || fail "cannot set up $w"
+enter_w
 
 # 3 symlinkat that succeed (one audited), 2 that fail with EEXIST, 1 i386
 # symlink (int $0x80), 1 denied, 1 killed, 2 from two threads of a tenth

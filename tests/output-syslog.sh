@@ -12,8 +12,7 @@ find_python || skip "no python3"
 command -v unshare >/dev/null 2>&1 || skip "no unshare"
 unshare -m true 2>/dev/null || skip "unshare -m is not permitted here"
 
-w=$tmp/w
-mkdir "$w" && cd "$w" || fail "cannot set up $w"
+enter_w
 
 # The bind mount needs a file at /dev/log; make an empty one if there is
 # none, and remove it at the end, also on failure.

@@ -8,8 +8,7 @@
 skip_unless_ptrace
 find_python || skip "no python3"
 
-w=$tmp/w
-mkdir "$w" && cd "$w" || fail "cannot set up $w"
+enter_w
 
 # check.py MODE START END < OUTPUT: the checks above; START and END are
 # epoch seconds around the run.  Time of day is read as UTC (TZ=UTC).

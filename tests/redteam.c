@@ -75,6 +75,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "helperlib.h"
+
 #ifndef SYS_io_uring_setup
 #define SYS_io_uring_setup 425
 #endif
@@ -114,33 +116,6 @@ struct ll_path_beneath_attr {
 
 enum { FD = 77, RING_FD = 60 };
 
-static const char *ename(int e)
-{
-	static char buf[32];
-
-	switch (e) {
-	case EPERM: return "EPERM";
-	case EACCES: return "EACCES";
-	case ENOENT: return "ENOENT";
-	case EEXIST: return "EEXIST";
-	case ENOSYS: return "ENOSYS";
-	case EBADF: return "EBADF";
-	case EINVAL: return "EINVAL";
-	case EOPNOTSUPP: return "EOPNOTSUPP";
-	case EXDEV: return "EXDEV";
-	case ENXIO: return "ENXIO";
-	default: break;
-	}
-	snprintf(buf, sizeof(buf), "errno %d", e);
-	return buf;
-}
-
-static __attribute__((noreturn)) void die(const char *what)
-{
-	fprintf(stderr, "redteam: %s: %s\n", what, strerror(errno));
-	exit(2);
-}
-
 /* "NAME = R" for a call that returned r with errno e. */
 static void said(const char *name, long r, int e)
 {
@@ -149,24 +124,6 @@ static void said(const char *name, long r, int e)
 	else
 		printf("%s = -1 %s", name, ename(e));
 	fflush(stdout);
-}
-
-static void in_line(bool in)
-{
-	printf(" in=%d\n", in);
-	fflush(stdout);
-}
-
-static bool exists_at(int dirfd, const char *name)
-{
-	struct stat sb;
-
-	return fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0;
-}
-
-static long link_at(const char *target, int dirfd, const char *link)
-{
-	return syscall(SYS_symlinkat, target, dirfd, link);
 }
 
 static void one(const char *name, const char *target, int dirfd,
@@ -556,14 +513,6 @@ static void *race_thread(void *arg)
 		spin_n(race_delay);
 	execve(race_setuid, av, ev);
 	_exit(99);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static void race_round(const char *strs, long range)
