@@ -229,4 +229,9 @@ void sink_close(struct sink *k)
 	}
 	sink_flush(k);
 	sbuf_free(&k->line);
+	sbuf_free(&k->obuf);
+	/* The sink's storage ends with its owner's frame: the exit handler
+	 * must not flush it after that (it did - valgrind in CI). */
+	if (open_sink == k)
+		open_sink = NULL;
 }
