@@ -33,6 +33,7 @@
 #endif
 #endif
 
+#include "path.h"
 #include "policy.h"
 #include "procmap.h"
 #include "resolve.h"
@@ -395,8 +396,8 @@ static void pin_link_dir(struct event *ev, signed char *own_root)
 		res = resolve_parent(&b, path, &r, &why);
 	resolve_close_base(&b);
 	if (res == 0) {
-		ev->path = resolve_join(r.dir, r.last);
-		ev->pin_last = resolve_join("", r.last);
+		ev->path = path_join(r.dir, r.last);
+		ev->pin_last = path_join("", r.last);
 		ev->pin_dev = r.dev;
 		ev->pin_ino = r.ino;
 		ev->pin_dir = r.dir;

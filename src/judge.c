@@ -22,6 +22,7 @@
 
 #include "delegate.h"
 #include "inspect.h"
+#include "path.h"
 #include "resolve.h"
 #include "sidedoor.h"
 #include "tmem.h"
@@ -420,7 +421,7 @@ void delegate_symlink(struct judge *j, struct tracee *t,
 		goto done;
 	}
 	if (res == 0) {
-		ev->path = resolve_join(r.dir, r.last);
+		ev->path = path_join(r.dir, r.last);
 		ev->target_resolved = path_resolve_target(ev->path,
 							  ev->target.buf);
 		physical_target(ev, r.dirfd, r.dir);

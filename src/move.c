@@ -22,6 +22,7 @@
 
 #include "delegate.h"
 #include "inspect.h"
+#include "path.h"
 #include "resolve.h"
 #include "tmem.h"
 #include "util.h"
@@ -176,7 +177,7 @@ static void judge_tree(struct tree_walk *w, int dirfd, const char *name,
 			w->failed = true;
 			break;
 		}
-		sub = resolve_join(dest, e->d_name);
+		sub = path_join(dest, e->d_name);
 		if (S_ISDIR(sb.st_mode)) {
 			judge_tree(w, fd, e->d_name, sub, depth + 1);
 		} else if (S_ISLNK(sb.st_mode) &&
@@ -248,9 +249,9 @@ static void see_moved(struct move_view *mv, const struct resolved *from,
 		.from_ino = from->ino,
 		.from_gone = rename,
 	};
-	m->to_name = mv->names[2 * mv->nmoves] = resolve_join("", to->last);
+	m->to_name = mv->names[2 * mv->nmoves] = path_join("", to->last);
 	m->from_name = mv->names[2 * mv->nmoves + 1] =
-		resolve_join("", from->last);
+		path_join("", from->last);
 	mv->nmoves++;
 }
 
@@ -312,8 +313,8 @@ void delegate_move(struct judge *j, struct tracee *t,
 			res = resolve_parent(&bd, ev->linkpath.buf, &rd, &why);
 	}
 	if (!why && res == 0) {
-		src = resolve_join(rs.dir, rs.last);
-		ev->path = resolve_join(rd.dir, rd.last);
+		src = path_join(rs.dir, rs.last);
+		ev->path = path_join(rd.dir, rd.last);
 		if (sc == SC_LINKAT && (m.flags & AT_SYMLINK_FOLLOW)) {
 			/* Following the source's last symlink would happen
 			 * in our context; without one, FOLLOW changes

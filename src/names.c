@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "path.h"
 #include "util.h"
 
 /* getpwnam() and friends return NULL both for "no such entry" and for a

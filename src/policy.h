@@ -161,17 +161,4 @@ struct verdict policy_match(struct policy *p, const struct policy_input *in);
 /* Glob match as described above (whole string). */
 bool glob_match(const char *pattern, const char *s);
 
-/* Resolve path lexically: if relative, against base (absolute); collapse
- * "//", ".", ".." (".." at "/" stays "/"); no trailing '/' except for "/".
- * Returns a malloc'd string; NULL if path is relative and base is NULL. */
-char *path_resolve_lexical(const char *base, const char *path);
-
-/* A symlink's target resolved lexically against the directory of link
- * (an absolute link path): what target= rules match.  malloc'd. */
-char *path_resolve_target(const char *link, const char *target);
-
-/* The directory part of an absolute path ("/a/b" -> "/a", "/a" -> "/"),
- * malloc'd. */
-char *path_dirname(const char *path);
-
 #endif

@@ -39,6 +39,7 @@
 #endif
 #endif
 
+#include "path.h"
 #include "policy.h"
 #include "util.h"
 
@@ -49,24 +50,6 @@
 
 /* The result of a walk that must be refused (neither an fd nor -errno). */
 #define WALK_MAGIC (-100000)
-
-char *resolve_split(const char *path, const char **last)
-{
-	size_t end = strlen(path), start;
-
-	while (end > 0 && path[end - 1] == '/')
-		end--;
-	if (end == 0) {
-		/* "" or slashes only: no directory part. */
-		*last = path;
-		return xstrdup("");
-	}
-	start = end;
-	while (start > 0 && path[start - 1] != '/')
-		start--;
-	*last = path + start;
-	return xstrndup(path, start);
-}
 
 static int fast_walk(int start, const char *path, bool in_root,
 		     bool no_symlinks);
@@ -79,21 +62,6 @@ int resolve_open_real(const char *dir)
 		return fd >= 0 ? fd : -1;
 	/* (Without openat2 the identity check after it still applies.) */
 	return open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-}
-
-char *resolve_join(const char *dir, const char *last)
-{
-	size_t n = strlen(last);
-
-	while (n > 0 && last[n - 1] == '/')
-		n--;
-	if (!*dir)
-		return xstrndup(last, n);
-	if (n == 0)
-		return xstrdup(dir); /* "" or slashes only: the directory */
-	if (strcmp(dir, "/") == 0)
-		return xasprintf("/%.*s", (int)n, last);
-	return xasprintf("%s/%.*s", dir, (int)n, last);
 }
 
 static bool same_file(const struct stat *a, const struct stat *b)
@@ -543,7 +511,7 @@ static char *lexical_dir(const char *base, const char *dirpart)
 int resolve_parent(const struct resolve_base *b, const char *path,
 		   struct resolved *r, const char **why)
 {
-	_cleanup_free_ char *dirpart = resolve_split(path, &r->last);
+	_cleanup_free_ char *dirpart = path_split(path, &r->last);
 	_cleanup_free_ char *walk = NULL;
 	bool in_root = path[0] == '/' || b->chrooted;
 	int start = path[0] == '/' || b->chrooted ? b->rootfd : b->basefd;
@@ -862,7 +830,7 @@ int resolve_target(int rootfd, const char *rootpath, int startfd,
 			*why = UNJUDGED_WALK;
 		} else if (S_ISDIR(sb.st_mode)) {
 			tpos_set(&cur, nfd, !m, &sb,
-				 resolve_join(cur.path, comp));
+				 path_join(cur.path, comp));
 			continue;
 		} else if (S_ISLNK(sb.st_mode)) {
 			*why = follow_symlink(nfd, &cur, rootfd, &root_st,
@@ -878,7 +846,7 @@ int resolve_target(int rootfd, const char *rootpath, int startfd,
 		if (*why)
 			goto out;
 	}
-	*out = v.depth ? resolve_join(cur.path, v.buf) : cur.path;
+	*out = v.depth ? path_join(cur.path, v.buf) : cur.path;
 	if (!v.depth)
 		cur.path = NULL;
 out:

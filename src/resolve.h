@@ -140,13 +140,4 @@ int resolve_own_root(void);
  * put there since): an fd, or -1. */
 int resolve_open_real(const char *dir);
 
-/* dir joined with last, last's trailing slashes left out (malloc'd);
- * dir "" gives last alone. */
-char *resolve_join(const char *dir, const char *last);
-
-/* Split path into its directory part (malloc'd; "" when none) and a
- * pointer to its last component with trailing slashes (into path).  A
- * path of slashes only is all last component. */
-char *resolve_split(const char *path, const char **last);
-
 #endif

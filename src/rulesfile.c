@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "path.h"
 #include "util.h"
 
 /* The files being read, outermost first: an include of one of them is a

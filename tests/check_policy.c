@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "path.h"
 #include "policy.h"
 #include "rulesfile.h"
 #include "util.h"
@@ -516,94 +517,6 @@ START_TEST(test_glob_null)
 	ck_assert(!glob_match(NULL, "a"));
 	ck_assert(!glob_match("*", NULL));
 	ck_assert(!glob_match(NULL, NULL));
-}
-END_TEST
-
-/* ---- lexical resolution ------------------------------------------------- */
-
-static const struct path_case {
-	const char *base;
-	const char *path;
-	const char *want; /* NULL: NULL expected */
-} resolve_cases[] = {
-	{"/srv/www/a", "../../../etc/passwd", "/etc/passwd"},
-	{"/srv/www/a", "../../../../../../etc/passwd", "/etc/passwd"},
-	{"/srv/www/a", "b", "/srv/www/a/b"},
-	{"/srv/www/a", "../b", "/srv/www/b"},
-	{"/x", "./a//b/.", "/x/a/b"},
-	{"/x/", "a", "/x/a"},
-	{"/x//", "a/", "/x/a"},
-	{"//x/./y/../", "z", "/x/z"},
-	{NULL, "/a/../b/", "/b"},
-	{NULL, "/", "/"},
-	{NULL, "//", "/"},
-	{NULL, "/..", "/"},
-	{NULL, "/../..", "/"},
-	{NULL, "/a/./b/./", "/a/b"},
-	{NULL, "/a/b/../../..", "/"},
-	{NULL, "/...", "/..."},
-	{NULL, "/a/..b/.c", "/a/..b/.c"},
-	{"/ignored", "/abs", "/abs"},
-	{"/", "..", "/"},
-	{"/", ".", "/"},
-	{"/", "a", "/a"},
-	{"/a", "", "/a"},
-	{"/a/b/", "", "/a/b"},
-	{"/a", "..", "/"},
-	{"/a", "../..", "/"},
-	{"/a/b", "../c/../d", "/a/d"},
-	{NULL, "rel", NULL},
-	{NULL, "", NULL},
-	{NULL, "./x", NULL},
-	{"relative", "x", NULL},
-	{"", "x", NULL},
-	{"relative", "/x", "/x"},
-	{"/a", NULL, NULL},
-};
-
-START_TEST(test_resolve)
-{
-	const struct path_case *c = &resolve_cases[_i];
-	char *got = path_resolve_lexical(c->base, c->path);
-
-	if (!c->want) {
-		ck_assert_msg(got == NULL, "(%s, %s) -> %s, want NULL", c->base,
-			      c->path, got);
-	} else {
-		ck_assert_msg(got != NULL, "(%s, %s) -> NULL", c->base,
-			      c->path);
-		ck_assert_str_eq(got, c->want);
-	}
-	free(got);
-}
-END_TEST
-
-static const struct dirname_case {
-	const char *path;
-	const char *want;
-} dirname_cases[] = {
-	/* clang-format off */
-	{ "/a/b", "/a" },
-	{ "/a", "/" },
-	{ "/", "/" },
-	{ "//", "/" },
-	{ "/a/b/c", "/a/b" },
-	{ "/a/b/", "/a" },
-	{ "/a//b", "/a" },
-	{ "//a", "/" },
-	{ "a", "." },
-	{ "a/b", "a" },
-	{ "", "." },
-	/* clang-format on */
-};
-
-START_TEST(test_dirname)
-{
-	const struct dirname_case *c = &dirname_cases[_i];
-	char *got = path_dirname(c->path);
-
-	ck_assert_str_eq(got, c->want);
-	free(got);
 }
 END_TEST
 
@@ -2079,11 +1992,6 @@ static Suite *policy_suite(void)
 	tc = tcase_create("glob");
 	tcase_add_loop_test(tc, test_glob, 0, ARRAY_SIZE(glob_cases));
 	tcase_add_test(tc, test_glob_null);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("paths");
-	tcase_add_loop_test(tc, test_resolve, 0, ARRAY_SIZE(resolve_cases));
-	tcase_add_loop_test(tc, test_dirname, 0, ARRAY_SIZE(dirname_cases));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("matcher");

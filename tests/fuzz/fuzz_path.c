@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "path.h"
 #include "policy.h"
 
 FUZZ_CHECKERS_BEGIN
