@@ -240,6 +240,25 @@ static int follow_refused(const struct statfs *sf)
 	return 0;
 }
 
+/* The next component of the path at *p (cut in place with a NUL; *p
+ * moves past it), or NULL at its end.  Empty components ("//") are
+ * skipped. */
+static char *next_component(char **p)
+{
+	char *comp;
+
+	while (**p == '/')
+		(*p)++;
+	if (!**p)
+		return NULL;
+	comp = *p;
+	while (**p && **p != '/')
+		(*p)++;
+	if (**p)
+		*(*p)++ = '\0';
+	return comp;
+}
+
 /* The step walk: path from start, one component at a time, every
  * component a directory.  Returns an O_PATH fd, -errno, or WALK_MAGIC
  * when a symlink of /proc is on the way. */
@@ -263,15 +282,8 @@ static int step_walk(int rootfd, int start, const char *path)
 	for (;;) {
 		char *comp;
 
-		while (*p == '/')
-			p++;
-		if (!*p)
+		if (!(comp = next_component(&p)))
 			break;
-		comp = p;
-		while (*p && *p != '/')
-			p++;
-		if (*p)
-			*p++ = '\0';
 		if (strcmp(comp, ".") == 0)
 			continue;
 		if (strcmp(comp, "..") == 0) {
@@ -739,15 +751,8 @@ int resolve_target(int rootfd, const char *rootpath, int startfd,
 		const struct resolve_move *m = NULL;
 		bool gone = false;
 
-		while (*p == '/')
-			p++;
-		if (!*p)
+		if (!(comp = next_component(&p)))
 			break;
-		comp = p;
-		while (*p && *p != '/')
-			p++;
-		if (*p)
-			*p++ = '\0';
 		/* Bounded work: symtrace's one thread makes every traced
 		 * call, and a target is at most 41 strings of PATH_MAX. */
 		if (++steps > limit) {

@@ -1,12 +1,13 @@
 /* check_units.c - unit tests for the small pure modules: the tracee table
  * (tracee.c), the -c counts (summary.c), errno and signal names
- * (errnoname.c). */
+ * (errnoname.c), syscall numbers by ABI (arch_classify). */
 #include <check.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch.h"
 #include "errnoname.h"
 #include "summary.h"
 #include "tracee.h"
@@ -162,6 +163,59 @@ START_TEST(test_signal_names)
 }
 END_TEST
 
+/* ---- arch_classify ---- */
+
+#if defined(__x86_64__)
+#define X32 0x40000000ULL
+static const struct classify_case {
+	enum abi abi;
+	uint64_t nr;
+	enum sysc sc;
+} classify_cases[] = {
+	{ ABI_X86_64, 88, SC_SYMLINK },
+	{ ABI_X86_64, 266, SC_SYMLINKAT },
+	{ ABI_X86_64, 82, SC_RENAME },
+	{ ABI_X86_64, 264, SC_RENAMEAT },
+	{ ABI_X86_64, 316, SC_RENAMEAT2 },
+	{ ABI_X86_64, 86, SC_LINK },
+	{ ABI_X86_64, 265, SC_LINKAT },
+	{ ABI_X86_64, 435, SC_CLONE3 },
+	{ ABI_X86_64, 105, SC_SETCRED },  /* setuid */
+	{ ABI_X86_64, 161, SC_CHROOT },
+	{ ABI_X86_64, 155, SC_CHROOT },   /* pivot_root */
+	{ ABI_X86_64, 0, SC_NONE },       /* read */
+	{ ABI_X86_64, 39, SC_NONE },      /* getpid */
+	{ ABI_X86_64, 88 | X32, SC_NONE }, /* the x32 bit: not x86_64's */
+	{ ABI_X32, 88 | X32, SC_SYMLINK },
+	{ ABI_X32, 266 | X32, SC_SYMLINKAT },
+	{ ABI_X32, 88, SC_NONE },         /* x32 without its bit */
+	{ ABI_I386, 83, SC_SYMLINK },
+	{ ABI_I386, 304, SC_SYMLINKAT },
+	{ ABI_I386, 38, SC_RENAME },
+	{ ABI_I386, 302, SC_RENAMEAT },
+	{ ABI_I386, 353, SC_RENAMEAT2 },
+	{ ABI_I386, 9, SC_LINK },
+	{ ABI_I386, 303, SC_LINKAT },
+	{ ABI_I386, 23, SC_SETCRED },     /* setuid (16-bit) */
+	{ ABI_I386, 213, SC_SETCRED },    /* setuid32 */
+	{ ABI_I386, 61, SC_CHROOT },
+	{ ABI_I386, 88, SC_NONE },        /* reboot on i386 */
+	{ ABI_UNKNOWN, 88, SC_NONE },
+};
+
+START_TEST(test_arch_classify)
+{
+	const struct classify_case *c = &classify_cases[_i];
+
+	ck_assert_msg(arch_classify(c->abi, c->nr) == c->sc,
+		      "%s nr %#llx: %s, expected %s", abi_name(c->abi),
+		      (unsigned long long)c->nr,
+		      sysc_name(arch_classify(c->abi, c->nr)),
+		      sysc_name(c->sc));
+}
+END_TEST
+#endif
+
 static Suite *units_suite(void)
 {
 	Suite *s = suite_create("units");
@@ -176,6 +230,10 @@ static Suite *units_suite(void)
 	tc = tcase_create("errnoname");
 	tcase_add_test(tc, test_errno_names);
 	tcase_add_test(tc, test_signal_names);
+#if defined(__x86_64__)
+	tcase_add_loop_test(tc, test_arch_classify, 0,
+			    sizeof(classify_cases) / sizeof(classify_cases[0]));
+#endif
 	suite_add_tcase(s, tc);
 	return s;
 }
