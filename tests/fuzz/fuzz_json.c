@@ -23,46 +23,19 @@
 
 #include "fuzz.h"
 #include "output.h"
+#include "../utf8ref.h"
 
 FUZZ_CHECKERS_BEGIN
 
 /* ---- reference UTF-8 (Unicode table 3-7, written again here) ---- */
 
-/* Length of the well-formed sequence at s, 0 if none. */
+/* Length of the well-formed sequence at s, 0 if none (the tests' own
+ * decoder, tests/utf8ref.h). */
 static size_t ref_utf8(const unsigned char *s, size_t n)
 {
-	uint32_t cp;
-	size_t k;
+	unsigned long cp;
 
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0) {
-		k = 2;
-		cp = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		k = 3;
-		cp = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		k = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	/* Unicode "maximal subpart": a sequence is only as long as its
-	 * continuation bytes, checked one by one. */
-	if (n < k)
-		return 0;
-	for (size_t i = 1; i < k; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((k == 2 && cp < 0x80) || (k == 3 && cp < 0x800) ||
-	    (k == 4 && cp < 0x10000))
-		return 0; /* overlong */
-	if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return k;
+	return t_utf8(s, n, &cp);
 }
 
 static bool ref_utf8_valid(const unsigned char *s, size_t n)
