@@ -193,8 +193,28 @@ delegate(pid_t pid)
 	for (int k = 0; k < 2; k++)
 		remote[k].iov_len = local[k].iov_len =
 			4096 - ((uintptr_t)remote[k].iov_base & 4095);
-	if (process_vm_readv(pid, local, 2, remote, 2, 0) < 0)
+	if (process_vm_readv(pid, local, 2, remote, 2, 0) !=
+	    (ssize_t)(local[0].iov_len + local[1].iov_len))
 		return;
+	/* A string that goes on past its page: the rest, page by page, as
+	 * symtrace reads (a path on the stack can straddle two pages). */
+	for (int k = 0; k < 2; k++) {
+		char *buf = local[k].iov_base;
+		size_t got = local[k].iov_len;
+
+		while (!memchr(buf, '\0', got) && got < sizeof(target) - 1) {
+			struct iovec l = { buf + got, 0 }, r = {
+				(char *)remote[k].iov_base + got, 0 };
+
+			l.iov_len = r.iov_len =
+				sizeof(target) - 1 - got < 4096
+					? sizeof(target) - 1 - got
+					: 4096;
+			if (process_vm_readv(pid, &l, 1, &r, 1, 0) <= 0)
+				return;
+			got += l.iov_len;
+		}
+	}
 	target[sizeof(target) - 1] = link[sizeof(link) - 1] = '\0';
 	slash = strrchr(link, '/');
 	if (slash) {
