@@ -299,6 +299,22 @@ static void reap(pid_t child, atomic_int *stop)
 		waitpid(child, NULL, 0);
 }
 
+/* In a child: flip the string at off in fd (a file, or /proc/self/mem)
+ * between the guarded and the allowed path until stop; never returns. */
+static void __attribute__((noreturn))
+flip_by_pwrite(int fd, const struct flip *f, off_t off, atomic_int *stop)
+{
+	while (!atomic_load(stop)) {
+		if (pwrite(fd, f->b, f->len, off) < 0)
+			_exit(1);
+		spin();
+		if (pwrite(fd, f->a, f->len, off) < 0)
+			_exit(1);
+		spin();
+	}
+	_exit(0);
+}
+
 static int do_privmap(long n, const char *base)
 {
 	char path[PATH_MAX];
@@ -327,15 +343,7 @@ static int do_privmap(long n, const char *base)
 	str = p + off;
 	child = fork_child();
 	if (child == 0) {
-		while (!atomic_load(stop)) {
-			if (pwrite(fd, f.b, f.len, off) < 0)
-				_exit(1);
-			spin();
-			if (pwrite(fd, f.a, f.len, off) < 0)
-				_exit(1);
-			spin();
-		}
-		_exit(0);
+		flip_by_pwrite(fd, &f, off, stop);
 	}
 	link_loop(n, str, f.len);
 	reap(child, stop);
@@ -360,15 +368,7 @@ static int do_procmem(long n, const char *base)
 		/* fd still reaches the parent's memory. */
 		off_t off = (off_t)(uintptr_t)str;
 
-		while (!atomic_load(stop)) {
-			if (pwrite(fd, f.b, f.len, off) < 0)
-				_exit(1);
-			spin();
-			if (pwrite(fd, f.a, f.len, off) < 0)
-				_exit(1);
-			spin();
-		}
-		_exit(0);
+		flip_by_pwrite(fd, &f, off, stop);
 	}
 	link_loop(n, str, f.len);
 	reap(child, stop);
