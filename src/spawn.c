@@ -22,48 +22,81 @@
 #include "tracee.h"
 #include "util.h"
 
-/* Signal dispositions symtrace found at start; the child gets them back. */
-static const int passed_signals[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP,
-				      SIGTSTP, SIGTTIN, SIGTTOU, SIGPIPE };
-#define NPASSED (sizeof(passed_signals) / sizeof(passed_signals[0]))
+/* What symtrace does with a signal while it runs the command. */
+enum sigplan { SIG_LEAVE, SIG_IGNORE, SIG_FORWARD };
 
-/* Where SIGTERM and SIGHUP go (a signal handler's only way to know). */
-static volatile sig_atomic_t forward_pid;
-static void on_forward_signal(int sig)
+/* Job control and SIGPIPE are ignored (the terminal sends SIGTSTP,
+ * SIGTTIN, SIGTTOU to the whole foreground group: the command decides);
+ * every signal that would end symtrace and that a service manager or an
+ * admin sends to "the service" - HUP, INT, QUIT, TERM, USR1, USR2, ALRM,
+ * WINCH, the real-time ones - is passed on to the command (php-fpm
+ * reloads on USR2, stops gracefully on QUIT; Apache on WINCH), so that
+ * symtrace never dies of one: in deny mode its death would kill every
+ * traced process (EXITKILL).  The rest keep their disposition. */
+static enum sigplan sigplan(int sig)
 {
+	switch (sig) {
+	case SIGTSTP:
+	case SIGTTIN:
+	case SIGTTOU:
+	case SIGPIPE:
+		return SIG_IGNORE;
+	case SIGHUP:
+	case SIGINT:
+	case SIGQUIT:
+	case SIGTERM:
+	case SIGUSR1:
+	case SIGUSR2:
+	case SIGALRM:
+	case SIGWINCH:
+		return SIG_FORWARD;
+	default:
+		return sig >= SIGRTMIN && sig <= SIGRTMAX ? SIG_FORWARD
+							  : SIG_LEAVE;
+	}
+}
+
+/* Where forwarded signals go (a signal handler's only way to know). */
+static volatile sig_atomic_t forward_pid;
+
+static void on_forward_signal(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	/* From the terminal (SI_KERNEL: ^C, ^\, a resize), the kernel
+	 * sent it to the whole foreground group, the command included:
+	 * passing it on would deliver it twice. */
+	if (si && si->si_code == SI_KERNEL)
+		return;
 	if (forward_pid > 0)
 		kill(forward_pid, sig);
 }
 
+/* saved[sig]: the disposition symtrace found, which the child gets back. */
 static void setup_signals(struct sigaction *saved)
 {
-	struct sigaction sa;
+	struct sigaction ign, fwd;
 
-	for (size_t i = 0; i < NPASSED; i++)
-		sigaction(passed_signals[i], NULL, &saved[i]);
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	/* The terminal sends SIGINT/SIGQUIT/SIGTSTP to the whole foreground
-	 * process group, the command included: symtrace ignores them and
-	 * lets the command decide.  SIGTERM/SIGHUP sent to symtrace alone
-	 * are passed on to the command, like a service supervisor. */
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
-	sigaction(SIGTSTP, &sa, NULL);
-	sigaction(SIGTTIN, &sa, NULL);
-	sigaction(SIGTTOU, &sa, NULL);
-	sigaction(SIGPIPE, &sa, NULL);
-	sa.sa_handler = on_forward_signal;
-	sa.sa_flags = SA_RESTART;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	memset(&ign, 0, sizeof(ign));
+	sigemptyset(&ign.sa_mask);
+	ign.sa_handler = SIG_IGN;
+	memset(&fwd, 0, sizeof(fwd));
+	sigemptyset(&fwd.sa_mask);
+	fwd.sa_sigaction = on_forward_signal;
+	fwd.sa_flags = SA_SIGINFO | SA_RESTART;
+	for (int sig = 1; sig < NSIG; sig++) {
+		enum sigplan plan = sigplan(sig);
+
+		if (plan == SIG_LEAVE || sigaction(sig, NULL, &saved[sig]) < 0)
+			continue;
+		sigaction(sig, plan == SIG_IGNORE ? &ign : &fwd, NULL);
+	}
 }
 
 static void restore_signals(const struct sigaction *saved)
 {
-	for (size_t i = 0; i < NPASSED; i++)
-		sigaction(passed_signals[i], &saved[i], NULL);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sigplan(sig) != SIG_LEAVE)
+			sigaction(sig, &saved[sig], NULL);
 }
 
 static struct filter_spec filter_spec(const struct session *s)
@@ -172,7 +205,7 @@ pid_t spawn_command(const struct session *s)
 {
 	struct sock_filter prog[SECCOMP_FILTER_MAX];
 	const struct config *cfg = s->cfg;
-	struct sigaction saved[NPASSED];
+	struct sigaction saved[NSIG];
 	struct filter_spec spec = filter_spec(s);
 	int len = 0, go[2];
 	pid_t pid;

@@ -1,6 +1,7 @@
 #!/bin/sh
-# signals.sh - signals reach the command exactly once; SIGTERM/SIGHUP sent
-# to symtrace are passed on to the command; SIGSTOP/SIGCONT stop and
+# signals.sh - signals reach the command exactly once; SIGTERM, SIGHUP,
+# SIGUSR1/2, SIGQUIT, SIGINT, SIGALRM, SIGWINCH and the real-time signals
+# sent to symtrace are passed on to the command; SIGSTOP/SIGCONT stop and
 # resume it; Ctrl-Z / fg and Ctrl-C work from an interactive shell.
 . "$TESTSRC/lib.sh"
 
@@ -85,6 +86,52 @@ for sig in TERM HUP; do
 	[ "$(cat "$D/marker" 2>/dev/null)" = got ] ||
 		fail "SIG$sig to symtrace: the command did not get it"
 done
+
+# ---- 2b. Every other signal that would end symtrace, sent to it, reaches
+# the command instead (php-fpm reloads on USR2 and stops gracefully on
+# QUIT, Apache on WINCH; symtrace used to die of USR1/USR2, and in deny
+# mode its death kills the tree).  A Python command: it can catch INT and
+# QUIT, which a background job of this script gets ignored.
+if find_python; then
+	for sig in USR1 USR2 QUIT INT ALRM WINCH RTMIN+3; do
+		rm -f "$D/pid" "$D/marker"
+		"$SYMTRACE" -o "$tmp/out" -- "$PYTHON" -c '
+import os, signal, sys, time
+name = sys.argv[1]
+if name.startswith("RTMIN+"):
+    num = signal.SIGRTMIN + int(name[6:])
+else:
+    num = getattr(signal, "SIG" + name)
+def got(sig, frame):
+    with open(os.environ["D"] + "/marker", "w") as f:
+        f.write("got %d" % sig)
+    sys.exit(3)
+signal.signal(num, got)
+with open(os.environ["D"] + "/pid", "w") as f:
+    f.write(str(os.getpid()))
+while True:
+    time.sleep(0.05)' "$sig" </dev/null 2>"$tmp/err" &
+		stpid=$!
+		wait_for_file "$D/pid" || fail "the command did not start"
+		kill -s "$sig" $stpid 2>/dev/null ||
+			kill -"$sig" $stpid || fail "kill -$sig"
+		wait_exit $stpid 10
+		want=$("$PYTHON" -c 'import signal, sys
+n = sys.argv[1]
+print(signal.SIGRTMIN + int(n[6:]) if n.startswith("RTMIN+")
+      else int(getattr(signal, "SIG" + n)))' "$sig")
+		[ $st -eq 3 ] || {
+			# (symtrace died of it: its command runs on, untraced)
+			kill -9 "$(cat "$D/pid")" 2>/dev/null
+			show stderr "$tmp/err"
+			fail "SIG$sig to symtrace: exit status $st, expected 3"
+		}
+		[ "$(cat "$D/marker" 2>/dev/null)" = "got $want" ] ||
+			fail "SIG$sig to symtrace: the command did not get it"
+	done
+else
+	echo "no python3: 2b (USR1, USR2, QUIT, INT, ALRM, WINCH, RTMIN+3) skipped"
+fi
 
 # ---- 3. SIGSTOP to the command stops it (and only it); SIGCONT resumes.
 rm -f "$D/pid" "$D/counter"
