@@ -20,6 +20,7 @@
 struct loader {
 	struct policy *p;
 	struct rules_error *err;
+	struct rules_seen *seen; /* NULL: not recorded */
 	int depth; /* 0: the file named on the command line */
 	struct {
 		dev_t dev;
@@ -132,9 +133,52 @@ static int load(struct loader *L, const char *path, const char *from,
 		size_t from_line, size_t from_col);
 
 /* glob(3) reports a directory it cannot read here; a directory that
- * does not exist (or is not one) just matches nothing. */
-static int glob_errno;
-static char glob_errpath[PATH_MAX];
+ * does not exist (or is not one) just matches nothing.  Per thread: the
+ * rules are read again by the control thread (control.c) - never at the
+ * same time as by the main thread, but a thread-local costs nothing. */
+static __thread int glob_errno;
+static __thread char glob_errpath[PATH_MAX];
+
+static void seen_file(struct loader *L, const char *path, bool regular)
+{
+	struct rules_seen *s = L->seen;
+
+	if (!s)
+		return;
+	s->files = xrealloc(s->files, (s->nfiles + 1) * sizeof(*s->files));
+	s->files[s->nfiles++] = (struct rules_seen_file){
+		.path = xstrdup(path), .regular = regular };
+}
+
+/* full: an include pattern with a wildcard. */
+static void seen_glob(struct loader *L, const char *full)
+{
+	struct rules_seen *s = L->seen;
+	const char *slash;
+
+	if (!s)
+		return;
+	slash = strrchr(full, '/');
+	s->globs = xrealloc(s->globs, (s->nglobs + 1) * sizeof(*s->globs));
+	s->globs[s->nglobs++] = (struct rules_seen_glob){
+		.dir = slash ? xstrndup(full, slash == full ? 1
+						       : (size_t)(slash - full))
+			     : xstrdup("."),
+		.pattern = xstrdup(slash ? slash + 1 : full) };
+}
+
+void rules_seen_free(struct rules_seen *s)
+{
+	for (size_t i = 0; i < s->nfiles; i++)
+		free(s->files[i].path);
+	for (size_t i = 0; i < s->nglobs; i++) {
+		free(s->globs[i].dir);
+		free(s->globs[i].pattern);
+	}
+	free(s->files);
+	free(s->globs);
+	*s = (struct rules_seen){ NULL, 0, NULL, 0 };
+}
 
 static int glob_error(const char *epath, int eerrno)
 {
@@ -169,6 +213,7 @@ static int include(struct loader *L, const char *file, size_t line, size_t col,
 	if (!strpbrk(pattern, "*?["))
 		return load(L, full, file, line, col);
 
+	seen_glob(L, full);
 	memset(&g, 0, sizeof(g));
 	glob_errno = 0;
 	/* Not GLOB_ERR: it would make a missing directory an error too;
@@ -263,6 +308,7 @@ static int load(struct loader *L, const char *path, const char *from,
 	const char *s, *end, *step;
 
 	text = slurp(path, &len, &st, &step, from != NULL);
+	seen_file(L, path, text && S_ISREG(st.st_mode));
 	if (!text && !from)
 		return fail(L->err, "cannot %s rules file '%s': %s", step, path,
 			    strerror(errno));
@@ -310,7 +356,13 @@ static int load(struct loader *L, const char *path, const char *from,
 
 int rules_load_file(struct policy *p, const char *path, struct rules_error *err)
 {
-	struct loader L = {.p = p, .err = err, .depth = 0};
+	return rules_load_file_seen(p, path, NULL, err);
+}
+
+int rules_load_file_seen(struct policy *p, const char *path,
+			 struct rules_seen *seen, struct rules_error *err)
+{
+	struct loader L = {.p = p, .err = err, .seen = seen, .depth = 0};
 	size_t old = policy_count(p);
 
 	if (load(&L, path, NULL, 0, 0) < 0) {
@@ -318,4 +370,37 @@ int rules_load_file(struct policy *p, const char *path, struct rules_error *err)
 		return -1;
 	}
 	return 0;
+}
+
+int rules_sources_add(struct rules_sources *s, struct policy *p,
+		      const char *arg, bool file, struct rules_seen *seen,
+		      struct rules_error *err)
+{
+	int n = file ? 0 : ++s->nargs;
+
+	s->v = xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
+	s->v[s->n++] = (struct rules_source){ .arg = xstrdup(arg), .n = n };
+	return file ? rules_load_file_seen(p, arg, seen, err)
+		    : rules_add_arg(p, arg, n, err);
+}
+
+int rules_sources_load(const struct rules_sources *s, struct policy *p,
+		       struct rules_seen *seen, struct rules_error *err)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if ((s->v[i].n ? rules_add_arg(p, s->v[i].arg, s->v[i].n, err)
+			       : rules_load_file_seen(p, s->v[i].arg, seen,
+						      err)) < 0)
+			return -1;
+	if (s->deny_errno)
+		policy_add_deny_all(p, s->deny_errno);
+	return 0;
+}
+
+void rules_sources_free(struct rules_sources *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i].arg);
+	free(s->v);
+	*s = (struct rules_sources){ NULL, 0, 0, 0 };
 }

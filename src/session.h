@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+#include "policy.h"
 #include "supervisor.h"
 
 struct session {
@@ -28,5 +29,9 @@ struct session {
 };
 
 void session_init(struct session *s, const struct config *cfg);
+/* What inspect_ident() must read for the output and the rules p (the
+ * rules may be replaced: control.h). */
+unsigned session_ident_needed(const struct config *cfg,
+			      const struct policy *p);
 
 #endif

@@ -1,0 +1,189 @@
+#!/bin/sh
+# reload.sh - rules files read again while symtrace runs (issue 17, item 3):
+# a change by atomic rename, a broken file (the old rules stay, the notice
+# names FILE, line, column), deletion and re-creation, a new file in an
+# include directory, and --reload PID.  The traced command is a shell that
+# makes one link per line it reads from a FIFO, so that each link is made
+# after the test has seen the reload it depends on; each link's fate is
+# checked (made or refused) and so is symtrace's whole report and stderr.
+. "$TESTSRC/lib.sh"
+
+skip_unless_ptrace
+
+LC_ALL=C
+export LC_ALL
+
+enter_w
+r=$tmp/r
+mkdir "$r" "$r/rules.d" || fail "cannot create $r"
+
+cat >"$tmp/worker.sh" <<'EOF'
+# worker.sh RESULTS: one "link NAME" a line on stdin: ln -s /etc/passwd NAME,
+# "made NAME" or "refused NAME" appended to RESULTS; "quit" ends it.
+while read -r cmd arg; do
+	case $cmd in
+	link)
+		if ln -s /etc/passwd "$arg" 2>/dev/null; then
+			echo "made $arg" >>"$1"
+		else
+			echo "refused $arg" >>"$1"
+		fi ;;
+	quit)
+		exit 0 ;;
+	esac
+done
+EOF
+
+# The rules: $r/main.rules includes $r/rules.d/*.rules first.
+v1="include rules.d/*.rules
+deny link=$w/*"
+v2="include rules.d/*.rules
+allow link=$w/*"
+broken="include rules.d/*.rules
+allow bogus=1"
+
+# put TEXT: main.rules replaced by TEXT atomically (written aside, renamed
+# over it, as editors and package managers do).
+put()
+{
+	printf '%s\n' "$1" >"$r/main.rules.new" &&
+		mv "$r/main.rules.new" "$r/main.rules" || fail "cannot write rules"
+}
+
+# A native control: the same worker makes its link without symtrace.
+put "$v1"
+mkfifo "$tmp/fifo" || fail "mkfifo"
+sh "$tmp/worker.sh" "$tmp/native" <"$tmp/fifo" &
+exec 4>"$tmp/fifo"
+echo "link n" >&4
+echo quit >&4
+exec 4>&-
+wait
+[ "$(cat "$tmp/native")" = "made n" ] || fail "native: $(cat "$tmp/native")"
+[ "$(readlink n)" = /etc/passwd ] || fail "native: no link n"
+rm n
+
+# Traced.
+"$SYMTRACE" --rules="$r/main.rules" -o "$tmp/out" -- \
+	sh "$tmp/worker.sh" "$tmp/results" <"$tmp/fifo" 2>"$tmp/stderr" &
+spid=$!
+exec 4>"$tmp/fifo"
+
+# wait_lines FILE N: until FILE has N lines (10 s at most).
+wait_lines()
+{
+	_n=100
+	while [ "$(cat "$2" 2>/dev/null | wc -l)" -lt "$1" ]; do
+		_n=$((_n - 1))
+		[ $_n -le 0 ] && {
+			show stderr "$tmp/stderr"
+			fail "$what: $2 has not $1 lines"
+		}
+		sleep 0.1
+	done
+}
+
+# link NAME N: the worker makes link NAME, its Nth; wait for its result.
+link()
+{
+	echo "link $1" >&4
+	wait_lines "$2" "$tmp/results"
+}
+
+# notices N: wait for the Nth line on symtrace's stderr.
+notices()
+{
+	wait_lines "$1" "$tmp/stderr"
+}
+
+what="start"
+link a 1
+what="atomic rename"
+put "$v2"
+notices 1
+link b 2
+what="broken file"
+put "$broken"
+notices 2
+link c 3
+what="deleted"
+rm "$r/main.rules"
+notices 3
+link d 4
+what="recreated"
+printf '%s\n' "$v2" >"$r/main.rules"
+notices 4
+what="include directory"
+printf 'deny link=%s/e*\n' "$w" >"$r/rules.d/.10-e.tmp"
+mv "$r/rules.d/.10-e.tmp" "$r/rules.d/10-e.rules"
+notices 5
+link e1 5
+link f 6
+what="--reload"
+"$SYMTRACE" --reload "$spid" >"$tmp/reload.out" 2>"$tmp/reload.err" ||
+	fail "$what: exit status $? ($(cat "$tmp/reload.err"))"
+notices 6
+printf '%s\n' "symtrace $spid reloaded its rules: 2 rules in force" |
+	diff -u - "$tmp/reload.out" >&2 || fail "$what: wrong output"
+[ -s "$tmp/reload.err" ] && fail "$what: stderr: $(cat "$tmp/reload.err")"
+what="--reload of a broken file"
+printf 'deny link=%s/e* when=0\n' "$w" >"$r/rules.d/10-e.rules"
+notices 7
+"$SYMTRACE" --reload "$spid" >"$tmp/reload.out" 2>"$tmp/reload.err"
+st=$?
+[ $st -eq 1 ] || fail "$what: exit status $st, expected 1"
+notices 8
+link e2 7
+echo quit >&4
+exec 4>&-
+wait $spid
+st=$?
+[ $st -eq 0 ] || { show stderr "$tmp/stderr"; fail "symtrace exited $st"; }
+
+what="results"
+printf '%s\n' "refused a" "made b" "made c" "made d" "refused e1" "made f" \
+	"refused e2" | diff -u - "$tmp/results" >&2 || fail "wrong results"
+for l in b c d f; do
+	[ "$(readlink "$l")" = /etc/passwd ] || fail "no link $l"
+done
+for l in a e1 e2; do
+	[ -e "$l" ] || [ -L "$l" ] && fail "link $l was made"
+done
+
+m=$r/main.rules
+e=$r/rules.d/10-e.rules
+eperm='-1 EPERM (Operation not permitted)'
+what="report"
+sed 's/^\[pid [0-9]*\] //' "$tmp/out" >"$tmp/out.nopid"
+cat >"$tmp/want" <<EOF
+symlinkat("/etc/passwd", AT_FDCWD<$w>, "a") = $eperm <denied rule $m:2>
+symlinkat("/etc/passwd", AT_FDCWD<$w>, "b") = 0
+symlinkat("/etc/passwd", AT_FDCWD<$w>, "c") = 0
+symlinkat("/etc/passwd", AT_FDCWD<$w>, "d") = 0
+symlinkat("/etc/passwd", AT_FDCWD<$w>, "e1") = $eperm <denied rule $e:1>
+symlinkat("/etc/passwd", AT_FDCWD<$w>, "f") = 0
+symlinkat("/etc/passwd", AT_FDCWD<$w>, "e2") = $eperm <denied rule $e:1>
+EOF
+diff -u "$tmp/want" "$tmp/out.nopid" >&2 || fail "wrong report"
+
+what="notices"
+# The pid of the --reload clients varies.
+sed 's/--reload by pid [0-9]*/--reload by pid N/' "$tmp/stderr" \
+	>"$tmp/stderr.n"
+bad="bad rule in $m, line 2, column 7: unknown key 'bogus' (expected target, link, uid, ruid, gid, user, group, comm, exe, when or dotdot)"
+bad2="bad rule in $e, line 1, column $((${#w} + 15)): bad value '0' for 'when' (expected N, N+ or N+S, numbers 1 to 4294967294)"
+cat >"$tmp/want" <<EOF
+symtrace: rules reloaded (a change of $m): 1 rule in force
+symtrace: rules not reloaded (a change of $m): $bad; the previous rules stay in force (1 rule, from reload 1)
+symtrace: rules not reloaded (a change of $m): cannot open rules file '$m': No such file or directory; the previous rules stay in force (1 rule, from reload 1)
+symtrace: rules reloaded (a change of $m): 1 rule in force
+symtrace: rules reloaded (a change of $e): 2 rules in force
+symtrace: rules reloaded (--reload by pid N): 2 rules in force
+symtrace: rules not reloaded (a change of $e): $bad2; the previous rules stay in force (2 rules, from reload 4)
+symtrace: rules not reloaded (--reload by pid N): $bad2; the previous rules stay in force (2 rules, from reload 4)
+EOF
+diff -u "$tmp/want" "$tmp/stderr.n" >&2 || fail "wrong notices"
+printf '%s\n' "symtrace: symtrace $spid did not reload its rules: $bad2" |
+	diff -u - "$tmp/reload.err" >&2 || fail "--reload: wrong error"
+[ -s "$tmp/reload.out" ] && fail "--reload: stdout: $(cat "$tmp/reload.out")"
+exit 0
