@@ -366,6 +366,7 @@ static int reload(const char *reason, char *msg, size_t n, size_t *nrules)
  * why filled, when there is no such directory. */
 static char *socket_dir(uid_t euid, bool create, char *why, size_t n)
 {
+	char other[64];
 	const char *base;
 	char *dir;
 	struct stat st;
@@ -373,15 +374,22 @@ static char *socket_dir(uid_t euid, bool create, char *why, size_t n)
 	if (euid == 0) {
 		base = "/run";
 	} else {
-		base = getenv("XDG_RUNTIME_DIR");
+		/* Another user's (a client run by root): where systemd puts
+		 * XDG_RUNTIME_DIR. */
+		snprintf(other, sizeof(other), "/run/user/%u", (unsigned)euid);
+		base = euid == geteuid() ? getenv("XDG_RUNTIME_DIR") : other;
 		if (!base || base[0] != '/') {
 			snprintf(why, n, "XDG_RUNTIME_DIR is not set");
 			return NULL;
 		}
+		if (lstat(base, &st) < 0) {
+			snprintf(why, n, "'%s': %s", base, strerror(errno));
+			return NULL;
+		}
 		/* It must be euid's own, mode 0700 (the XDG base directory
 		 * specification); else others could reach the socket. */
-		if (lstat(base, &st) < 0 || !S_ISDIR(st.st_mode) ||
-		    st.st_uid != euid || (st.st_mode & 077)) {
+		if (!S_ISDIR(st.st_mode) || st.st_uid != euid ||
+		    (st.st_mode & 077)) {
 			snprintf(why, n,
 				 "XDG_RUNTIME_DIR '%s' is not a directory of "
 				 "uid %u with mode 0700",
