@@ -15,7 +15,7 @@ struct session {
 	bool moves_checked; /* enforcing with link= or target= rules:
 			     * rename/link are delegated and judged */
 	/* What inspect_ident() must read: only what the output and rules
-	 * use. */
+	 * use (the first rules; struct judge follows a reload). */
 	unsigned ident_needed;
 	bool use_info;      /* try PTRACE_GET_SYSCALL_INFO */
 	bool filtered;      /* the seccomp prefilter is installed */
