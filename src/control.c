@@ -147,28 +147,29 @@ static const char *plural(size_t n)
 }
 
 /* msg (without "symtrace: "): on stderr (one write), to syslog with
- * --syslog, as the JSON notice {"event":EVENT,...} with --json.  Written
+ * --syslog, as the JSON notice {"event":EVENT,...} with --json (error:
+ * the rules' error alone, or NULL).  Written
  * by the control thread directly (a line written with one write() does
  * not mix with the main thread's): a notice may come before calls the
  * main thread has collected but not written yet. */
-static void notice(bool ok, const char *event, const char *reason,
-		   const char *msg, size_t nrules)
+static void notice(const char *event, const char *reason, const char *msg,
+		   const char *error, size_t nrules)
 {
 	struct sbuf sb = SBUF_INIT;
 
 	sbuf_addf(&sb, "%s: %s\n", progname, msg);
 	(void)output_write(STDERR_FILENO, &sb);
 	if (C.cfg->syslog)
-		syslog(ok ? LOG_NOTICE : LOG_ERR, "%s", msg);
+		syslog(error ? LOG_ERR : LOG_NOTICE, "%s", msg);
 	if (C.cfg->json) {
 		struct sbuf m = SBUF_INIT;
 
 		sbuf_adds(&m, "\"reason\":");
 		json_str(&m, reason, strlen(reason));
 		sbuf_addf(&m, ",\"rules\":%zu", nrules);
-		if (!ok) {
+		if (error) {
 			sbuf_adds(&m, ",\"error\":");
-			json_str(&m, msg, strlen(msg));
+			json_str(&m, error, strlen(error));
 		}
 		sbuf_reset(&sb);
 		format_json_notice(&sb, event, sbuf_str(&m));
@@ -330,7 +331,7 @@ static int reload(const char *reason, char *msg, size_t n, size_t *nrules)
 		free(C.last_msg);
 		C.last_msg = xasprintf("ok, %zu rule%s (%s)", C.nrules,
 				       plural(C.nrules), reason);
-		notice(true, "rules_reloaded", reason, sbuf_str(&line),
+		notice("rules_reloaded", reason, sbuf_str(&line), NULL,
 		       C.nrules);
 	} else {
 		policy_free(p);
@@ -350,7 +351,7 @@ static int reload(const char *reason, char *msg, size_t n, size_t *nrules)
 		free(C.last_msg);
 		C.last_msg = xasprintf("failed (%s): %s", reason, err.msg);
 		C.last_ok = false;
-		notice(false, "rules_error", reason, sbuf_str(&line),
+		notice("rules_error", reason, sbuf_str(&line), err.msg,
 		       C.nrules);
 	}
 	sbuf_free(&line);
@@ -711,7 +712,11 @@ void control_start(const struct session *s)
 			watch_seen(&C.seen);
 	}
 	C.lfd = make_socket(why, sizeof(why));
-	if (C.lfd < 0 && !(geteuid() != 0 && !getenv("XDG_RUNTIME_DIR")))
+	/* Root's socket is expected to work: say why not.  Without root the
+	 * socket depends on the session (XDG_RUNTIME_DIR), and a process
+	 * run as another user by setpriv or su may carry another's: no
+	 * warning there; --status says why it cannot ask. */
+	if (C.lfd < 0 && geteuid() == 0)
 		warn("no control socket (--status, --reload): %s", why);
 	/* The thread starts with every signal blocked: process signals go
 	 * to the main thread as before. */

@@ -186,4 +186,39 @@ diff -u "$tmp/want" "$tmp/stderr.n" >&2 || fail "wrong notices"
 printf '%s\n' "symtrace: symtrace $spid did not reload its rules: $bad2" |
 	diff -u - "$tmp/reload.err" >&2 || fail "--reload: wrong error"
 [ -s "$tmp/reload.out" ] && fail "--reload: stdout: $(cat "$tmp/reload.out")"
+
+# The notices in the JSON output too.
+what="JSON notices"
+j=$r/j.rules
+printf 'deny link=%s/j*\n' "$w" >"$j"
+"$SYMTRACE" --json --rules="$j" -o "$tmp/j.out" -- \
+	sh "$tmp/worker.sh" "$tmp/jres" <"$tmp/fifo" 2>"$tmp/j.stderr" &
+spid=$!
+exec 4>"$tmp/fifo"
+# (Once a call was judged, the watches are in place.)
+echo "link j1" >&4
+wait_lines 1 "$tmp/jres"
+printf 'allow\n' >"$j.new" && mv "$j.new" "$j"
+wait_lines 1 "$tmp/j.stderr"
+printf 'allow x\n' >"$j.new" && mv "$j.new" "$j"
+wait_lines 2 "$tmp/j.stderr"
+echo quit >&4
+exec 4>&-
+wait $spid
+# The call j1 (denied, rule 1) and the two notices.
+[ "$(grep -c '"linkpath":"j1".*"action":"deny","rule":1,' "$tmp/j.out")" = 1 ] &&
+	[ "$(wc -l <"$tmp/j.out")" = 3 ] || fail "$what: $(cat "$tmp/j.out")"
+grep '"event":' "$tmp/j.out" | sed 's/"time":"[^"]*"/"time":"T"/' \
+	>"$tmp/j.out.t"
+bad3="bad rule in $j, line 1, column 7: expected KEY=VALUE, got 'x'"
+cat >"$tmp/want" <<EOF
+{"time":"T","event":"rules_reloaded","reason":"a change of $j","rules":1}
+{"time":"T","event":"rules_error","reason":"a change of $j","rules":1,"error":"$bad3"}
+EOF
+diff -u "$tmp/want" "$tmp/j.out.t" >&2 || fail "$what: wrong output"
+cat >"$tmp/want" <<EOF
+symtrace: rules reloaded (a change of $j): 1 rule in force
+symtrace: rules not reloaded (a change of $j): $bad3; the previous rules stay in force (1 rule, from reload 1)
+EOF
+diff -u "$tmp/want" "$tmp/j.stderr" >&2 || fail "$what: wrong stderr"
 exit 0
