@@ -187,6 +187,110 @@ printf '%s\n' "symtrace: symtrace $spid did not reload its rules: $bad2" |
 	diff -u - "$tmp/reload.err" >&2 || fail "--reload: wrong error"
 [ -s "$tmp/reload.out" ] && fail "--reload: stdout: $(cat "$tmp/reload.out")"
 
+# begin NAME ARGS...: symtrace ARGS -o $tmp/NAME.out running the worker
+# (results in $tmp/NAME.res, symtrace's stderr in $tmp/NAME.err); end:
+# the worker quits, symtrace must exit 0.
+begin()
+{
+	_b=$1
+	shift
+	"$SYMTRACE" "$@" -o "$tmp/$_b.out" -- \
+		sh "$tmp/worker.sh" "$tmp/$_b.res" <"$tmp/fifo" 2>"$tmp/$_b.err" &
+	spid=$!
+	exec 4>"$tmp/fifo"
+}
+end()
+{
+	echo quit >&4
+	exec 4>&-
+	wait $spid || fail "$what: symtrace exited $?"
+}
+# results NAME LINE...: exactly these results and stderr lines (after
+# the results, each stderr line as one argument, after "--").
+results()
+{
+	_b=$1
+	shift
+	: >"$tmp/want.res"
+	while [ "$1" != -- ]; do
+		echo "$1" >>"$tmp/want.res"
+		shift
+	done
+	shift
+	diff -u "$tmp/want.res" "$tmp/$_b.res" >&2 || fail "$what: results"
+	if [ $# -gt 0 ]; then
+		printf '%s\n' "$@"
+	fi >"$tmp/want.err"
+	sed 's/--reload by pid [0-9][0-9]*/--reload by pid N/' "$tmp/$_b.err" |
+		diff -u "$tmp/want.err" - >&2 || fail "$what: stderr"
+}
+
+# when= counts start again with the new rules: k4 is the second match
+# since the reload (refused), not the fourth (allowed).
+what="when= after a reload"
+f=$r/when.rules
+printf 'deny link=%s/k* when=2\n' "$w" >"$f"
+begin when --rules="$f"
+echo "link k1" >&4
+wait_lines 1 "$tmp/when.res"
+echo "link k2" >&4
+wait_lines 2 "$tmp/when.res"
+"$SYMTRACE" --reload "$spid" >/dev/null || fail "$what: --reload failed"
+echo "link k3" >&4
+wait_lines 3 "$tmp/when.res"
+echo "link k4" >&4
+wait_lines 4 "$tmp/when.res"
+end
+results when "made k1" "refused k2" "made k3" "refused k4" -- \
+	"symtrace: rules reloaded (--reload by pid N): 1 rule in force"
+
+# Trace mode cannot become deny mode by a reload.
+what="trace mode"
+f=$r/trace.rules
+printf 'audit link=%s/t*\n' "$w" >"$f"
+begin trace --rules="$f"
+echo "link t1" >&4
+wait_lines 1 "$tmp/trace.res"
+printf 'deny link=%s/t*\n' "$w" >"$f.new" && mv "$f.new" "$f"
+wait_lines 1 "$tmp/trace.err"
+echo "link t2" >&4
+wait_lines 2 "$tmp/trace.res"
+end
+results trace "made t1" "made t2" -- \
+	"symtrace: rules not reloaded (a change of $f): the new rules can deny calls, but symtrace started without a deny or kill rule and only traces: restart it to enforce them; the previous rules stay in force (1 rule, from the start)"
+
+# Nor start judging rename and link calls.
+what="moves"
+f=$r/moves.rules
+printf 'deny uid=5000\n' >"$f"
+begin moves --rules="$f"
+echo "link m1" >&4
+wait_lines 1 "$tmp/moves.res"
+printf 'deny link=%s/m*\n' "$w" >"$f.new" && mv "$f.new" "$f"
+wait_lines 1 "$tmp/moves.err"
+echo "link m2" >&4
+wait_lines 2 "$tmp/moves.res"
+end
+results moves "made m1" "made m2" -- \
+	"symtrace: rules not reloaded (a change of $f): the new rules have link= or target= keys, which judge rename and link calls, but symtrace started without them and does not stop those calls: restart it to enforce them; the previous rules stay in force (1 rule, from the start)"
+
+# A rules file reached through a symlink, written in place (not renamed):
+# the change is seen on the file itself.
+what="through a symlink"
+mkdir "$r/real"
+printf 'deny link=%s/s*\n' "$w" >"$r/real/s.rules"
+ln -s real/s.rules "$r/s.rules"
+begin sym --rules="$r/s.rules"
+echo "link s1" >&4
+wait_lines 1 "$tmp/sym.res"
+printf 'allow\n' >"$r/real/s.rules"
+wait_lines 1 "$tmp/sym.err"
+echo "link s2" >&4
+wait_lines 2 "$tmp/sym.res"
+end
+results sym "refused s1" "made s2" -- \
+	"symtrace: rules reloaded (a change of $r/s.rules): 1 rule in force"
+
 # The notices in the JSON output too.
 what="JSON notices"
 j=$r/j.rules
