@@ -9,6 +9,9 @@
 . "$TESTSRC/lib.sh"
 
 skip_unless_ptrace
+# --reload needs the control socket: root's, or in $XDG_RUNTIME_DIR.
+[ "$(id -u)" -eq 0 ] || [ -n "${XDG_RUNTIME_DIR:-}" ] ||
+	skip "needs root or XDG_RUNTIME_DIR (the control socket of --reload)"
 
 LC_ALL=C
 export LC_ALL
