@@ -112,10 +112,16 @@ static struct control {
 	struct rules_sources src;
 	struct rules_seen seen;       /* of the rules in force */
 	const char *unrereadable;     /* a file that cannot be read again */
-	int ifd, lfd, stopfd;         /* inotify, listening socket, stop */
+	/* inotify, the listening socket, and an eventfd to stop the thread
+	 * only when there is no socket (shut down, it stops it): under a
+	 * low RLIMIT_NOFILE every descriptor counts (tests/limits.sh). */
+	int ifd, lfd, stopfd;
 	char sock[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct watch *w;
 	size_t nw;
+	/* Something read changed before it was watched (between reading
+	 * and inotify_add_watch): read again. */
+	bool recheck;
 	/* For --status. */
 	size_t nrules;
 	int generation;               /* reloads that succeeded */
@@ -326,6 +332,7 @@ static int reload(const char *reason, char *msg, size_t n, size_t *nrules)
 		watch_only(&seen);
 		rules_seen_free(&C.seen);
 		C.seen = seen;
+		C.recheck = rules_seen_changed(&C.seen);
 		sbuf_addf(&line, "rules reloaded (%s): %zu rule%s in force",
 			  reason, C.nrules, plural(C.nrules));
 		free(C.last_msg);
@@ -338,6 +345,7 @@ static int reload(const char *reason, char *msg, size_t n, size_t *nrules)
 		/* Watch what was read up to the error too: its fix must be
 		 * seen. */
 		watch_seen(&seen);
+		C.recheck = rules_seen_changed(&seen);
 		rules_seen_free(&seen);
 		snprintf(msg, n, "%s", err.msg);
 		sbuf_addf(&line,
@@ -623,20 +631,30 @@ static void *control_main(void *arg)
 	char what[2 * PATH_MAX] = "";
 
 	(void)arg;
+	/* Changed between main.c's reading and the watches? */
+	C.recheck = C.ifd >= 0 && rules_seen_changed(&C.seen);
 	for (;;) {
-		struct pollfd p[3] = {
-			{ .fd = C.stopfd, .events = POLLIN },
-			{ .fd = C.ifd, .events = POLLIN },
-			{ .fd = C.lfd, .events = POLLIN },
-		};
-		long long now = mono_ms();
-		int timeout = settle_at < 0 ? -1
-			      : settle_at > now ? (int)(settle_at - now)
-						: 0;
+		struct pollfd p[3];
+		long long now;
+		int timeout;
+
+		if (C.recheck && C.ifd >= 0) {
+			C.recheck = false;
+			snprintf(what, sizeof(what), "the rules files");
+			settle_at = mono_ms();
+		}
+		p[0] = (struct pollfd){ .fd = C.stopfd, .events = POLLIN };
+		p[1] = (struct pollfd){ .fd = C.ifd, .events = POLLIN };
+		p[2] = (struct pollfd){ .fd = C.lfd, .events = POLLIN };
+		now = mono_ms();
+		timeout = settle_at < 0 ? -1
+			  : settle_at > now ? (int)(settle_at - now)
+					    : 0;
 
 		if (poll(p, 3, timeout) < 0 && errno != EINTR)
 			break;
-		if (p[0].revents)
+		/* Stopped: the eventfd written, or the socket shut down. */
+		if (p[0].revents || (p[2].revents & (POLLHUP | POLLERR)))
 			break;
 		if (p[1].revents & POLLIN) {
 			/* Aligned as inotify(7) shows. */
@@ -698,11 +716,6 @@ void control_start(const struct session *s)
 	C.moves_checked = s->moves_checked;
 	C.nrules = s->cfg->policy ? policy_count(s->cfg->policy) : 0;
 	C.loaded = time(NULL);
-	C.stopfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (C.stopfd < 0) {
-		warn_errno("no control thread: eventfd");
-		return;
-	}
 	if ((C.seen.nfiles || C.seen.nglobs) && !C.unrereadable) {
 		C.ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 		if (C.ifd < 0)
@@ -718,6 +731,16 @@ void control_start(const struct session *s)
 	 * warning there; --status says why it cannot ask. */
 	if (C.lfd < 0 && geteuid() == 0)
 		warn("no control socket (--status, --reload): %s", why);
+	if (C.lfd < 0 && C.ifd < 0)
+		return; /* nothing to do */
+	if (C.lfd < 0) {
+		C.stopfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (C.stopfd < 0) {
+			warn_errno("rules files are not watched for changes: "
+				   "eventfd");
+			return;
+		}
+	}
 	/* The thread starts with every signal blocked: process signals go
 	 * to the main thread as before. */
 	sigfillset(&all);
@@ -737,7 +760,10 @@ void control_end(void)
 	if (C.started && !pthread_equal(pthread_self(), C.thread)) {
 		uint64_t one = 1;
 
-		if (write(C.stopfd, &one, sizeof(one)) == sizeof(one))
+		/* A shut down listening socket wakes poll() with POLLHUP. */
+		if (C.lfd >= 0 ? shutdown(C.lfd, SHUT_RDWR) == 0
+			       : write(C.stopfd, &one, sizeof(one)) ==
+					 sizeof(one))
 			pthread_join(C.thread, NULL);
 		C.started = false;
 	} else if (C.started) {

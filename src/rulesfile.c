@@ -139,15 +139,28 @@ static int load(struct loader *L, const char *path, const char *from,
 static __thread int glob_errno;
 static __thread char glob_errpath[PATH_MAX];
 
-static void seen_file(struct loader *L, const char *path, bool regular)
+/* st: what the file read was (NULL: it could not be read). */
+static void seen_file(struct loader *L, const char *path,
+		      const struct stat *st)
 {
 	struct rules_seen *s = L->seen;
+	struct rules_seen_file *f;
 
 	if (!s)
 		return;
 	s->files = xrealloc(s->files, (s->nfiles + 1) * sizeof(*s->files));
-	s->files[s->nfiles++] = (struct rules_seen_file){
-		.path = xstrdup(path), .regular = regular };
+	f = &s->files[s->nfiles++];
+	*f = (struct rules_seen_file){ .path = xstrdup(path),
+				       .regular = st && S_ISREG(st->st_mode) };
+	if (st) {
+		f->found = true;
+		f->st = *st;
+	} else {
+		int e = errno; /* (the caller's message needs it) */
+
+		f->found = stat(path, &f->st) == 0;
+		errno = e;
+	}
 }
 
 /* full: an include pattern with a wildcard. */
@@ -160,11 +173,45 @@ static void seen_glob(struct loader *L, const char *full)
 		return;
 	slash = strrchr(full, '/');
 	s->globs = xrealloc(s->globs, (s->nglobs + 1) * sizeof(*s->globs));
-	s->globs[s->nglobs++] = (struct rules_seen_glob){
+	s->globs[s->nglobs] = (struct rules_seen_glob){
 		.dir = slash ? xstrndup(full, slash == full ? 1
 						       : (size_t)(slash - full))
 			     : xstrdup("."),
 		.pattern = xstrdup(slash ? slash + 1 : full) };
+	s->globs[s->nglobs].found =
+		stat(s->globs[s->nglobs].dir, &s->globs[s->nglobs].st) == 0;
+	s->nglobs++;
+}
+
+static bool same_stat(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	       a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	       a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+bool rules_seen_changed(const struct rules_seen *s)
+{
+	struct stat st;
+
+	for (size_t i = 0; i < s->nfiles; i++) {
+		bool there = stat(s->files[i].path, &st) == 0;
+
+		if (there != s->files[i].found ||
+		    (there && !same_stat(&st, &s->files[i].st)))
+			return true;
+	}
+	for (size_t i = 0; i < s->nglobs; i++) {
+		bool there = stat(s->globs[i].dir, &st) == 0;
+
+		if (there != s->globs[i].found ||
+		    (there && !same_stat(&st, &s->globs[i].st)))
+			return true;
+	}
+	return false;
 }
 
 void rules_seen_free(struct rules_seen *s)
@@ -308,7 +355,7 @@ static int load(struct loader *L, const char *path, const char *from,
 	const char *s, *end, *step;
 
 	text = slurp(path, &len, &st, &step, from != NULL);
-	seen_file(L, path, text && S_ISREG(st.st_mode));
+	seen_file(L, path, text ? &st : NULL);
 	if (!text && !from)
 		return fail(L->err, "cannot %s rules file '%s': %s", step, path,
 			    strerror(errno));

@@ -21,6 +21,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "policy.h"
 
@@ -49,16 +50,27 @@ struct rules_seen {
 	struct rules_seen_file {
 		char *path;
 		bool regular; /* opened and found a regular file */
+		bool found;   /* it was there: st is its fstat (opened) or
+		               * stat(2) (not) */
+		struct stat st;
 	} *files;
 	size_t nfiles;
 	struct rules_seen_glob {
 		char *dir;     /* the pattern's directory part */
 		char *pattern; /* its last component, for fnmatch(3) */
+		bool found;    /* dir was there: st is its stat(2) */
+		struct stat st;
 	} *globs;
 	size_t nglobs;
 };
 
 void rules_seen_free(struct rules_seen *s);
+
+/* Has anything seen changed since it was read: a file replaced, written
+ * (size, mtime, ctime), gone or come, a searched directory's entries
+ * (its mtime, ctime)?  For the time between reading the rules and
+ * watching them. */
+bool rules_seen_changed(const struct rules_seen *s);
 
 /* rules_load_file(), and what was read recorded in seen (appended, also
  * on failure: up to the error). */

@@ -1891,6 +1891,10 @@ START_TEST(test_rules_seen_sources)
 			      "main.rules:3 -r 2 --deny");
 	free(got);
 	ck_assert_uint_eq(seen.nfiles, 4);
+	/* A change before the watches are set is seen by comparing. */
+	ck_assert(!rules_seen_changed(&seen));
+	free(put("d/b.rules", "audit comm=b\naudit comm=c\n"));
+	ck_assert(rules_seen_changed(&seen));
 	rules_seen_free(&seen);
 	policy_free(q);
 
@@ -1904,6 +1908,9 @@ START_TEST(test_rules_seen_sources)
 	ck_assert_uint_eq(seen.nfiles, 4);
 	ck_assert_str_eq(seen.files[3].path, "d/one.rule");
 	ck_assert(!seen.files[3].regular);
+	ck_assert(!rules_seen_changed(&seen));
+	free(put("d/one.rule", "kill comm=k\n")); /* it comes back */
+	ck_assert(rules_seen_changed(&seen));
 	rules_seen_free(&seen);
 	policy_free(q);
 	rules_sources_free(&src);
