@@ -24,6 +24,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "Usage: %s [OPTIONS] [--] COMMAND [ARG...]\n"
 "       %s [OPTIONS] -p PID[,PID...] [-p PID...]\n"
+"       %s --status=PID | --reload=PID\n"
 "Run COMMAND and report every symlink(2)/symlinkat(2) call made by it and\n"
 "by every process and thread it starts; optionally deny them by rules.\n"
 "\n"
@@ -88,7 +89,7 @@ static void usage(FILE *f)
 "0 after detaching (SIGINT, SIGTERM, SIGHUP) or when every traced\n"
 "process has exited; 125 if no process could be attached.  --status and\n"
 "--reload: 0, 1 as above, 125 for a bad option.\n",
-		progname, progname);
+		progname, progname, progname);
 }
 
 enum {
