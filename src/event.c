@@ -66,6 +66,8 @@ void event_free(struct event *ev)
 	ev->target_physical = NULL;
 	free(ev->disk_target);
 	ev->disk_target = NULL;
+	free(ev->rule_at);
+	ev->rule_at = NULL;
 	tstr_free(&ev->target);
 	tstr_free(&ev->linkpath);
 	tstr_free(&ev->target_exit);

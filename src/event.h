@@ -100,6 +100,10 @@ struct event {
 
 	enum action action;
 	int rule;      /* 1-based number of the deciding rule; 0 = none */
+	/* Where that rule comes from (policy_rule_origin()), malloc'd, or
+	 * NULL: a copy, since the rules may be replaced (a reload) before
+	 * the call is reported. */
+	char *rule_at;
 	int deny_errno;
 
 	/* Deny mode: symtrace made the call itself (ret is its result). */

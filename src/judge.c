@@ -112,9 +112,19 @@ void decide(struct policy *policy, struct event *ev)
 	in.target_unjudged = ev->target_unjudged != NULL;
 	in.link = ev->path;
 	v = policy_match(policy, &in);
+	set_verdict(ev, policy, v);
+}
+
+void set_verdict(struct event *ev, const struct policy *policy,
+		 struct verdict v)
+{
+	const char *at = policy_rule_origin(policy, v.rule);
+
 	ev->action = v.action;
 	ev->rule = v.rule;
 	ev->deny_errno = v.err;
+	free(ev->rule_at);
+	ev->rule_at = at ? xstrdup(at) : NULL;
 }
 
 /* ---- deny mode: calls made by symtrace (delegation) ------------------
@@ -315,14 +325,14 @@ const struct proc_info *delegation_start(struct judge *j, struct tracee *t,
 		c->why_ok = true;
 	}
 	*why = c->why;
-	inspect_ident(ev, j->s->ident_needed & ~INSPECT_CREDS);
+	inspect_ident(ev, j->ident_needed & ~INSPECT_CREDS);
 	inspect_ident_from(ev, c->creds);
 	/* The caller's home for '~' rules is looked up now (once per uid,
 	 * then kept), with symtrace's credentials: decide() runs inside
 	 * delegate_enter(), where an NSS module (sssd, LDAP) reached with
 	 * the caller's could fail - and a caller without a home matches
 	 * every deny '~' rule. */
-	(void)policy_home(j->s->cfg->policy, ev->euid);
+	(void)policy_home(j->policy, ev->euid);
 	if (ev->target.status != TSTR_OK || ev->linkpath.status != TSTR_OK) {
 		if (task_gone(t->tid))
 			delegation_lost(j, t, st, ev);
@@ -432,7 +442,7 @@ void delegate_symlink(struct judge *j, struct tracee *t,
 	 * that creates the missing directory on ENOENT and tries again must
 	 * see ENOENT; second red-team pass). */
 	if (res == 0)
-		decide(j->s->cfg->policy, ev);
+		decide(j->policy, ev);
 	if (may_act(ev, res, &ret))
 		ret = symlinkat(ev->target.buf, r.dirfd, r.last) == 0
 			      ? 0
@@ -465,7 +475,7 @@ void side_door(struct judge *j, struct tracee *t,
 		return;
 	err = door->err;
 	ev = new_event(t, st, sc);
-	inspect_ident(ev, j->s->ident_needed);
+	inspect_ident(ev, j->ident_needed);
 	ev->action = ACT_DENY;
 	ev->deny_errno = err;
 	enforce(t, ev);

@@ -22,6 +22,12 @@ struct proc_info;
 struct judge {
 	const struct session *s;
 	struct sink *out;
+	/* The rules in force for the call at hand, and what inspect_ident()
+	 * must read for them (session_ident_needed()): taken once per call
+	 * by the wait loop (control.h, rules_now()). */
+	struct policy *policy;
+	unsigned ident_needed;
+	bool judges_moves; /* policy_judges_moves(policy) */
 	/* chroot and pivot_root calls between their entry and their exit
 	 * (see root_change_begin()). */
 	unsigned roots_changing;
@@ -34,6 +40,9 @@ struct event *new_event(struct tracee *t, const struct syscall_state *st,
 bool blocks(enum action a);
 /* The rules' decision on ev (nothing without rules). */
 void decide(struct policy *policy, struct event *ev);
+/* ev decided by v, a verdict of policy. */
+void set_verdict(struct event *ev, const struct policy *policy,
+		 struct verdict v);
 /* What the rules see of the caller of ev (who it is; the call's strings
  * are filled in by the caller of this). */
 struct policy_input caller_input(struct policy *policy,

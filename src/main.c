@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "control.h"
 #include "errnoname.h"
 #include "names.h"
 #include "policy.h"
@@ -18,20 +19,12 @@
 #include "supervisor.h"
 #include "util.h"
 
-/* Freed at exit on every path (main's return, die(), usage errors). */
-static struct policy *policy;
-
-static void free_policy(void)
-{
-	policy_free(policy);
-	policy = NULL;
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: %s [OPTIONS] [--] COMMAND [ARG...]\n"
 "       %s [OPTIONS] -p PID[,PID...] [-p PID...]\n"
+"       %s --status=PID | --reload=PID\n"
 "Run COMMAND and report every symlink(2)/symlinkat(2) call made by it and\n"
 "by every process and thread it starts; optionally deny them by rules.\n"
 "\n"
@@ -76,6 +69,17 @@ static void usage(FILE *f)
 "      --no-syscall-info do not use PTRACE_GET_SYSCALL_INFO (use the\n"
 "                        register fallback, for testing)\n"
 "\n"
+"Monitoring (PID: a symtrace, or a process it traces):\n"
+"      --status=PID      print which symtrace traces PID, its mode, rules\n"
+"                        files, number of rules and last reload; exit 0,\n"
+"                        or 1 if PID is not traced by a symtrace that\n"
+"                        answers (the reason on stderr)\n"
+"      --reload=PID      make that symtrace read its rules files again\n"
+"                        now; exit 0, or 1 (not traced, or the new rules\n"
+"                        have an error: the old ones stay in force)\n"
+"  Rules files (--rules, their includes, the directories include\n"
+"  patterns search) are also read again when they change.\n"
+"\n"
 "  -h, --help            show this help and exit\n"
 "  -V, --version         show the version and exit\n"
 "\n"
@@ -83,8 +87,9 @@ static void usage(FILE *f)
 "N; 125 if symtrace itself failed (bad option or rule, cannot trace),\n"
 "126 if COMMAND cannot be executed, 127 if it was not found.  With -p:\n"
 "0 after detaching (SIGINT, SIGTERM, SIGHUP) or when every traced\n"
-"process has exited; 125 if no process could be attached.\n",
-		progname, progname);
+"process has exited; 125 if no process could be attached.  --status and\n"
+"--reload: 0, 1 as above, 125 for a bad option.\n",
+		progname, progname, progname);
 }
 
 enum {
@@ -95,6 +100,8 @@ enum {
 	OPT_NO_SECCOMP,
 	OPT_NO_SYSCALL_INFO,
 	OPT_SYSLOG,
+	OPT_STATUS,
+	OPT_RELOAD,
 };
 
 static const struct option long_options[] = {
@@ -114,6 +121,8 @@ static const struct option long_options[] = {
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	{ "syslog", no_argument, NULL, OPT_SYSLOG },
 	{ "no-syscall-info", no_argument, NULL, OPT_NO_SYSCALL_INFO },
+	{ "status", required_argument, NULL, OPT_STATUS },
+	{ "reload", required_argument, NULL, OPT_RELOAD },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -207,13 +216,19 @@ int main(int argc, char **argv)
 {
 	struct config cfg = { .out_fd = STDERR_FILENO };
 	struct policy *pol;
+	struct rules_sources src = { NULL, 0, 0, 0 };
+	struct rules_seen seen = { NULL, 0, NULL, 0 };
 	const char *outfile = NULL, *as_user = NULL;
-	bool append = false, check = false;
-	int deny_errno = 0, nrules = 0, opt, status;
+	bool append = false, check = false, reload = false;
+	pid_t ask = 0;
+	int deny_errno = 0, opt, status;
 
-	pol = policy = policy_new();
-	atexit(free_policy);
+	pol = policy_new();
+	/* From here on freed at exit on every path (main's return, die(),
+	 * usage errors), with the control thread stopped first. */
+	rules_init(pol);
 	atexit(names_forget);
+	atexit(control_end);
 	policy_set_names(pol, &names_system);
 	output_set_policy(pol);
 
@@ -251,11 +266,13 @@ int main(int argc, char **argv)
 			cfg.summary = 2;
 			break;
 		case 'r':
-			if (rules_add_arg(pol, optarg, ++nrules, &err) < 0)
+			if (rules_sources_add(&src, pol, optarg, false, NULL,
+					      &err) < 0)
 				die(EXIT_SYMTRACE_FAILURE, "%s", err.msg);
 			break;
 		case OPT_RULES:
-			if (rules_load_file(pol, optarg, &err) < 0)
+			if (rules_sources_add(&src, pol, optarg, true, &seen,
+					      &err) < 0)
 				die(EXIT_SYMTRACE_FAILURE, "%s", err.msg);
 			break;
 		case OPT_DENY:
@@ -276,6 +293,20 @@ int main(int argc, char **argv)
 		case OPT_NO_SYSCALL_INFO:
 			cfg.no_syscall_info = true;
 			break;
+		case OPT_STATUS:
+		case OPT_RELOAD: {
+			long long v;
+
+			if (parse_ll(optarg, 1, INT_MAX, &v) < 0)
+				usage_error("--status/--reload: '%s' is not a "
+					    "process id", optarg);
+			if (ask)
+				usage_error("%sgive one --status or --reload",
+					    "");
+			ask = (pid_t)v;
+			reload = opt == OPT_RELOAD;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -288,6 +319,16 @@ int main(int argc, char **argv)
 			return EXIT_SYMTRACE_FAILURE;
 		}
 	}
+	if (ask) {
+		/* Asks another symtrace; runs nothing. */
+		if (check || cfg.npids || optind < argc)
+			usage_error("%s--status and --reload take no COMMAND, "
+				    "-p or --check-rules",
+				    "");
+		rules_sources_free(&src);
+		rules_seen_free(&seen);
+		return control_client(ask, reload);
+	}
 	if (as_user && !check)
 		usage_error("%s--as-user needs --check-rules", "");
 	if (check) {
@@ -295,6 +336,8 @@ int main(int argc, char **argv)
 		if (deny_errno)
 			policy_add_deny_all(pol, deny_errno);
 		free(cfg.pids);
+		rules_sources_free(&src);
+		rules_seen_free(&seen);
 		return check_rules(pol, as_user);
 	}
 	if (append && !outfile)
@@ -308,6 +351,8 @@ int main(int argc, char **argv)
 	if (deny_errno)
 		policy_add_deny_all(pol, deny_errno);
 	cfg.policy = pol;
+	src.deny_errno = deny_errno;
+	control_setup(&src, &seen);
 
 	if (outfile) {
 		int flags = O_WRONLY | O_CREAT | O_CLOEXEC |

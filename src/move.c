@@ -263,7 +263,7 @@ void delegate_move(struct judge *j, struct tracee *t,
 	struct resolved rs = RESOLVED_INIT, rd = RESOLVED_INIT;
 	struct delegate_creds c = { false };
 	unsigned long budget = MOVE_TARGET_STEPS;
-	struct move_view mv = { j->s->cfg->policy, &budget, { { 0 } },
+	struct move_view mv = { j->policy, &budget, { { 0 } },
 				{ NULL }, 0 };
 	struct tree_walk w = { ev, &mv, 0, { ACT_NONE, 0, 0 }, false, false };
 	bool is_rename = sc == SC_RENAME || sc == SC_RENAMEAT ||
@@ -346,9 +346,7 @@ void delegate_move(struct judge *j, struct tracee *t,
 	}
 	if (w.found) {
 		ev->silent = false;
-		ev->action = w.v.action;
-		ev->rule = w.v.rule;
-		ev->deny_errno = w.v.err;
+		set_verdict(ev, mv.policy, w.v);
 		ev->disk_target = symlink_at(rs.dirfd, rs.last);
 		if (ev->disk_target)
 			ev->target_resolved =

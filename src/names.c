@@ -22,29 +22,50 @@ static int lookup_errno(int e)
 	return -e;
 }
 
+/* The reentrant lookups: user= and group= names are looked up while
+ * rules are parsed, which after the start happens in the control thread
+ * (control.c: a reload) while the main thread may look a home up with
+ * getpwuid() (names_home(), main thread only).  getpwnam()'s static
+ * result must not be shared between them. */
+#define LOOKUP_BUF_MAX (1u << 20)
+
 static int user_id(const char *name, uid_t *id, void *ctx)
 {
-	struct passwd *pw;
+	struct passwd pwd, *pw = NULL;
+	size_t size = 1024;
+	char *buf = NULL;
+	int e;
 
 	(void)ctx;
-	errno = 0;
-	pw = getpwnam(name);
+	do {
+		size *= 2;
+		buf = xrealloc(buf, size);
+		e = getpwnam_r(name, &pwd, buf, size, &pw);
+	} while (e == ERANGE && size < LOOKUP_BUF_MAX);
+	free(buf);
 	if (!pw)
-		return lookup_errno(errno);
-	*id = pw->pw_uid;
+		return lookup_errno(e);
+	*id = pwd.pw_uid;
 	return 0;
 }
 
 static int group_id(const char *name, gid_t *id, void *ctx)
 {
-	struct group *gr;
+	struct group grp, *gr = NULL;
+	size_t size = 1024;
+	char *buf = NULL;
+	int e;
 
 	(void)ctx;
-	errno = 0;
-	gr = getgrnam(name);
+	do {
+		size *= 2;
+		buf = xrealloc(buf, size);
+		e = getgrnam_r(name, &grp, buf, size, &gr);
+	} while (e == ERANGE && size < LOOKUP_BUF_MAX);
+	free(buf);
 	if (!gr)
-		return lookup_errno(errno);
-	*id = gr->gr_gid;
+		return lookup_errno(e);
+	*id = grp.gr_gid;
 	return 0;
 }
 

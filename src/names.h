@@ -11,7 +11,9 @@
 /* The lookups to give policy_set_names() (home: names_home()). */
 extern const struct policy_names names_system;
 
-/* The home directory of uid in the password database, lexically
+/* (Main thread only: the cache is not locked.  The parse of a reload,
+ * in the control thread, uses only the reentrant name lookups.)
+ * The home directory of uid in the password database, lexically
  * normal, as policy_input.home wants it; NULL when uid has no entry, or
  * its home is empty, relative or "/".  Looked up once per uid (a lookup
  * that failed, rather than found nothing, is tried again next time) and

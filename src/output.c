@@ -35,6 +35,8 @@ void output_set_policy(const struct policy *p)
  * "--deny"), or NULL when unknown. */
 static const char *rule_at(const struct event *ev)
 {
+	if (ev->rule_at)
+		return ev->rule_at;
 	return ev->rule ? policy_rule_origin(rules_of, ev->rule) : NULL;
 }
 

@@ -20,6 +20,7 @@
 struct loader {
 	struct policy *p;
 	struct rules_error *err;
+	struct rules_seen *seen; /* NULL: not recorded */
 	int depth; /* 0: the file named on the command line */
 	struct {
 		dev_t dev;
@@ -132,9 +133,99 @@ static int load(struct loader *L, const char *path, const char *from,
 		size_t from_line, size_t from_col);
 
 /* glob(3) reports a directory it cannot read here; a directory that
- * does not exist (or is not one) just matches nothing. */
-static int glob_errno;
-static char glob_errpath[PATH_MAX];
+ * does not exist (or is not one) just matches nothing.  Per thread: the
+ * rules are read again by the control thread (control.c) - never at the
+ * same time as by the main thread, but a thread-local costs nothing. */
+static __thread int glob_errno;
+static __thread char glob_errpath[PATH_MAX];
+
+/* st: what the file read was (NULL: it could not be read). */
+static void seen_file(struct loader *L, const char *path,
+		      const struct stat *st)
+{
+	struct rules_seen *s = L->seen;
+	struct rules_seen_file *f;
+
+	if (!s)
+		return;
+	s->files = xrealloc(s->files, (s->nfiles + 1) * sizeof(*s->files));
+	f = &s->files[s->nfiles++];
+	*f = (struct rules_seen_file){ .path = xstrdup(path),
+				       .regular = st && S_ISREG(st->st_mode) };
+	if (st) {
+		f->found = true;
+		f->st = *st;
+	} else {
+		int e = errno; /* (the caller's message needs it) */
+
+		f->found = stat(path, &f->st) == 0;
+		errno = e;
+	}
+}
+
+/* full: an include pattern with a wildcard. */
+static void seen_glob(struct loader *L, const char *full)
+{
+	struct rules_seen *s = L->seen;
+	const char *slash;
+
+	if (!s)
+		return;
+	slash = strrchr(full, '/');
+	s->globs = xrealloc(s->globs, (s->nglobs + 1) * sizeof(*s->globs));
+	s->globs[s->nglobs] = (struct rules_seen_glob){
+		.dir = slash ? xstrndup(full, slash == full ? 1
+						       : (size_t)(slash - full))
+			     : xstrdup("."),
+		.pattern = xstrdup(slash ? slash + 1 : full) };
+	s->globs[s->nglobs].found =
+		stat(s->globs[s->nglobs].dir, &s->globs[s->nglobs].st) == 0;
+	s->nglobs++;
+}
+
+static bool same_stat(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	       a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	       a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+bool rules_seen_changed(const struct rules_seen *s)
+{
+	struct stat st;
+
+	for (size_t i = 0; i < s->nfiles; i++) {
+		bool there = stat(s->files[i].path, &st) == 0;
+
+		if (there != s->files[i].found ||
+		    (there && !same_stat(&st, &s->files[i].st)))
+			return true;
+	}
+	for (size_t i = 0; i < s->nglobs; i++) {
+		bool there = stat(s->globs[i].dir, &st) == 0;
+
+		if (there != s->globs[i].found ||
+		    (there && !same_stat(&st, &s->globs[i].st)))
+			return true;
+	}
+	return false;
+}
+
+void rules_seen_free(struct rules_seen *s)
+{
+	for (size_t i = 0; i < s->nfiles; i++)
+		free(s->files[i].path);
+	for (size_t i = 0; i < s->nglobs; i++) {
+		free(s->globs[i].dir);
+		free(s->globs[i].pattern);
+	}
+	free(s->files);
+	free(s->globs);
+	*s = (struct rules_seen){ NULL, 0, NULL, 0 };
+}
 
 static int glob_error(const char *epath, int eerrno)
 {
@@ -169,6 +260,7 @@ static int include(struct loader *L, const char *file, size_t line, size_t col,
 	if (!strpbrk(pattern, "*?["))
 		return load(L, full, file, line, col);
 
+	seen_glob(L, full);
 	memset(&g, 0, sizeof(g));
 	glob_errno = 0;
 	/* Not GLOB_ERR: it would make a missing directory an error too;
@@ -263,6 +355,7 @@ static int load(struct loader *L, const char *path, const char *from,
 	const char *s, *end, *step;
 
 	text = slurp(path, &len, &st, &step, from != NULL);
+	seen_file(L, path, text ? &st : NULL);
 	if (!text && !from)
 		return fail(L->err, "cannot %s rules file '%s': %s", step, path,
 			    strerror(errno));
@@ -310,7 +403,13 @@ static int load(struct loader *L, const char *path, const char *from,
 
 int rules_load_file(struct policy *p, const char *path, struct rules_error *err)
 {
-	struct loader L = {.p = p, .err = err, .depth = 0};
+	return rules_load_file_seen(p, path, NULL, err);
+}
+
+int rules_load_file_seen(struct policy *p, const char *path,
+			 struct rules_seen *seen, struct rules_error *err)
+{
+	struct loader L = {.p = p, .err = err, .seen = seen, .depth = 0};
 	size_t old = policy_count(p);
 
 	if (load(&L, path, NULL, 0, 0) < 0) {
@@ -318,4 +417,37 @@ int rules_load_file(struct policy *p, const char *path, struct rules_error *err)
 		return -1;
 	}
 	return 0;
+}
+
+int rules_sources_add(struct rules_sources *s, struct policy *p,
+		      const char *arg, bool file, struct rules_seen *seen,
+		      struct rules_error *err)
+{
+	int n = file ? 0 : ++s->nargs;
+
+	s->v = xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
+	s->v[s->n++] = (struct rules_source){ .arg = xstrdup(arg), .n = n };
+	return file ? rules_load_file_seen(p, arg, seen, err)
+		    : rules_add_arg(p, arg, n, err);
+}
+
+int rules_sources_load(const struct rules_sources *s, struct policy *p,
+		       struct rules_seen *seen, struct rules_error *err)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if ((s->v[i].n ? rules_add_arg(p, s->v[i].arg, s->v[i].n, err)
+			       : rules_load_file_seen(p, s->v[i].arg, seen,
+						      err)) < 0)
+			return -1;
+	if (s->deny_errno)
+		policy_add_deny_all(p, s->deny_errno);
+	return 0;
+}
+
+void rules_sources_free(struct rules_sources *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i].arg);
+	free(s->v);
+	*s = (struct rules_sources){ NULL, 0, 0, 0 };
 }

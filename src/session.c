@@ -32,20 +32,27 @@ static unsigned long ptrace_options(bool enforcing)
 	return o;
 }
 
+unsigned session_ident_needed(const struct config *cfg,
+			      const struct policy *p)
+{
+	unsigned n = cfg->json ? INSPECT_ALL : 0;
+
+	if (p && policy_needs_creds(p))
+		n |= INSPECT_CREDS;
+	if (p && policy_needs_comm(p))
+		n |= INSPECT_COMM;
+	if (p && policy_needs_exe(p))
+		n |= INSPECT_EXE;
+	return n;
+}
+
 void session_init(struct session *s, const struct config *cfg)
 {
 	*s = (struct session){ .cfg = cfg };
 	s->enforcing = cfg->policy && policy_can_deny(cfg->policy);
 	s->moves_checked = s->enforcing && policy_judges_moves(cfg->policy);
 	s->cache_creds = !cfg->json;
-	if (cfg->json)
-		s->ident_needed = INSPECT_ALL;
-	if (cfg->policy && policy_needs_creds(cfg->policy))
-		s->ident_needed |= INSPECT_CREDS;
-	if (cfg->policy && policy_needs_comm(cfg->policy))
-		s->ident_needed |= INSPECT_COMM;
-	if (cfg->policy && policy_needs_exe(cfg->policy))
-		s->ident_needed |= INSPECT_EXE;
+	s->ident_needed = session_ident_needed(cfg, cfg->policy);
 	s->use_info = !cfg->no_syscall_info;
 	s->attach_mode = cfg->npids > 0;
 	/* Attach mode never installs a filter: one left behind after

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+#include "policy.h"
 #include "supervisor.h"
 
 struct session {
@@ -14,7 +15,7 @@ struct session {
 	bool moves_checked; /* enforcing with link= or target= rules:
 			     * rename/link are delegated and judged */
 	/* What inspect_ident() must read: only what the output and rules
-	 * use. */
+	 * use (the first rules; struct judge follows a reload). */
 	unsigned ident_needed;
 	bool use_info;      /* try PTRACE_GET_SYSCALL_INFO */
 	bool filtered;      /* the seccomp prefilter is installed */
@@ -28,5 +29,9 @@ struct session {
 };
 
 void session_init(struct session *s, const struct config *cfg);
+/* What inspect_ident() must read for the output and the rules p (the
+ * rules may be replaced: control.h). */
+unsigned session_ident_needed(const struct config *cfg,
+			      const struct policy *p);
 
 #endif

@@ -24,6 +24,7 @@
 
 #include "arch.h"
 #include "attach.h"
+#include "control.h"
 #include "inspect.h"
 #include "judge.h"
 #include "move.h"
@@ -108,8 +109,24 @@ static void inspect_late(struct sup *u)
 	u->late_tid = 0;
 	if (!t || !t->ev)
 		return;
-	inspect_entry_context(t->ev, u->s->ident_needed, root_hint(&u->j, t));
-	decide(u->s->cfg->policy, t->ev); /* rules that can only audit */
+	inspect_entry_context(t->ev, u->j.ident_needed, root_hint(&u->j, t));
+	decide(u->j.policy, t->ev); /* rules that can only audit */
+}
+
+/* The rules for the call at hand: taken once per call, so that the
+ * whole call is judged by one set (control.h: a reload publishes a new
+ * one; the previous one is freed there). */
+static void take_rules(struct sup *u)
+{
+	bool changed;
+	struct policy *p = rules_now(&changed);
+
+	if (!changed)
+		return;
+	u->j.policy = p;
+	u->j.ident_needed = session_ident_needed(u->s->cfg, p);
+	u->j.judges_moves = policy_judges_moves(p);
+	output_set_policy(p);
 }
 
 static void on_entry(struct sup *u, struct tracee *t,
@@ -117,6 +134,8 @@ static void on_entry(struct sup *u, struct tracee *t,
 {
 	enum sysc sc = arch_classify(st->abi, st->nr);
 	struct event *ev;
+
+	take_rules(u);
 
 	if (sc == SC_SYMLINK || sc == SC_SYMLINKAT) {
 		if (!u->s->enforcing) {
@@ -130,7 +149,7 @@ static void on_entry(struct sup *u, struct tracee *t,
 		}
 		delegate_symlink(&u->j, t, st, sc);
 	} else if (sc >= SC_RENAME && sc <= SC_LINKAT) {
-		if (u->s->moves_checked)
+		if (u->s->moves_checked && u->j.judges_moves)
 			delegate_move(&u->j, t, st, sc);
 	} else if (sc == SC_SETCRED || sc == SC_CHROOT) {
 		/* Watched: what the caches know changes (credentials:
@@ -539,7 +558,11 @@ int supervise(const struct config *cfg)
 
 	session_init(&ses, cfg);
 	sink_open(&out, cfg);
-	sup.j = (struct judge){ .s = &ses, .out = &out };
+	sup.j = (struct judge){ .s = &ses, .out = &out,
+				.policy = cfg->policy,
+				.ident_needed = ses.ident_needed,
+				.judges_moves = cfg->policy &&
+						policy_judges_moves(cfg->policy) };
 	if (ses.attach_mode) {
 		attach_all(&ses, &out);
 	} else {
@@ -547,6 +570,9 @@ int supervise(const struct config *cfg)
 		u->main_pid = spawn_command(&ses);
 		out.summary.processes = 1;
 	}
+	/* After the fork: the child of a process with threads may only
+	 * call async-signal-safe functions. */
+	control_start(&ses);
 
 	for (;;) {
 		int status;

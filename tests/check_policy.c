@@ -1843,6 +1843,82 @@ START_TEST(test_include)
 }
 END_TEST
 
+/* What a load read is recorded for the watches of a reload (control.c),
+ * also up to an error; the sources read again give the same rules in the
+ * same order (-r as given, files read again, --deny last). */
+START_TEST(test_rules_seen_sources)
+{
+	struct rules_sources src = { NULL, 0, 0, 0 };
+	struct rules_seen seen = { NULL, 0, NULL, 0 };
+	struct rules_error err = { .msg = "" };
+	struct policy *p = policy_new(), *q;
+	char *got;
+
+	mktree();
+	ck_assert_int_eq(chdir(tmpdir), 0);
+	free(put("main.rules", "include d/*.rules\ninclude d/one.rule\n"
+			       "deny comm=m\n"));
+	free(put("d/a.rules", "audit comm=a\n"));
+	free(put("d/one.rule", "kill comm=k\n"));
+	ck_assert_int_eq(rules_sources_add(&src, p, "allow comm=r1", false,
+					   &seen, &err), 0);
+	ck_assert_int_eq(rules_sources_add(&src, p, "main.rules", true, &seen,
+					   &err), 0);
+	ck_assert_int_eq(rules_sources_add(&src, p, "audit comm=r2", false,
+					   &seen, &err), 0);
+	src.deny_errno = EACCES;
+	policy_add_deny_all(p, EACCES);
+	got = origins(p);
+	ck_assert_str_eq(got, "-r 1 d/a.rules:1 d/one.rule:1 main.rules:3 "
+			      "-r 2 --deny");
+	free(got);
+	ck_assert_uint_eq(seen.nfiles, 3);
+	ck_assert_str_eq(seen.files[0].path, "main.rules");
+	ck_assert_str_eq(seen.files[1].path, "d/a.rules");
+	ck_assert_str_eq(seen.files[2].path, "d/one.rule");
+	ck_assert(seen.files[0].regular && seen.files[2].regular);
+	ck_assert_uint_eq(seen.nglobs, 1);
+	ck_assert_str_eq(seen.globs[0].dir, "d");
+	ck_assert_str_eq(seen.globs[0].pattern, "*.rules");
+	rules_seen_free(&seen);
+
+	/* Read again after a change: the new file is in, in its place. */
+	free(put("d/b.rules", "audit comm=b\n"));
+	q = policy_new();
+	ck_assert_int_eq(rules_sources_load(&src, q, &seen, &err), 0);
+	got = origins(q);
+	ck_assert_str_eq(got, "-r 1 d/a.rules:1 d/b.rules:1 d/one.rule:1 "
+			      "main.rules:3 -r 2 --deny");
+	free(got);
+	ck_assert_uint_eq(seen.nfiles, 4);
+	/* A change before the watches are set is seen by comparing. */
+	ck_assert(!rules_seen_changed(&seen));
+	free(put("d/b.rules", "audit comm=b\naudit comm=c\n"));
+	ck_assert(rules_seen_changed(&seen));
+	rules_seen_free(&seen);
+	policy_free(q);
+
+	/* An error: what was read up to it is recorded, a missing file too. */
+	ck_assert_int_eq(unlink("d/one.rule"), 0);
+	q = policy_new();
+	ck_assert_int_eq(rules_sources_load(&src, q, &seen, &err), -1);
+	ck_assert_str_eq(err.msg, "bad rule in main.rules, line 2, column 9: "
+				  "cannot open included file 'd/one.rule': "
+				  "No such file or directory");
+	ck_assert_uint_eq(seen.nfiles, 4);
+	ck_assert_str_eq(seen.files[3].path, "d/one.rule");
+	ck_assert(!seen.files[3].regular);
+	ck_assert(!rules_seen_changed(&seen));
+	free(put("d/one.rule", "kill comm=k\n")); /* it comes back */
+	ck_assert(rules_seen_changed(&seen));
+	rules_seen_free(&seen);
+	policy_free(q);
+	rules_sources_free(&src);
+	policy_free(p);
+	rmtree();
+}
+END_TEST
+
 START_TEST(test_include_errors)
 {
 	static const char bad_action[] =
@@ -2036,6 +2112,7 @@ static Suite *policy_suite(void)
 	tc = tcase_create("rules files");
 	tcase_add_test(tc, test_include);
 	tcase_add_test(tc, test_include_errors);
+	tcase_add_test(tc, test_rules_seen_sources);
 	tcase_add_test(tc, test_include_unreadable_dir);
 	tcase_add_test(tc, test_rules_arg);
 	suite_add_tcase(s, tc);
