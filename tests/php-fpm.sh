@@ -361,9 +361,13 @@ check_rules_reload()
 	{ echo 'deny:EACCES link=/srv/www/**/acc*'; echo 'frobnicate everything';
 		cat "$ETC/symtrace.rules"; } >"$ETC/symtrace.rules.new" &&
 		mv "$ETC/symtrace.rules.new" "$ETC/symtrace.rules" || fail "cannot break the rules"
-	reported() { grep -q "symtrace.rules:2:" "$tmp/symtrace.stderr" "$LOG"; }
+	reported()
+	{
+		grep -qF "symtrace: rules not reloaded (a change of $ETC/symtrace.rules): bad rule in $ETC/symtrace.rules, line 2, column 1:" \
+			"$tmp/symtrace.stderr"
+	}
 	wait_until 50 reported ||
-		fail "the broken rules file was not reported with its line (FILE:2:)"
+		fail "the broken rules file was not reported with its line and column"
 	fcgi releases/42 $S1/accb
 	expect_body false "symlink(): Permission denied"
 	fcgi /etc/passwd $S1/pw4
