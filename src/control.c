@@ -52,6 +52,7 @@
 #include <unistd.h>
 
 #include "names.h"
+#include "notify.h"
 #include "output.h"
 #include "path.h"
 #include "util.h"
@@ -429,21 +430,29 @@ static char *socket_dir(uid_t euid, bool create, char *why, size_t n)
 	return dir;
 }
 
+/* DIR/PID.SUFFIX in that directory. */
 static int socket_path(char *buf, size_t n, uid_t euid, pid_t pid,
-		       bool create, char *why, size_t whyn)
+		       const char *suffix, bool create, char *why, size_t whyn)
 {
 	_cleanup_free_ char *dir = socket_dir(euid, create, why, whyn);
 	int len;
 
 	if (!dir)
 		return -1;
-	len = snprintf(buf, n, "%s/%d.sock", dir, (int)pid);
+	len = snprintf(buf, n, "%s/%d.%s", dir, (int)pid, suffix);
 	if (len < 0 || (size_t)len >= n) {
-		snprintf(why, whyn, "'%s/%d.sock' is too long for a socket",
-			 dir, (int)pid);
+		snprintf(why, whyn, "'%s/%d.%s' is too long for a socket",
+			 dir, (int)pid, suffix);
 		return -1;
 	}
 	return 0;
+}
+
+int control_runtime_path(char *buf, size_t n, const char *suffix, char *why,
+			 size_t whyn)
+{
+	return socket_path(buf, n, geteuid(), getpid(), suffix, true, why,
+			   whyn);
 }
 
 static int make_socket(char *why, size_t n)
@@ -452,7 +461,7 @@ static int make_socket(char *why, size_t n)
 	int fd;
 
 	if (socket_path(a.sun_path, sizeof(a.sun_path), geteuid(), getpid(),
-			true, why, n) < 0)
+			"sock", true, why, n) < 0)
 		return -1;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
@@ -552,12 +561,13 @@ static void status_reply(struct sbuf *sb)
 		sbuf_addf(sb, "loaded: %s (start)\n", t);
 	if (!C.last) {
 		sbuf_adds(sb, "last reload: none\n");
-		return;
+	} else {
+		utc(t, sizeof(t), C.last);
+		sbuf_addf(sb, "last reload: %s ", t);
+		add_clean(sb, C.last_msg);
+		sbuf_addc(sb, '\n');
 	}
-	utc(t, sizeof(t), C.last);
-	sbuf_addf(sb, "last reload: %s ", t);
-	add_clean(sb, C.last_msg);
-	sbuf_addc(sb, '\n');
+	notify_status(sb);
 }
 
 /* One connection: who it is first, then one request line. */
@@ -634,7 +644,7 @@ static void *control_main(void *arg)
 	/* Changed between main.c's reading and the watches? */
 	C.recheck = C.ifd >= 0 && rules_seen_changed(&C.seen);
 	for (;;) {
-		struct pollfd p[3];
+		struct pollfd p[4];
 		long long now;
 		int timeout;
 
@@ -646,12 +656,14 @@ static void *control_main(void *arg)
 		p[0] = (struct pollfd){ .fd = C.stopfd, .events = POLLIN };
 		p[1] = (struct pollfd){ .fd = C.ifd, .events = POLLIN };
 		p[2] = (struct pollfd){ .fd = C.lfd, .events = POLLIN };
+		/* The sd_notify relay (notify.c); -1 (ignored): none. */
+		p[3] = (struct pollfd){ .fd = notify_fd(), .events = POLLIN };
 		now = mono_ms();
 		timeout = settle_at < 0 ? -1
 			  : settle_at > now ? (int)(settle_at - now)
 					    : 0;
 
-		if (poll(p, 3, timeout) < 0 && errno != EINTR)
+		if (poll(p, 4, timeout) < 0 && errno != EINTR)
 			break;
 		/* Stopped: the eventfd written, or the socket shut down. */
 		if (p[0].revents || (p[2].revents & (POLLHUP | POLLERR)))
@@ -692,6 +704,8 @@ static void *control_main(void *arg)
 				close(fd);
 			}
 		}
+		if (p[3].revents & POLLIN)
+			notify_relay();
 		if (settle_at >= 0 && mono_ms() >= settle_at) {
 			char reason[sizeof(what) + 32], msg[16];
 			size_t nrules;
@@ -731,7 +745,7 @@ void control_start(const struct session *s)
 	 * warning there; --status says why it cannot ask. */
 	if (C.lfd < 0 && geteuid() == 0)
 		warn("no control socket (--status, --reload): %s", why);
-	if (C.lfd < 0 && C.ifd < 0)
+	if (C.lfd < 0 && C.ifd < 0 && notify_fd() < 0)
 		return; /* nothing to do */
 	if (C.lfd < 0) {
 		C.stopfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -912,7 +926,7 @@ int control_client(pid_t pid, bool reload_it)
 		return CONTROL_EXIT_NO;
 	}
 	if (socket_path(a.sun_path, sizeof(a.sun_path), (uid_t)euid, sym,
-			false, why, sizeof(why)) < 0)
+			"sock", false, why, sizeof(why)) < 0)
 		return not_guarded(pid, tracer, sym, why);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {

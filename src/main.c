@@ -14,6 +14,7 @@
 #include "control.h"
 #include "errnoname.h"
 #include "names.h"
+#include "notify.h"
 #include "policy.h"
 #include "rulesfile.h"
 #include "supervisor.h"
@@ -68,6 +69,10 @@ static void usage(FILE *f)
 "                        seccomp-bpf prefilter (slower; same report)\n"
 "      --no-syscall-info do not use PTRACE_GET_SYSCALL_INFO (use the\n"
 "                        register fallback, for testing)\n"
+"      --no-notify       leave $NOTIFY_SOCKET to COMMAND unchanged; by\n"
+"                        default, under systemd, symtrace passes on the\n"
+"                        service state (READY=1...) that COMMAND's main\n"
+"                        process sends, never MAINPID= (see DEPLOYMENT)\n"
 "\n"
 "Monitoring (PID: a symtrace, or a process it traces):\n"
 "      --status=PID      print which symtrace traces PID, its mode, rules\n"
@@ -102,6 +107,7 @@ enum {
 	OPT_SYSLOG,
 	OPT_STATUS,
 	OPT_RELOAD,
+	OPT_NO_NOTIFY,
 };
 
 static const struct option long_options[] = {
@@ -123,6 +129,7 @@ static const struct option long_options[] = {
 	{ "no-syscall-info", no_argument, NULL, OPT_NO_SYSCALL_INFO },
 	{ "status", required_argument, NULL, OPT_STATUS },
 	{ "reload", required_argument, NULL, OPT_RELOAD },
+	{ "no-notify", no_argument, NULL, OPT_NO_NOTIFY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -219,7 +226,7 @@ int main(int argc, char **argv)
 	struct rules_sources src = { NULL, 0, 0, 0 };
 	struct rules_seen seen = { NULL, 0, NULL, 0 };
 	const char *outfile = NULL, *as_user = NULL;
-	bool append = false, check = false, reload = false;
+	bool append = false, check = false, reload = false, notify = true;
 	pid_t ask = 0;
 	int deny_errno = 0, opt, status;
 
@@ -228,6 +235,7 @@ int main(int argc, char **argv)
 	 * usage errors), with the control thread stopped first. */
 	rules_init(pol);
 	atexit(names_forget);
+	atexit(notify_end); /* after control_end: its thread reads the relay */
 	atexit(control_end);
 	policy_set_names(pol, &names_system);
 	output_set_policy(pol);
@@ -292,6 +300,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_NO_SYSCALL_INFO:
 			cfg.no_syscall_info = true;
+			break;
+		case OPT_NO_NOTIFY:
+			notify = false;
 			break;
 		case OPT_STATUS:
 		case OPT_RELOAD: {
@@ -362,6 +373,21 @@ int main(int argc, char **argv)
 		if (cfg.out_fd < 0)
 			die_errno(EXIT_SYMTRACE_FAILURE,
 				  "cannot open output file '%s'", outfile);
+	}
+	/* Run mode under systemd (Type=notify): the command's sd_notify
+	 * messages go through symtrace (notify.h), by default, since a
+	 * drop-in wants it: from the command they would be refused
+	 * (NotifyAccess=main: symtrace is the main process).  Without the
+	 * relay the unit would never be ready, so it is not run without. */
+	if (cfg.argv && notify && getenv("NOTIFY_SOCKET")) {
+		char why[PATH_MAX + 128];
+
+		if (notify_start(getenv("NOTIFY_SOCKET"), why, sizeof(why)) < 0)
+			die(EXIT_SYMTRACE_FAILURE,
+			    "cannot relay the command's sd_notify messages: "
+			    "%s (--no-notify leaves NOTIFY_SOCKET to the "
+			    "command unchanged)",
+			    why);
 	}
 	status = supervise(&cfg);
 	free(cfg.pids);

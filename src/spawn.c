@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "notify.h"
 #include "seccomp.h"
 #include "sidedoor.h"
 #include "tracee.h"
@@ -178,6 +179,7 @@ static void child_exec(char **argv, const struct sigaction *saved, int go_fd,
 		;
 	close(go_fd);
 	restore_signals(saved);
+	notify_child();
 	if (prog) {
 		/* As root, no PR_SET_NO_NEW_PRIVS: setuid programs in the
 		 * command keep working; the filter stays on them (and only
@@ -242,6 +244,7 @@ pid_t spawn_command(const struct session *s)
 				     : "");
 	}
 	forward_pid = pid;
+	notify_command(pid);
 	tracee_get(pid, &c)->flags |= TF_STARTED;
 	if (write(go[1], "x", 1) != 1)
 		die_errno(EXIT_SYMTRACE_FAILURE, "pipe write");
