@@ -27,7 +27,10 @@
 #     child of the main process) is dropped - as systemd's own
 #     NotifyAccess=main refuses it;
 #  9. NOTIFY_SOCKET in a form symtrace cannot relay to (vsock:): exit 125
-#     with the reason, nothing run.
+#     with the reason, nothing run;
+# 10. WATCHDOG_PID=<symtrace> (WatchdogSec=) becomes the command's own pid,
+#     so that sd_watchdog_enabled() there says yes; another value, and
+#     with --no-notify, is left alone.
 . "$TESTSRC/lib.sh"
 
 skip_unless_ptrace
@@ -306,4 +309,27 @@ sym -- sh -c 'echo ran'
 [ $st -eq 125 ] || fail "$what: exit status $st, not 125"
 [ -s "$tmp/so" ] && fail "$what: the command ran"
 se "symtrace: cannot relay the command's sd_notify messages: NOTIFY_SOCKET 'vsock:2:1234' is not a path or an abstract socket name (@NAME) (--no-notify leaves NOTIFY_SOCKET to the command unchanged)"
+
+# ---- 10: WATCHDOG_PID ---------------------------------------------------------
+what="10 WATCHDOG_PID"
+addr=$FAKE
+# (exec: symtrace gets the shell's pid, which WATCHDOG_PID names.)
+wd()
+{
+	NOTIFY_SOCKET=$addr sh -c \
+		'echo $$; WATCHDOG_PID=${1:-$$}; export WATCHDOG_PID; shift; exec "$@"' \
+		sh "$@" >"$tmp/so" 2>"$tmp/se"
+}
+show_pids='echo "$WATCHDOG_PID $$"'
+wd "" "$SYMTRACE" -- sh -c "$show_pids"
+s=$(sed -n 1p "$tmp/so") c=$(sed -n '2s/.* //p' "$tmp/so")
+[ -n "$c" ] && [ "$c" != "$s" ] || fail "$what: pids '$s' '$c'"
+so "$s" "$c $c"
+se
+wd "" "$SYMTRACE" --no-notify -- sh -c "$show_pids"
+s=$(sed -n 1p "$tmp/so") c=$(sed -n '2s/.* //p' "$tmp/so")
+so "$s" "$s $c"
+wd 1 "$SYMTRACE" -- sh -c "$show_pids"
+s=$(sed -n 1p "$tmp/so") c=$(sed -n '2s/.* //p' "$tmp/so")
+so "$s" "1 $c"
 exit 0

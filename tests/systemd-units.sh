@@ -13,7 +13,13 @@
 #     --rules=/etc/symtrace/symtrace.rules;
 #  5. (pending until --exit-with-command is merged) symtrace accepts each
 #     drop-in's options as written: "symtrace OPTIONS --check-rules" with
-#     the rules file and the log directory moved to this test's copies.
+#     the rules file and the log directory moved to this test's copies;
+#  6. a unit that is Type=notify stays so, with NotifyAccess=main (the
+#     drop-in says both; symtrace relays the daemon's READY=1, see
+#     tests/notify.sh); apache2 (forking) becomes exec, cron keeps its
+#     type; no drop-in touches ExecStartPost=, ExecStopPost= or
+#     ExecReload= (the unit's helpers, Debian's php-fpm socket helper
+#     included, run as shipped).
 # The unit is the one installed here when its package is (Debian: php-fpm,
 # apache2, cron; see .ci/run), otherwise a stand-in below with what the
 # distribution's unit says (RHEL's are always stand-ins).
@@ -242,6 +248,24 @@ for u in php8.2-fpm apache2 cron php-fpm httpd; do
 	done
 	# 5
 	pending --exit-with-command check_options "$conf" $u
+	# 6: the type the unit has with the drop-in (the last Type= read).
+	utype=$(sed -n 's/^Type=//p' "$unit" | tail -n 1)
+	type=$(sed -n 's/^Type=//p' "$unit" "$conf" | tail -n 1)
+	access=$(sed -n 's/^NotifyAccess=//p' "$unit" "$conf" | tail -n 1)
+	case $u in
+	apache2) want="exec/" ;;
+	cron) want="$utype/" ;;
+	*)
+		[ "$utype" = notify ] || bad "$u: the unit is Type=$utype, not notify"
+		want="notify/main"
+		grep -qx 'Type=notify' "$conf" && grep -qx 'NotifyAccess=main' "$conf" ||
+			bad "$u: the drop-in does not say Type=notify and NotifyAccess=main"
+		;;
+	esac
+	[ "$type/$access" = "$want" ] ||
+		bad "$u: Type=$type NotifyAccess=$access with the drop-in, not $want"
+	grep -E '^Exec(StartPost|StopPost|Reload)=' "$conf" >&2 &&
+		bad "$u: the drop-in changes the unit's helpers (above)"
 	echo "verified: $u.service ($base) + $u.service.d/symtrace.conf" >&2
 	n=$((n + 1))
 done
