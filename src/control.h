@@ -60,7 +60,8 @@ void control_end(void);
 
 /* DIR/PID.SUFFIX in the directory of this symtrace's control socket
  * (made if missing, checked: euid's own, mode 0700), for a socket of
- * symtrace's own (notify.c: "notify").  0, or -1 with why filled. */
+ * symtrace's own (the sd_notify relay's: "notify").  0, or -1 with why
+ * filled. */
 int control_runtime_path(char *buf, size_t n, const char *suffix, char *why,
 			 size_t whyn);
 

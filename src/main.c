@@ -380,9 +380,12 @@ int main(int argc, char **argv)
 	 * (NotifyAccess=main: symtrace is the main process).  Without the
 	 * relay the unit would never be ready, so it is not run without. */
 	if (cfg.argv && notify && getenv("NOTIFY_SOCKET")) {
-		char why[PATH_MAX + 128];
+		char why[PATH_MAX + 128], path[PATH_MAX];
 
-		if (notify_start(getenv("NOTIFY_SOCKET"), why, sizeof(why)) < 0)
+		if (control_runtime_path(path, sizeof(path), "notify", why,
+					 sizeof(why)) < 0 ||
+		    notify_start(getenv("NOTIFY_SOCKET"), path, why,
+				 sizeof(why)) < 0)
 			die(EXIT_SYMTRACE_FAILURE,
 			    "cannot relay the command's sd_notify messages: "
 			    "%s (--no-notify leaves NOTIFY_SOCKET to the "

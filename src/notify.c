@@ -2,7 +2,8 @@
  *
  * Why passing messages on is safe (who can make systemd believe what):
  *   - Who can reach the relay's socket: it is in symtrace's own runtime
- *     directory (control.c: /run/symtrace, root's, mode 0700, or
+ *     directory (main.c takes its path from control_runtime_path():
+ *     /run/symtrace, root's, mode 0700, or
  *     $XDG_RUNTIME_DIR/symtrace, the user's, 0700; both checked with
  *     lstat), so only symtrace's user and root can send to it.  As root,
  *     a site's PHP worker (another uid) cannot even connect.
@@ -14,7 +15,13 @@
  *     it has ended, its pid may be reused by anyone in the tree).  This
  *     is systemd's NotifyAccess=main, with symtrace's command in the
  *     place of the unit's main process.  Everything else is dropped,
- *     counted (--status), and told on stderr the first time.
+ *     counted (--status), and told on stderr the first time.  The uid
+ *     is no further condition: a sender that can claim another pid
+ *     (CAP_SYS_ADMIN) can claim any uid too (CAP_SETUID), and one that
+ *     cannot sends its own pid and uid.  Such a privileged process
+ *     (root in the tree) can pass for the main process, to systemd as
+ *     here: systemd-notify run as root by the main process's script
+ *     claims its parent's pid and is heard, as by NotifyAccess=main.
  *   - What is passed on: only the lines of notify_field_allowed(), the
  *     service's state.  MAINPID= is never passed on (systemd would stop
  *     watching symtrace), nor FDSTORE=, NOTIFYACCESS=, WATCHDOG_USEC=,
@@ -45,8 +52,6 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
-#include "control.h"
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
@@ -178,7 +183,7 @@ enum said {
 	SAID_OTHER = 1,     /* a message from another process */
 	SAID_FIELD = 2,     /* a line not passed on */
 	SAID_FDS = 4,       /* descriptors closed */
-	SAID_BAD = 8,       /* too long, NUL inside, no credentials */
+	SAID_BAD = 8,       /* too long, NUL inside */
 	SAID_SEND = 16,     /* systemd's socket did not take it */
 	SAID_RECV = 32,     /* reading the relay failed */
 };
@@ -196,13 +201,14 @@ static struct relay {
 	 * named symtrace: the child writes its own pid in (notify_child). */
 	char wd[32];
 	bool wd_fix;
+	pid_t owner;        /* symtrace (not a child exiting before exec) */
 	unsigned said;
 	unsigned long long passed, other, bad, fields, fds, undelivered;
 } R = { .in = -1, .out = -1, .pidfd = -1 };
 
 #define WD_PREFIX "WATCHDOG_PID="
 
-int notify_start(const char *target, char *why, size_t n)
+int notify_start(const char *target, const char *path, char *why, size_t n)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	const char *wd = getenv("WATCHDOG_PID");
@@ -219,9 +225,11 @@ int notify_start(const char *target, char *why, size_t n)
 				 : "names no socket");
 		return -1;
 	}
-	if (control_runtime_path(a.sun_path, sizeof(a.sun_path), "notify",
-				 why, n) < 0)
+	if (strlen(path) >= sizeof(a.sun_path)) {
+		snprintf(why, n, "'%s' is too long for a socket", path);
 		return -1;
+	}
+	memcpy(a.sun_path, path, strlen(path) + 1);
 	R.in = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	R.out = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (R.in < 0 || R.out < 0) {
@@ -243,6 +251,7 @@ int notify_start(const char *target, char *why, size_t n)
 		return -1;
 	}
 	snprintf(R.path, sizeof(R.path), "%s", a.sun_path);
+	R.owner = getpid();
 	chmod(R.path, 0600);
 	R.target = xstrdup(target);
 	/* The command inherits symtrace's environment: point it here.
@@ -464,6 +473,10 @@ void notify_status(struct sbuf *sb)
 
 void notify_end(void)
 {
+	/* The command's process, failing before its exec, leaves the
+	 * socket to symtrace. */
+	if (R.owner && R.owner != getpid())
+		return;
 	if (R.path[0]) {
 		unlink(R.path);
 		R.path[0] = '\0';

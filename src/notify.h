@@ -62,11 +62,12 @@ long notify_filter(const char *in, size_t n, char *out,
 
 /* ---- the relay ---- */
 
-/* Main thread, run mode, before the command is spawned: make the socket,
- * point NOTIFY_SOCKET (and WATCHDOG_PID, when it names symtrace) in
- * symtrace's environment, which the command inherits, at it.  target:
- * $NOTIFY_SOCKET as found.  0, or -1 with why filled. */
-int notify_start(const char *target, char *why, size_t n);
+/* Main thread, run mode, before the command is spawned: make the socket
+ * at path (in a directory only symtrace's user and root can enter:
+ * control_runtime_path()), point NOTIFY_SOCKET (and WATCHDOG_PID, when it
+ * names symtrace) in symtrace's environment, which the command inherits,
+ * at it.  target: $NOTIFY_SOCKET as found.  0, or -1 with why filled. */
+int notify_start(const char *target, const char *path, char *why, size_t n);
 
 /* In the command's process, between fork and exec (async-signal-safe):
  * WATCHDOG_PID becomes its own pid. */

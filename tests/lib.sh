@@ -20,6 +20,10 @@ HAVE_M32=${HAVE_M32:-no}
 
 me=$(basename "$0" .sh)
 
+# Run under a systemd unit, every symtrace would relay sd_notify messages
+# (notify.sh tests that with a NOTIFY_SOCKET of its own).
+unset NOTIFY_SOCKET WATCHDOG_PID WATCHDOG_USEC
+
 # Bound the whole test.  timeout(1) puts the test in a process group of
 # its own, so check_no_leftovers can find everything the test started.
 if [ -z "${SYMTRACE_TEST_BOUNDED:-}" ] && command -v timeout >/dev/null 2>&1
