@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "errnoname.h"
+#include "kfeatures.h"
 #include "names.h"
 #include "policy.h"
 #include "rulesfile.h"
@@ -75,6 +76,11 @@ static void usage(FILE *f)
 "                        seccomp-bpf prefilter (slower; same report)\n"
 "      --no-syscall-info do not use PTRACE_GET_SYSCALL_INFO (use the\n"
 "                        register fallback, for testing)\n"
+"      --fail-open       deny mode where the kernel cannot make it\n"
+"                        fail-closed (no PTRACE_O_EXITKILL, before Linux\n"
+"                        3.8, and no seccomp filter): run anyway\n"
+"      --features        print what this kernel offers and what symtrace\n"
+"                        does without each feature, and exit\n"
 "\n"
 "  -h, --help            show this help and exit\n"
 "  -V, --version         show the version and exit\n"
@@ -95,6 +101,8 @@ enum {
 	OPT_NO_SECCOMP,
 	OPT_NO_SYSCALL_INFO,
 	OPT_SYSLOG,
+	OPT_FAIL_OPEN,
+	OPT_FEATURES,
 };
 
 static const struct option long_options[] = {
@@ -114,6 +122,8 @@ static const struct option long_options[] = {
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	{ "syslog", no_argument, NULL, OPT_SYSLOG },
 	{ "no-syscall-info", no_argument, NULL, OPT_NO_SYSCALL_INFO },
+	{ "fail-open", no_argument, NULL, OPT_FAIL_OPEN },
+	{ "features", no_argument, NULL, OPT_FEATURES },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -276,6 +286,14 @@ int main(int argc, char **argv)
 		case OPT_NO_SYSCALL_INFO:
 			cfg.no_syscall_info = true;
 			break;
+		case OPT_FAIL_OPEN:
+			cfg.allow_fail_open = true;
+			break;
+		case OPT_FEATURES:
+			/* Nothing is traced: a COMMAND given is not used. */
+			features_print_table(stdout, features_get());
+			free(cfg.pids);
+			return fflush(stdout) == 0 ? 0 : EXIT_SYMTRACE_FAILURE;
 		case 'h':
 			usage(stdout);
 			return 0;
