@@ -31,8 +31,7 @@
 #ifndef PTRACE_GET_SYSCALL_INFO
 #define PTRACE_GET_SYSCALL_INFO 0x420e
 #endif
-#if defined(HAVE_STRUCT___PTRACE_SYSCALL_INFO) && \
-	!HAVE_STRUCT___PTRACE_SYSCALL_INFO
+#ifndef HAVE_STRUCT___PTRACE_SYSCALL_INFO
 struct st_ptrace_syscall_info {
 	uint8_t op;
 	uint32_t arch __attribute__((aligned(4)));

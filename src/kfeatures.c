@@ -247,7 +247,8 @@ static void probe_all(struct features *f)
 	f->have[FEAT_VM_READV] = probe_vm_readv();
 	f->have[FEAT_OPENAT2] = probe_openat2();
 	f->have[FEAT_PROCMAP_QUERY] = probe_procmap_query();
-	if (pipe2(fd, O_CLOEXEC) == 0) {
+	/* The system call itself: musl's pipe2() falls back to pipe. */
+	if (syscall(SYS_pipe2, fd, O_CLOEXEC) == 0) {
 		f->have[FEAT_PIPE2] = FEAT_YES;
 	} else {
 		f->have[FEAT_PIPE2] = errno == ENOSYS ? FEAT_NO : FEAT_UNKNOWN;
