@@ -8,8 +8,10 @@
 # the exact notices on stderr.  3.4 (no seccomp filter, no EXITKILL)
 # refuses deny mode without --fail-open; 3.3 and older refuse to run (no
 # PTRACE_SEIZE back end yet).  3.7 (no EXITKILL): symtrace killed, the
-# processes go on and their symlink calls fail with ENOSYS.  process_vm_readv
-# masked alone: PTRACE_PEEKDATA reads the same strings.
+# processes go on and their symlink calls fail with ENOSYS; without the
+# filter (--no-seccomp, -p) deny mode is refused, or run with --fail-open.
+# 3.4: -p traces (PTRACE_O_TRACESECCOMP is not asked for).
+# process_vm_readv masked alone: PTRACE_PEEKDATA reads the same strings.
 . "$TESTSRC/lib.sh"
 
 skip_unless_ptrace
@@ -225,6 +227,47 @@ wait_for_file done 100 || fail "3.7: the command did not go on after symtrace di
 [ -L late ] && fail "3.7: the link was made after symtrace died"
 grep -q "^ln: failed to create symbolic link 'late': Function not implemented\$" \
 	"$tmp/stderr" || { show stderr "$tmp/stderr"; fail "3.7: no ENOSYS"; }
+
+# ---- 3.7 (no EXITKILL) without the filter: refused, or --fail-open ----
+r_ns="$L PTRACE_O_EXITKILL (Linux 3.8) and --no-seccomp installs no seccomp filter: deny mode would not be fail-closed (if symtrace died, the processes would go on unguarded); --fail-open runs it so"
+printf '%s\n' "$r_ns" >"$tmp/notices"
+k 3.7 "--no-seccomp --deny" --no-seccomp --deny -- ln -s a d
+expect 125 ""
+printf '%s\n' "$n_info" "$n_openat2" "$n_failopen" >"$tmp/notices"
+k 3.7 "--fail-open --no-seccomp --deny" --fail-open --no-seccomp --deny -- \
+	ln -s a d
+expect 1 "ln: failed to create symbolic link 'd': Operation not permitted"
+report_is "symlinkat(\"a\", AT_FDCWD<$w>, \"d\") = $eperm <denied rule --deny>"
+[ -L d ] && fail "$what: d was made"
+
+# ---- attach mode: 3.4 traces (no PTRACE_O_TRACESECCOMP asked for), 3.7
+# refuses deny mode (-p installs no filter) ----
+rm -f go att
+sh -c 'while [ ! -e go ]; do sleep 0.05; done; ln -s a att' &
+hpid=$!
+r_p="$L PTRACE_O_EXITKILL (Linux 3.8) and -p installs no seccomp filter: deny mode would not be fail-closed (if symtrace died, the processes would go on unguarded); --fail-open runs it so"
+printf '%s\n' "$r_p" >"$tmp/notices"
+k 3.7 "-p --deny" -q --deny -p "$hpid"
+expect 125 ""
+printf '%s\n' "$n_info" "$n_openat2" >"$tmp/notices"
+what="3.4: -p"
+"$ks" 3.4 -- "$SYMTRACE" -q -o "$tmp/out" -p "$hpid" 2>"$tmp/stderr" &
+spid=$!
+i=0
+until [ "$(sed -n 's/^TracerPid:[[:space:]]*//p' /proc/$hpid/status)" = "$spid" ]
+do
+	i=$((i + 1))
+	[ $i -gt 100 ] && { kill $hpid $spid; fail "$what: not attached"; }
+	sleep 0.05
+done
+: >go
+wait "$spid"
+st=$?
+wait "$hpid"
+sed 's/^\[pid [0-9]*\] //' "$tmp/out" >"$tmp/report"
+expect 0 ""
+report_is "symlinkat(\"a\", AT_FDCWD<$w>, \"att\") = 0"
+check_link att a
 
 # ---- before 3.4: refused, with the reason ----
 for l in 3.3 2.6.32 2.6.26; do
