@@ -70,10 +70,11 @@ const struct feature_desc feature_descs[FEAT_COUNT] = {
 	[FEAT_PIPE2] = { "pipe2", "2.6.27", "pipe and FD_CLOEXEC",
 			 "the same",
 			 false },
-	[FEAT_MNT_ID] = { "mnt_id in /proc/PID/fdinfo", "3.15", "nothing",
-			  "a directory's mount cannot be told from another "
-			  "namespace's: deny mode refuses every call, trace "
-			  "mode marks every path <unresolved>", true },
+	[FEAT_MNT_ID] = { "mnt_id in /proc/PID/fdinfo", "3.15",
+			  "the mount id of name_to_handle_at",
+			  "a directory on a file system without file handles "
+			  "cannot be told from another namespace's: refused "
+			  "in deny mode, <unresolved> in trace mode", true },
 	[FEAT_OPENAT2] = { "openat2", "5.6",
 			   "a step-by-step walk",
 			   "slower walks of the link paths; chrooted callers "
