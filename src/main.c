@@ -13,6 +13,7 @@
 
 #include "control.h"
 #include "errnoname.h"
+#include "kfeatures.h"
 #include "names.h"
 #include "policy.h"
 #include "rulesfile.h"
@@ -68,6 +69,11 @@ static void usage(FILE *f)
 "                        seccomp-bpf prefilter (slower; same report)\n"
 "      --no-syscall-info do not use PTRACE_GET_SYSCALL_INFO (use the\n"
 "                        register fallback, for testing)\n"
+"      --fail-open       deny mode where the kernel cannot make it\n"
+"                        fail-closed (no PTRACE_O_EXITKILL, before Linux\n"
+"                        3.8, and no seccomp filter): run anyway\n"
+"      --features        print what this kernel offers and what symtrace\n"
+"                        does without each feature, and exit\n"
 "\n"
 "Monitoring (PID: a symtrace, or a process it traces):\n"
 "      --status=PID      print which symtrace traces PID, its mode, rules\n"
@@ -102,6 +108,8 @@ enum {
 	OPT_SYSLOG,
 	OPT_STATUS,
 	OPT_RELOAD,
+	OPT_FAIL_OPEN,
+	OPT_FEATURES,
 };
 
 static const struct option long_options[] = {
@@ -123,6 +131,8 @@ static const struct option long_options[] = {
 	{ "no-syscall-info", no_argument, NULL, OPT_NO_SYSCALL_INFO },
 	{ "status", required_argument, NULL, OPT_STATUS },
 	{ "reload", required_argument, NULL, OPT_RELOAD },
+	{ "fail-open", no_argument, NULL, OPT_FAIL_OPEN },
+	{ "features", no_argument, NULL, OPT_FEATURES },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -307,6 +317,14 @@ int main(int argc, char **argv)
 			reload = opt == OPT_RELOAD;
 			break;
 		}
+		case OPT_FAIL_OPEN:
+			cfg.allow_fail_open = true;
+			break;
+		case OPT_FEATURES:
+			/* Nothing is traced: a COMMAND given is not used. */
+			features_print_table(stdout, features_get());
+			free(cfg.pids);
+			return fflush(stdout) == 0 ? 0 : EXIT_SYMTRACE_FAILURE;
 		case 'h':
 			usage(stdout);
 			return 0;

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "kfeatures.h"
 #include "seccomp.h"
 #include "sidedoor.h"
 #include "tracee.h"
@@ -212,12 +213,12 @@ pid_t spawn_command(const struct session *s)
 	bool c;
 
 	setup_signals(saved);
-	if (!cfg->no_seccomp) {
+	if (s->filtered) {
 		len = seccomp_build(&spec, prog);
 		if (len < 0)
 			die(EXIT_SYMTRACE_FAILURE, "seccomp filter too long");
 	}
-	if (pipe2(go, O_CLOEXEC) < 0)
+	if (features_pipe_cloexec(go) < 0)
 		die_errno(EXIT_SYMTRACE_FAILURE, "pipe");
 	fflush(NULL);
 	pid = fork();
@@ -226,7 +227,7 @@ pid_t spawn_command(const struct session *s)
 	if (pid == 0) {
 		close(go[1]);
 		child_exec(cfg->argv, saved, go[0],
-			   cfg->no_seccomp ? NULL : prog, len);
+			   s->filtered ? prog : NULL, len);
 	}
 	close(go[0]);
 	if (ptrace(PTRACE_SEIZE, pid, 0, s->ptrace_options) < 0) {

@@ -15,6 +15,8 @@ struct config {
 	size_t npids;
 	bool no_seccomp;    /* stop at every syscall */
 	bool no_syscall_info; /* force the register fallback */
+	bool allow_fail_open; /* --fail-open: deny mode where the kernel
+			       * cannot make it fail-closed (features.c) */
 	int verbose;        /* -v: +++ exited +++ lines */
 	bool quiet;         /* -q: no attach/detach notices */
 	bool json;          /* --json */
