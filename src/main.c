@@ -70,7 +70,13 @@ static void usage(FILE *f)
 "  -p, --attach=PID      attach to the running process PID (all its\n"
 "                        threads) instead of running a COMMAND; repeat or\n"
 "                        give a comma list; detach with SIGINT/SIGTERM\n"
-"  -q, --quiet           no 'attached'/'detached' notices\n"
+"      --fail=closed|open  if symtrace dies: closed kills every traced\n"
+"                        process (default when a rule can deny), open\n"
+"                        lets them run on unguarded (default otherwise)\n"
+"      --exit-with-command  when COMMAND ends, kill what is left of its\n"
+"                        tree and exit at once (default: wait for every\n"
+"                        traced process to end)\n"
+"  -q, --quiet           no notices (attached, detached, killed)\n"
 "      --no-seccomp      stop at every syscall instead of using the\n"
 "                        seccomp-bpf prefilter (slower; same report)\n"
 "      --no-syscall-info do not use PTRACE_GET_SYSCALL_INFO (use the\n"
@@ -95,12 +101,16 @@ enum {
 	OPT_NO_SECCOMP,
 	OPT_NO_SYSCALL_INFO,
 	OPT_SYSLOG,
+	OPT_FAIL,
+	OPT_EXIT_WITH_COMMAND,
 };
 
 static const struct option long_options[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "attach", required_argument, NULL, 'p' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "fail", required_argument, NULL, OPT_FAIL },
+	{ "exit-with-command", no_argument, NULL, OPT_EXIT_WITH_COMMAND },
 	{ "append", no_argument, NULL, 'A' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -234,6 +244,18 @@ int main(int argc, char **argv)
 		case 'q':
 			cfg.quiet = true;
 			break;
+		case OPT_FAIL:
+			if (strcmp(optarg, "closed") == 0)
+				cfg.fail = FAIL_CLOSED;
+			else if (strcmp(optarg, "open") == 0)
+				cfg.fail = FAIL_OPEN;
+			else
+				usage_error("--fail: '%s' is neither 'closed' "
+					    "nor 'open'", optarg);
+			break;
+		case OPT_EXIT_WITH_COMMAND:
+			cfg.exit_with_command = true;
+			break;
 		case 'j':
 			cfg.json = true;
 			break;
@@ -303,6 +325,9 @@ int main(int argc, char **argv)
 		usage_error("%s-p PID and a COMMAND cannot be combined", "");
 	if (!cfg.npids && optind >= argc)
 		usage_error("%sno COMMAND and no -p PID given", "");
+	if (cfg.npids && cfg.exit_with_command)
+		usage_error("%s--exit-with-command needs a COMMAND, not -p",
+			    "");
 	if (!cfg.npids)
 		cfg.argv = argv + optind;
 	if (deny_errno)

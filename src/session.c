@@ -20,14 +20,16 @@ static int poll_count(void)
 	return e && parse_ll(e, 0, 1000000, &n) == 0 ? (int)n : POLL_DEFAULT;
 }
 
-static unsigned long ptrace_options(bool enforcing)
+static unsigned long ptrace_options(bool fail_closed)
 {
 	unsigned long o = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK |
 			  PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
 			  PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP;
 
-	/* Fail closed: if symtrace dies, what it guards dies too. */
-	if (enforcing)
+	/* Fail closed: if symtrace dies, what it traces dies too (the
+	 * kernel sends SIGKILL to every tracee as the tracer exits,
+	 * however it dies; auto-attached children inherit the option). */
+	if (fail_closed)
 		o |= PTRACE_O_EXITKILL;
 	return o;
 }
@@ -51,6 +53,11 @@ void session_init(struct session *s, const struct config *cfg)
 	/* Attach mode never installs a filter: one left behind after
 	 * detach would turn the family into ENOSYS. */
 	s->filtered = !s->attach_mode && !cfg->no_seccomp;
-	s->ptrace_options = ptrace_options(s->enforcing);
+	/* Default: closed when a rule can deny (a guard that dies must not
+	 * leave its processes unguarded), open otherwise (a mere report
+	 * should not take the traced processes down with it). */
+	s->fail_closed = cfg->fail == FAIL_DEFAULT ? s->enforcing
+						   : cfg->fail == FAIL_CLOSED;
+	s->ptrace_options = ptrace_options(s->fail_closed);
 	s->poll_count = poll_count();
 }

@@ -9,10 +9,19 @@
 #include "output.h"
 #include "policy.h"
 
+/* --fail: what becomes of the traced processes if symtrace dies. */
+enum fail_mode {
+	FAIL_DEFAULT, /* closed when a rule can deny, else open */
+	FAIL_CLOSED,  /* PTRACE_O_EXITKILL: they are killed */
+	FAIL_OPEN,    /* they run on, unguarded */
+};
+
 struct config {
 	char **argv;        /* COMMAND [ARG...] (run mode), or NULL */
 	pid_t *pids;        /* -p PIDs (attach mode) */
 	size_t npids;
+	enum fail_mode fail; /* --fail */
+	bool exit_with_command; /* run mode: end when the command ends */
 	bool no_seccomp;    /* stop at every syscall */
 	bool no_syscall_info; /* force the register fallback */
 	int verbose;        /* -v: +++ exited +++ lines */
