@@ -70,6 +70,9 @@ static void usage(FILE *f)
 "  -p, --attach=PID      attach to the running process PID (all its\n"
 "                        threads) instead of running a COMMAND; repeat or\n"
 "                        give a comma list; detach with SIGINT/SIGTERM\n"
+"      --tree            with -p: also attach to every process already\n"
+"                        running below each PID (default when a rule\n"
+"                        can deny); --no-tree: only PID's own threads\n"
 "      --fail=closed|open  if symtrace dies: closed kills every traced\n"
 "                        process (default when a rule can deny), open\n"
 "                        lets them run on unguarded (default otherwise)\n"
@@ -89,7 +92,8 @@ static void usage(FILE *f)
 "N; 125 if symtrace itself failed (bad option or rule, cannot trace),\n"
 "126 if COMMAND cannot be executed, 127 if it was not found.  With -p:\n"
 "0 after detaching (SIGINT, SIGTERM, SIGHUP) or when every traced\n"
-"process has exited; 125 if no process could be attached.\n",
+"process has exited, 1 instead if a PID or a descendant (--tree)\n"
+"could not be attached; 125 if no process could be attached.\n",
 		progname, progname);
 }
 
@@ -101,6 +105,8 @@ enum {
 	OPT_NO_SECCOMP,
 	OPT_NO_SYSCALL_INFO,
 	OPT_SYSLOG,
+	OPT_TREE,
+	OPT_NO_TREE,
 	OPT_FAIL,
 	OPT_EXIT_WITH_COMMAND,
 };
@@ -109,6 +115,8 @@ static const struct option long_options[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "attach", required_argument, NULL, 'p' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "tree", no_argument, NULL, OPT_TREE },
+	{ "no-tree", no_argument, NULL, OPT_NO_TREE },
 	{ "fail", required_argument, NULL, OPT_FAIL },
 	{ "exit-with-command", no_argument, NULL, OPT_EXIT_WITH_COMMAND },
 	{ "append", no_argument, NULL, 'A' },
@@ -215,7 +223,7 @@ static void add_pids(struct config *cfg, const char *arg)
 
 int main(int argc, char **argv)
 {
-	struct config cfg = { .out_fd = STDERR_FILENO };
+	struct config cfg = { .out_fd = STDERR_FILENO, .tree = -1 };
 	struct policy *pol;
 	const char *outfile = NULL, *as_user = NULL;
 	bool append = false, check = false;
@@ -243,6 +251,10 @@ int main(int argc, char **argv)
 			break;
 		case 'q':
 			cfg.quiet = true;
+			break;
+		case OPT_TREE:
+		case OPT_NO_TREE:
+			cfg.tree = opt == OPT_TREE;
 			break;
 		case OPT_FAIL:
 			if (strcmp(optarg, "closed") == 0)
@@ -328,6 +340,8 @@ int main(int argc, char **argv)
 	if (cfg.npids && cfg.exit_with_command)
 		usage_error("%s--exit-with-command needs a COMMAND, not -p",
 			    "");
+	if (!cfg.npids && cfg.tree >= 0)
+		usage_error("%s--tree and --no-tree need -p PID", "");
 	if (!cfg.npids)
 		cfg.argv = argv + optind;
 	if (deny_errno)

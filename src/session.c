@@ -53,6 +53,11 @@ void session_init(struct session *s, const struct config *cfg)
 	/* Attach mode never installs a filter: one left behind after
 	 * detach would turn the family into ENOSYS. */
 	s->filtered = !s->attach_mode && !cfg->no_seccomp;
+	/* Attach mode: the existing descendants too, by default when a
+	 * rule can deny (workers started before the attach would
+	 * otherwise stay unguarded). */
+	s->attach_tree = s->attach_mode &&
+			 (cfg->tree < 0 ? s->enforcing : cfg->tree > 0);
 	/* Default: closed when a rule can deny (a guard that dies must not
 	 * leave its processes unguarded), open otherwise (a mere report
 	 * should not take the traced processes down with it). */

@@ -552,12 +552,13 @@ int supervise(const struct config *cfg)
 	struct sup sup = { .s = &ses, .out = &out, .main_status = -1,
 			   .tty_fd = -1 };
 	struct sup *u = &sup;
+	size_t not_attached = 0;
 
 	session_init(&ses, cfg);
 	sink_open(&out, cfg);
 	sup.j = (struct judge){ .s = &ses, .out = &out };
 	if (ses.attach_mode) {
-		attach_all(&ses, &out);
+		not_attached = attach_all(&ses, &out);
 	} else {
 		u->tty_fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 		u->main_pid = spawn_command(&ses);
@@ -585,6 +586,9 @@ int supervise(const struct config *cfg)
 	if (u->ending)
 		spawn_ending_notice(&out, &u->end);
 	sink_close(&out);
-	/* Attach mode: 0 after detaching or when every process exited. */
-	return ses.attach_mode ? 0 : exit_code(u->main_status);
+	/* Attach mode: 0 after detaching or when every process exited; 1
+	 * when a -p PID or a descendant (--tree) could not be attached. */
+	if (ses.attach_mode)
+		return not_attached ? 1 : 0;
+	return exit_code(u->main_status);
 }

@@ -20,6 +20,8 @@ struct config {
 	char **argv;        /* COMMAND [ARG...] (run mode), or NULL */
 	pid_t *pids;        /* -p PIDs (attach mode) */
 	size_t npids;
+	int tree;           /* -p: also every descendant (--tree 1,
+			     * --no-tree 0, -1: when a rule can deny) */
 	enum fail_mode fail; /* --fail */
 	bool exit_with_command; /* run mode: end when the command ends */
 	bool no_seccomp;    /* stop at every syscall */
