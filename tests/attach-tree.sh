@@ -13,7 +13,8 @@
 #     its call goes through, the other 2 are denied; exit 1;
 #   --tree in trace mode: the 3 calls are reported;
 #   SYMTRACE_PROC_SCAN=1: the same through the scan of /proc (the
-#     fallback where /proc/PID/task/TID/children is missing).
+#     fallback where /proc/PID/task/TID/children is missing);
+#   -j -v: the "tree" notice as a JSON object.
 . "$TESTSRC/attach-lib.sh"
 
 rule='deny target=/etc/**'
@@ -177,6 +178,21 @@ for scan in 0 1; do
 	[ "$(grep -c . "$tmp/out")" -eq 3 ] || { show output "$tmp/out"; fail "$what: not 3 lines"; }
 	finish 7
 done
+
+# ---- the notice in JSON (-j -v), and nothing on stderr with -q.
+what="trace --tree -j -v -q"
+start_tree
+attach --tree -j -v -q
+wait_grep '"event":"tree"' "$tmp/out" || { show output "$tmp/out"; fail "$what: no tree object"; }
+detach
+sed -n 's/^{"time":"[^"]*",\("event":"\(attached\|tree\|detached\)".*\)/{\1/p' \
+	"$tmp/out" >"$tmp/notices"
+printf '%s\n' "{\"event\":\"attached\",\"pid\":$hpid,\"threads\":1}" \
+	"{\"event\":\"tree\",\"pid\":$hpid,\"descendants\":3,\"threads\":3,\"failed\":0}" \
+	"{\"event\":\"detached\",\"tasks\":4}" >"$tmp/want"
+diff -u "$tmp/want" "$tmp/notices" >&2 || fail "$what: wrong notices"
+[ -s "$tmp/err" ] && { show stderr "$tmp/err"; fail "$what: stderr"; }
+finish 7
 
 # ---- bad command line.
 "$SYMTRACE" --tree -- true >"$tmp/o" 2>"$tmp/e"
