@@ -456,6 +456,7 @@ static void take_child(const struct session *s, struct tree *tr,
 	char comm[64] = "?", path[64], who[160];
 	struct proc_info pi;
 	ssize_t n;
+	char st;
 	int r;
 
 	snprintf(path, sizeof(path), "/proc/%d/comm", (int)child);
@@ -473,6 +474,10 @@ static void take_child(const struct session *s, struct tree *tr,
 		tr->failed[root]++;
 		return;
 	}
+	/* (Between the read of its parent and the seize the child may
+	 * have ended and its pid been reused - only after the kernel's pid
+	 * numbers wrapped around meanwhile; the process then seized is
+	 * judged by the same rules: more is guarded, never less.) */
 	r = attach_process(s, child);
 	if (r >= 0) {
 		tree_add(tr, child, root, true);
@@ -485,8 +490,8 @@ static void take_child(const struct session *s, struct tree *tr,
 	 * PTRACE_SEIZE says EPERM for one), or one that a traced thread
 	 * forked after the seize: the kernel attached it to us already
 	 * (its first stop is still to come, so it is not in the table). */
-	if (r == -ESRCH || proc_state(child) == 'Z' || proc_state(child) == 'X' ||
-	    !proc_state(child))
+	st = proc_state(child);
+	if (r == -ESRCH || st == 'Z' || st == 'X' || !st)
 		return;
 	if (r == -EPERM && inspect_status(child, &pi) == 0 &&
 	    pi.tracer == getpid())

@@ -170,10 +170,11 @@ for scan in 0 1; do
 		"symtrace: attached to 3 descendants of process $hpid (3 threads)" \
 		"symtrace: detached from 4 tasks" >"$tmp/want"
 	diff -u "$tmp/want" "$tmp/err" >&2 || fail "$what: wrong messages"
-	for k in 0 1 2; do
-		eval "p=\$w$k"
+	k=0
+	for p in "$w0" "$w1" "$w2"; do
 		grep -qx "\\[pid $p\\] symlinkat(\"/etc/passwd\", AT_FDCWD<$w>, \"$w/w${k}_0\") = 0" \
 			"$tmp/out" || { show output "$tmp/out"; fail "$what: no line for w$k"; }
+		k=$((k + 1))
 	done
 	[ "$(grep -c . "$tmp/out")" -eq 3 ] || { show output "$tmp/out"; fail "$what: not 3 lines"; }
 	finish 7
