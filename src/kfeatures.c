@@ -53,7 +53,7 @@ const struct feature_desc feature_descs[FEAT_COUNT] = {
 			    "the seccomp filter",
 			    "deny mode: if symtrace dies, the processes go "
 			    "on and their guarded calls fail with ENOSYS; "
-			    "without the filter only with --fail-open, not "
+			    "without the filter only with --fail=open, not "
 			    "fail-closed", true },
 	/* Placeholder: the stop order is detected by stop.c's helper
 	 * (issue 18, another branch); its detect function fills this. */

@@ -64,14 +64,23 @@ static void usage(FILE *f)
 "  -p, --attach=PID      attach to the running process PID (all its\n"
 "                        threads) instead of running a COMMAND; repeat or\n"
 "                        give a comma list; detach with SIGINT/SIGTERM\n"
-"  -q, --quiet           no 'attached'/'detached' notices\n"
+"      --tree            with -p: also attach to every process already\n"
+"                        running below each PID (default when a rule\n"
+"                        can deny); --no-tree: only PID's own threads\n"
+"      --fail=closed|open  if symtrace dies: closed kills every traced\n"
+"                        process (default when a rule can deny), open\n"
+"                        lets them run on unguarded (default otherwise;\n"
+"                        in deny mode the only way on a kernel that can\n"
+"                        be neither: no PTRACE_O_EXITKILL, before 3.8,\n"
+"                        and no seccomp filter, see --features)\n"
+"      --exit-with-command  when COMMAND ends, kill what is left of its\n"
+"                        tree and exit at once (default: wait for every\n"
+"                        traced process to end)\n"
+"  -q, --quiet           no notices (attached, detached, killed)\n"
 "      --no-seccomp      stop at every syscall instead of using the\n"
 "                        seccomp-bpf prefilter (slower; same report)\n"
 "      --no-syscall-info do not use PTRACE_GET_SYSCALL_INFO (use the\n"
 "                        register fallback, for testing)\n"
-"      --fail-open       deny mode where the kernel cannot make it\n"
-"                        fail-closed (no PTRACE_O_EXITKILL, before Linux\n"
-"                        3.8, and no seccomp filter): run anyway\n"
 "      --features        print what this kernel offers and what symtrace\n"
 "                        does without each feature, and exit\n"
 "\n"
@@ -93,8 +102,9 @@ static void usage(FILE *f)
 "N; 125 if symtrace itself failed (bad option or rule, cannot trace),\n"
 "126 if COMMAND cannot be executed, 127 if it was not found.  With -p:\n"
 "0 after detaching (SIGINT, SIGTERM, SIGHUP) or when every traced\n"
-"process has exited; 125 if no process could be attached.  --status and\n"
-"--reload: 0, 1 as above, 125 for a bad option.\n",
+"process has exited, 1 instead if a PID or a descendant (--tree)\n"
+"could not be attached; 125 if no process could be attached.\n"
+"--status and --reload: 0, 1 as above, 125 for a bad option.\n",
 		progname, progname, progname);
 }
 
@@ -108,14 +118,21 @@ enum {
 	OPT_SYSLOG,
 	OPT_STATUS,
 	OPT_RELOAD,
-	OPT_FAIL_OPEN,
 	OPT_FEATURES,
+	OPT_TREE,
+	OPT_NO_TREE,
+	OPT_FAIL,
+	OPT_EXIT_WITH_COMMAND,
 };
 
 static const struct option long_options[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "attach", required_argument, NULL, 'p' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "tree", no_argument, NULL, OPT_TREE },
+	{ "no-tree", no_argument, NULL, OPT_NO_TREE },
+	{ "fail", required_argument, NULL, OPT_FAIL },
+	{ "exit-with-command", no_argument, NULL, OPT_EXIT_WITH_COMMAND },
 	{ "append", no_argument, NULL, 'A' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -131,7 +148,6 @@ static const struct option long_options[] = {
 	{ "no-syscall-info", no_argument, NULL, OPT_NO_SYSCALL_INFO },
 	{ "status", required_argument, NULL, OPT_STATUS },
 	{ "reload", required_argument, NULL, OPT_RELOAD },
-	{ "fail-open", no_argument, NULL, OPT_FAIL_OPEN },
 	{ "features", no_argument, NULL, OPT_FEATURES },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -224,7 +240,7 @@ static void add_pids(struct config *cfg, const char *arg)
 
 int main(int argc, char **argv)
 {
-	struct config cfg = { .out_fd = STDERR_FILENO };
+	struct config cfg = { .out_fd = STDERR_FILENO, .tree = -1 };
 	struct policy *pol;
 	struct rules_sources src = { NULL, 0, 0, 0 };
 	struct rules_seen seen = { NULL, 0, NULL, 0 };
@@ -258,6 +274,22 @@ int main(int argc, char **argv)
 			break;
 		case 'q':
 			cfg.quiet = true;
+			break;
+		case OPT_TREE:
+		case OPT_NO_TREE:
+			cfg.tree = opt == OPT_TREE;
+			break;
+		case OPT_FAIL:
+			if (strcmp(optarg, "closed") == 0)
+				cfg.fail = FAIL_CLOSED;
+			else if (strcmp(optarg, "open") == 0)
+				cfg.fail = FAIL_OPEN;
+			else
+				usage_error("--fail: '%s' is neither 'closed' "
+					    "nor 'open'", optarg);
+			break;
+		case OPT_EXIT_WITH_COMMAND:
+			cfg.exit_with_command = true;
 			break;
 		case 'j':
 			cfg.json = true;
@@ -317,9 +349,6 @@ int main(int argc, char **argv)
 			reload = opt == OPT_RELOAD;
 			break;
 		}
-		case OPT_FAIL_OPEN:
-			cfg.allow_fail_open = true;
-			break;
 		case OPT_FEATURES:
 			/* Nothing is traced: a COMMAND given is not used. */
 			features_print_table(stdout, features_get());
@@ -364,6 +393,11 @@ int main(int argc, char **argv)
 		usage_error("%s-p PID and a COMMAND cannot be combined", "");
 	if (!cfg.npids && optind >= argc)
 		usage_error("%sno COMMAND and no -p PID given", "");
+	if (cfg.npids && cfg.exit_with_command)
+		usage_error("%s--exit-with-command needs a COMMAND, not -p",
+			    "");
+	if (!cfg.npids && cfg.tree >= 0)
+		usage_error("%s--tree and --no-tree need -p PID", "");
 	if (!cfg.npids)
 		cfg.argv = argv + optind;
 	if (deny_errno)

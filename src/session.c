@@ -37,7 +37,7 @@ static unsigned long ptrace_options(const struct session *s)
 		o |= PTRACE_O_TRACESECCOMP;
 	/* Fail closed: if symtrace dies, what it guards dies too (where
 	 * the kernel can: see session_derive()). */
-	if (s->enforcing && s->exitkill)
+	if (s->fail_closed && s->exitkill)
 		o |= PTRACE_O_EXITKILL;
 	return o;
 }
@@ -99,6 +99,16 @@ void session_derive(struct session *s, const struct config *cfg,
 	/* Attach mode never installs a filter: one left behind after
 	 * detach would turn the family into ENOSYS. */
 	s->filtered = !s->attach_mode && !cfg->no_seccomp;
+	/* Attach mode: the existing descendants too, by default when a
+	 * rule can deny (workers started before the attach would
+	 * otherwise stay unguarded). */
+	s->attach_tree = s->attach_mode &&
+			 (cfg->tree < 0 ? s->enforcing : cfg->tree > 0);
+	/* Default: closed when a rule can deny (a guard that dies must not
+	 * leave its processes unguarded), open otherwise (a mere report
+	 * should not take the traced processes down with it). */
+	s->fail_closed = cfg->fail == FAIL_DEFAULT ? s->enforcing
+						   : cfg->fail == FAIL_CLOSED;
 	if (s->filtered && (features_lack(f, FEAT_SECCOMP_FILTER) ||
 			    features_lack(f, FEAT_TRACESECCOMP))) {
 		s->filtered = false;
@@ -131,13 +141,13 @@ void session_derive(struct session *s, const struct config *cfg,
 		 * symtrace dies: before 4.8 the kernel runs it once its
 		 * tracer is gone (no re-check after the seccomp stop) - the
 		 * man page's KERNELS says so.  Without the filter nothing
-		 * guards them: only when asked (--fail-open). */
+		 * guards them: only when asked (--fail=open). */
 		if (s->filtered)
 			note(s, "kernel lacks PTRACE_O_EXITKILL (Linux 3.8): "
 				"the seccomp filter instead (if symtrace dies, "
 				"the processes go on and their guarded calls "
 				"fail with ENOSYS)");
-		else if (cfg->allow_fail_open)
+		else if (!s->fail_closed)
 			note(s, "kernel lacks PTRACE_O_EXITKILL (Linux 3.8): "
 				"nothing instead (deny mode is NOT fail-closed: "
 				"if symtrace dies, the processes go on "
@@ -147,7 +157,7 @@ void session_derive(struct session *s, const struct config *cfg,
 				 "kernel lacks PTRACE_O_EXITKILL (Linux 3.8) "
 				 "and %s: deny mode would not be fail-closed "
 				 "(if symtrace died, the processes would go on "
-				 "unguarded); --fail-open runs it so",
+				 "unguarded); --fail=open runs it so",
 				 s->attach_mode ? "-p installs no seccomp "
 						  "filter"
 				 : cfg->no_seccomp

@@ -22,6 +22,9 @@ struct session {
 	bool use_info;      /* try PTRACE_GET_SYSCALL_INFO */
 	bool filtered;      /* the seccomp prefilter is installed */
 	bool attach_mode;   /* -p: attach to running processes */
+	bool attach_tree;   /* -p: every descendant too (--tree) */
+	bool fail_closed;   /* PTRACE_O_EXITKILL: the tracees die with
+			     * symtrace (--fail) */
 	/* Deny mode may keep what it learns of a task (judge.c: the
 	 * per-task cache); not when the output needs the parent pid
 	 * (JSON), which changes without any call of the task. */

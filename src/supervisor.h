@@ -9,14 +9,23 @@
 #include "output.h"
 #include "policy.h"
 
+/* --fail: what becomes of the traced processes if symtrace dies. */
+enum fail_mode {
+	FAIL_DEFAULT, /* closed when a rule can deny, else open */
+	FAIL_CLOSED,  /* PTRACE_O_EXITKILL: they are killed */
+	FAIL_OPEN,    /* they run on, unguarded */
+};
+
 struct config {
 	char **argv;        /* COMMAND [ARG...] (run mode), or NULL */
 	pid_t *pids;        /* -p PIDs (attach mode) */
 	size_t npids;
+	int tree;           /* -p: also every descendant (--tree 1,
+			     * --no-tree 0, -1: when a rule can deny) */
+	enum fail_mode fail; /* --fail */
+	bool exit_with_command; /* run mode: end when the command ends */
 	bool no_seccomp;    /* stop at every syscall */
 	bool no_syscall_info; /* force the register fallback */
-	bool allow_fail_open; /* --fail-open: deny mode where the kernel
-			       * cannot make it fail-closed (features.c) */
 	int verbose;        /* -v: +++ exited +++ lines */
 	bool quiet;         /* -q: no attach/detach notices */
 	bool json;          /* --json */

@@ -6,10 +6,10 @@
 # fork, --no-seccomp), deny mode (a denied call, a delegated one, a
 # chrooted caller as root), each with its exact report, exit status and
 # the exact notices on stderr.  3.4 (no seccomp filter, no EXITKILL)
-# refuses deny mode without --fail-open; 3.3 and older refuse to run (no
+# refuses deny mode without --fail=open; 3.3 and older refuse to run (no
 # PTRACE_SEIZE back end yet).  3.7 (no EXITKILL): symtrace killed, the
 # processes go on and their symlink calls fail with ENOSYS; without the
-# filter (--no-seccomp, -p) deny mode is refused, or run with --fail-open.
+# filter (--no-seccomp, -p) deny mode is refused, or run with --fail=open.
 # 3.4: -p traces (PTRACE_O_TRACESECCOMP is not asked for).
 # process_vm_readv masked alone: PTRACE_PEEKDATA reads the same strings.
 . "$TESTSRC/lib.sh"
@@ -34,7 +34,7 @@ n_filter="$L SECCOMP_MODE_FILTER (Linux 3.5): every-stop mode instead (every sys
 n_exitkill="$L PTRACE_O_EXITKILL (Linux 3.8): the seccomp filter instead (if symtrace dies, the processes go on and their guarded calls fail with ENOSYS)"
 n_failopen="$L PTRACE_O_EXITKILL (Linux 3.8): nothing instead (deny mode is NOT fail-closed: if symtrace dies, the processes go on unguarded)"
 n_peek="$L process_vm_readv (Linux 3.2): PTRACE_PEEKDATA, word by word up to the NUL instead (slower reads of the paths)"
-r_exitkill="$L PTRACE_O_EXITKILL (Linux 3.8) and SECCOMP_MODE_FILTER (Linux 3.5): deny mode would not be fail-closed (if symtrace died, the processes would go on unguarded); --fail-open runs it so"
+r_exitkill="$L PTRACE_O_EXITKILL (Linux 3.8) and SECCOMP_MODE_FILTER (Linux 3.5): deny mode would not be fail-closed (if symtrace died, the processes would go on unguarded); --fail=open runs it so"
 r_seize="$L PTRACE_SEIZE (Linux 3.4): symtrace cannot trace here (it has no PTRACE_ATTACH back end yet)"
 eperm='-1 EPERM (Operation not permitted)'
 
@@ -168,7 +168,7 @@ for l in 6.10 5.5 5.2 4.4 3.10 3.7 3.4; do
 		expect 125 ""
 		[ -L ok ] && fail "$what: ok was made"
 		notices $l failopen
-		k $l "--fail-open" --fail-open -r 'allow link=**/ok' --deny -- \
+		k $l "--fail=open" --fail=open -r 'allow link=**/ok' --deny -- \
 			ln -s a ok
 	fi
 	expect 0 ""
@@ -228,13 +228,13 @@ wait_for_file done 100 || fail "3.7: the command did not go on after symtrace di
 grep -q "^ln: failed to create symbolic link 'late': Function not implemented\$" \
 	"$tmp/stderr" || { show stderr "$tmp/stderr"; fail "3.7: no ENOSYS"; }
 
-# ---- 3.7 (no EXITKILL) without the filter: refused, or --fail-open ----
-r_ns="$L PTRACE_O_EXITKILL (Linux 3.8) and --no-seccomp installs no seccomp filter: deny mode would not be fail-closed (if symtrace died, the processes would go on unguarded); --fail-open runs it so"
+# ---- 3.7 (no EXITKILL) without the filter: refused, or --fail=open ----
+r_ns="$L PTRACE_O_EXITKILL (Linux 3.8) and --no-seccomp installs no seccomp filter: deny mode would not be fail-closed (if symtrace died, the processes would go on unguarded); --fail=open runs it so"
 printf '%s\n' "$r_ns" >"$tmp/notices"
 k 3.7 "--no-seccomp --deny" --no-seccomp --deny -- ln -s a d
 expect 125 ""
 printf '%s\n' "$n_info" "$n_openat2" "$n_failopen" >"$tmp/notices"
-k 3.7 "--fail-open --no-seccomp --deny" --fail-open --no-seccomp --deny -- \
+k 3.7 "--fail=open --no-seccomp --deny" --fail=open --no-seccomp --deny -- \
 	ln -s a d
 expect 1 "ln: failed to create symbolic link 'd': Operation not permitted"
 report_is "symlinkat(\"a\", AT_FDCWD<$w>, \"d\") = $eperm <denied rule --deny>"
@@ -245,7 +245,7 @@ report_is "symlinkat(\"a\", AT_FDCWD<$w>, \"d\") = $eperm <denied rule --deny>"
 rm -f go att
 sh -c 'while [ ! -e go ]; do sleep 0.05; done; ln -s a att' &
 hpid=$!
-r_p="$L PTRACE_O_EXITKILL (Linux 3.8) and -p installs no seccomp filter: deny mode would not be fail-closed (if symtrace died, the processes would go on unguarded); --fail-open runs it so"
+r_p="$L PTRACE_O_EXITKILL (Linux 3.8) and -p installs no seccomp filter: deny mode would not be fail-closed (if symtrace died, the processes would go on unguarded); --fail=open runs it so"
 printf '%s\n' "$r_p" >"$tmp/notices"
 k 3.7 "-p --deny" -q --deny -p "$hpid"
 expect 125 ""

@@ -340,6 +340,7 @@ check_logrotate()
 
 check_rules_reload()
 {
+	cp "$ETC/symtrace.rules" "$ETC/symtrace.rules.orig" || fail "cannot save the rules"
 	# A rule before the include: links named acc* under /srv/www, EACCES.
 	{ echo 'deny:EACCES link=/srv/www/**/acc*'; cat "$ETC/symtrace.rules"; } \
 		>"$ETC/symtrace.rules.new" && mv "$ETC/symtrace.rules.new" "$ETC/symtrace.rules" ||
@@ -373,6 +374,8 @@ check_rules_reload()
 	fcgi /etc/passwd $S1/pw4
 	expect_body false "symlink(): Operation not permitted"
 	[ -L $S1/accb ] || [ -L $S1/pw4 ] && fail "a link was made under the broken rules"
+	# The checks after this one start with the installed rules.
+	mv "$ETC/symtrace.rules.orig" "$ETC/symtrace.rules" || fail "cannot restore the rules"
 }
 
 check_quit()
