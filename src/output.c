@@ -351,6 +351,26 @@ static void format_move_flags(struct sbuf *sb, enum sysc sc, unsigned flags)
 		sbuf_addf(sb, "%s%#x", sep, flags);
 }
 
+/* "<PATH>" after a linkpath: the absolute path on symtrace's side where
+ * the link lands.  For a relative linkpath always (when known); for an
+ * absolute one only when it is spelled differently from the linkpath - a
+ * chrooted caller's "/x" lands at "/srv/root/x" (the path a rule judges;
+ * JSON "path" has it too), "/a/../b" at "/b".  symlinkat's relative
+ * linkpath gets none: its dirfd annotation names the directory. */
+static void format_link_path(struct sbuf *sb, const struct event *ev)
+{
+	const struct tstr *lp = &ev->linkpath;
+
+	if (lp->status != TSTR_OK || !ev->path)
+		return;
+	if (lp->buf[0] == '/' && strlen(ev->path) == lp->len &&
+	    memcmp(ev->path, lp->buf, lp->len) == 0)
+		return;
+	sbuf_addc(sb, '<');
+	escape_path(sb, ev->path);
+	sbuf_addc(sb, '>');
+}
+
 static void format_call(struct sbuf *sb, const struct event *ev)
 {
 	const struct tstr *lp = &ev->linkpath;
@@ -364,6 +384,8 @@ static void format_call(struct sbuf *sb, const struct event *ev)
 		format_dirfd(sb, ev->dirfd, ev->dir);
 		sbuf_adds(sb, ", ");
 		format_tstr(sb, lp);
+		if (lp->status == TSTR_OK && lp->buf[0] == '/')
+			format_link_path(sb, ev);
 		sbuf_addc(sb, ')');
 		break;
 	case SC_SYMLINK:
@@ -371,12 +393,7 @@ static void format_call(struct sbuf *sb, const struct event *ev)
 		format_tstr(sb, &ev->target);
 		sbuf_adds(sb, ", ");
 		format_tstr(sb, lp);
-		/* A relative linkpath gets the absolute path it lands at. */
-		if (lp->status == TSTR_OK && lp->buf[0] != '/' && ev->path) {
-			sbuf_addc(sb, '<');
-			escape_path(sb, ev->path);
-			sbuf_addc(sb, '>');
-		}
+		format_link_path(sb, ev);
 		sbuf_addc(sb, ')');
 		break;
 	default:

@@ -551,6 +551,67 @@ START_TEST(test_format_dirfd)
 }
 END_TEST
 
+/* Every byte 1..255 inside <...> (a dirfd's directory and a linkpath's
+ * path) is escaped exactly as between quotes, '<' and '>' in octal too:
+ * no byte >= 0x80 (0x9b is an 8-bit CSI), no control, no newline goes
+ * out raw.  Checked against escape_str() and, for the bytes that are not
+ * printable ASCII, against the octal spelling itself. */
+START_TEST(test_annotation_every_byte)
+{
+	const unsigned char c = (unsigned char)_i;
+	char dir[8] = {'/', 'a', (char)c, 'b', 0};
+	struct sbuf got = SBUF_INIT, quoted = SBUF_INIT, want = SBUF_INIT;
+	struct event ev;
+
+	escape_str(&quoted, dir, 4, false);
+	sbuf_adds(&want, "5<");
+	if (c == '<' || c == '>') {
+		sbuf_addf(&want, "/a\\%o%s", c, "b");
+	} else {
+		/* the quoted form without its quotes */
+		sbuf_add(&want, quoted.buf + 1, quoted.len - 2);
+	}
+	sbuf_addc(&want, '>');
+	format_dirfd(&got, 5, dir);
+	ck_assert_msg(strcmp(sbuf_str(&got), sbuf_str(&want)) == 0,
+		      "byte %#x: got %s want %s", c, sbuf_str(&got),
+		      sbuf_str(&want));
+	for (size_t i = 0; i < got.len; i++)
+		ck_assert_msg((unsigned char)got.buf[i] >= 0x20 &&
+			      (unsigned char)got.buf[i] < 0x7f,
+			      "byte %#x: raw byte %#x in the output", c,
+			      (unsigned char)got.buf[i]);
+	if (c >= 0x80) {
+		char oct[8];
+
+		snprintf(oct, sizeof(oct), "\\%o", c);
+		ck_assert_msg(strstr(sbuf_str(&got), oct), "byte %#x: no %s",
+			      c, oct);
+	}
+
+	/* the same in a symlink linkpath's <path> */
+	base_event(&ev);
+	ev.sc = SC_SYMLINK;
+	ev.has_dirfd = false;
+	set_tstr_s(&ev.linkpath, "l");
+	replace(&ev.path, dir);
+	sbuf_reset(&got);
+	format_text(&got, &ev, &opts_plain);
+	sbuf_reset(&quoted);
+	sbuf_adds(&quoted, "symlink(\"/etc/passwd\", \"l\"");
+	sbuf_add(&quoted, want.buf + 1, want.len - 1);
+	sbuf_adds(&quoted, ") = -1 EPERM (Operation not permitted) "
+		  "<denied rule 2>\n");
+	ck_assert_msg(strcmp(sbuf_str(&got), sbuf_str(&quoted)) == 0,
+		      "byte %#x: got %s want %s", c, sbuf_str(&got),
+		      sbuf_str(&quoted));
+	event_free(&ev);
+	sbuf_free(&got);
+	sbuf_free(&quoted);
+	sbuf_free(&want);
+}
+END_TEST
+
 /* ---- text lines ---- */
 
 START_TEST(test_text_symlinkat_denied)
@@ -621,10 +682,29 @@ START_TEST(test_text_symlink)
 	check_text(&ev, &opts_plain,
 		   "symlink(\"a\", \"b\"</tmp/w/b>) = -1 EEXIST (File "
 		   "exists)\n");
-	/* absolute linkpath: no annotation */
-	set_tstr_s(&ev.linkpath, "/x/b");
+	/* absolute linkpath landing where it says: no annotation */
+	set_tstr_s(&ev.linkpath, "/tmp/w/b");
 	check_text(&ev, &opts_plain,
-		   "symlink(\"a\", \"/x/b\") = -1 EEXIST (File exists)\n");
+		   "symlink(\"a\", \"/tmp/w/b\") = -1 EEXIST (File exists)\n");
+	/* ... elsewhere (a chrooted caller's "/x/b" in its root /tmp/w,
+	 * or a spelling with ..): the host path, as JSON "path" has it */
+	set_tstr_s(&ev.linkpath, "/x/b");
+	replace(&ev.path, "/tmp/w/x/b");
+	check_text(&ev, &opts_plain,
+		   "symlink(\"a\", \"/x/b\"</tmp/w/x/b>) = -1 EEXIST (File "
+		   "exists)\n");
+	ev.sc = SC_SYMLINKAT;
+	ev.has_dirfd = true;
+	check_text(&ev, &opts_plain,
+		   "symlinkat(\"a\", AT_FDCWD</tmp/w>, \"/x/b\"</tmp/w/x/b>) = -1 "
+		   "EEXIST (File exists)\n");
+	/* symlinkat's relative linkpath: the dirfd says where */
+	set_tstr_s(&ev.linkpath, "x/b");
+	check_text(&ev, &opts_plain,
+		   "symlinkat(\"a\", AT_FDCWD</tmp/w>, \"x/b\") = -1 EEXIST "
+		   "(File exists)\n");
+	ev.sc = SC_SYMLINK;
+	ev.has_dirfd = false;
 	/* unknown path: none either */
 	set_tstr_s(&ev.linkpath, "b");
 	replace(&ev.path, NULL);
@@ -1963,6 +2043,7 @@ static Suite *output_suite(void)
 	tcase_add_test(tc, test_escape_strace_symlink);
 	tcase_add_test(tc, test_escape_digit_rule);
 	tcase_add_test(tc, test_escape_truncated);
+	tcase_add_loop_test(tc, test_annotation_every_byte, 1, 256);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("args");
