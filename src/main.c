@@ -36,7 +36,8 @@ static void usage(FILE *f)
 "by every process and thread it starts; optionally deny them by rules.\n"
 "\n"
 "Output:\n"
-"  -o, --output=FILE     write the report to FILE (default: stderr)\n"
+"  -o, --output=FILE     write the report to FILE (default: stderr);\n"
+"                        FILE renamed or removed is opened again\n"
 "  -A, --append          append to FILE instead of truncating it\n"
 "  -j, --json            one JSON object per line instead of text\n"
 "  -t                    prefix lines with the time of day; -tt adds\n"
@@ -317,6 +318,8 @@ int main(int argc, char **argv)
 		if (cfg.out_fd < 0)
 			die_errno(EXIT_SYMTRACE_FAILURE,
 				  "cannot open output file '%s'", outfile);
+		cfg.out_path = outfile;
+		cfg.out_append = append;
 	}
 	status = supervise(&cfg);
 	free(cfg.pids);

@@ -14,6 +14,11 @@
 
 struct sink {
 	const struct config *cfg;
+	int fd;               /* the trace output (cfg->out_fd, or FILE
+			       * reopened) */
+	dev_t dev;            /* -o FILE: what fd is, to notice a rename */
+	ino_t ino;
+	bool reopen_failed;   /* said once, tried again at each write */
 	struct sbuf line;     /* the line being written */
 	struct sbuf obuf;     /* collected lines (buffered) */
 	bool buffered;

@@ -22,6 +22,8 @@ struct config {
 	bool syslog;        /* --syslog: events also to syslog(3) */
 	struct output_opts oo;
 	int out_fd;         /* where events go */
+	const char *out_path; /* -o FILE (reopened when renamed), or NULL */
+	bool out_append;    /* -A */
 	struct policy *policy; /* NULL or empty: trace only */
 };
 
