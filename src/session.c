@@ -38,7 +38,7 @@ void session_init(struct session *s, const struct config *cfg)
 	s->enforcing = cfg->policy && policy_can_deny(cfg->policy);
 	s->moves_checked = s->enforcing && policy_judges_moves(cfg->policy);
 	s->cache_creds = !cfg->json;
-	if (cfg->json)
+	if (cfg->json || cfg->kv || cfg->syslog || cfg->journal)
 		s->ident_needed = INSPECT_ALL;
 	if (cfg->policy && policy_needs_creds(cfg->policy))
 		s->ident_needed |= INSPECT_CREDS;

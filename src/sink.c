@@ -8,6 +8,8 @@
 #include "sink.h"
 
 #include <errno.h>
+#include <pwd.h>
+#include <string.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -125,7 +127,9 @@ void sink_open(struct sink *k, const struct config *cfg)
 	struct stat sb;
 
 	*k = (struct sink){ .cfg = cfg, .fd = cfg->out_fd, .line = SBUF_INIT,
-			    .obuf = SBUF_INIT };
+			    .obuf = SBUF_INIT, .rec = SBUF_INIT,
+			    .journal = { .fd = cfg->journal ? cfg->journal_fd
+							    : -1 } };
 	k->buffered = fstat(cfg->out_fd, &sb) == 0 &&
 		      (S_ISREG(sb.st_mode) ||
 		       (S_ISCHR(sb.st_mode) && !isatty(cfg->out_fd)));
@@ -158,31 +162,75 @@ void sink_flush_if_old(struct sink *k)
 		sink_flush(k);
 }
 
-/* --syslog: one message per call, facility authpriv, the text line
- * (always with its pid) as the message; denied, killed and TOCTOU calls at
- * LOG_WARNING, audited ones at LOG_NOTICE, the rest at LOG_INFO. */
-static void log_event(const struct event *ev)
+/* The name of uid in the password database, or NULL; looked up once per
+ * uid (16 kept, the oldest replaced): kv lines, syslog and the journal
+ * name the caller's user.  A name changed later is not seen. */
+static const char *user_name(struct sink *k, uid_t uid)
 {
-	struct output_opts oo = { .show_pid = true };
-	struct sbuf msg = SBUF_INIT;
-	int prio = LOG_INFO;
+	struct sink_user *u;
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+	int e;
 
-	if (ev->action == ACT_DENY || ev->action == ACT_KILL ||
-	    (ev->tags & TAG_TOCTOU))
-		prio = LOG_WARNING;
-	else if (ev->action == ACT_AUDIT)
-		prio = LOG_NOTICE;
-	format_text(&msg, ev, &oo);
+	for (size_t i = 0; i < sizeof(k->users) / sizeof(k->users[0]); i++)
+		if (k->users[i].used && k->users[i].uid == uid)
+			return k->users[i].found ? k->users[i].name : NULL;
+	u = &k->users[k->users_next++ % (sizeof(k->users) /
+					  sizeof(k->users[0]))];
+	*u = (struct sink_user){ .uid = uid, .used = true };
+	e = getpwuid_r(uid, &pw, buf, sizeof(buf), &res);
+	if (e == 0 && res && strlen(pw.pw_name) < sizeof(u->name)) {
+		strcpy(u->name, pw.pw_name);
+		u->found = true;
+	} else if (e != 0 && e != ENOENT && e != ESRCH) {
+		u->used = false; /* the lookup failed: "-", tried again */
+	}
+	return u->found ? u->name : NULL;
+}
+
+/* --syslog: one message per call, facility authpriv, the kv line as the
+ * message; denied, killed and TOCTOU calls at LOG_WARNING, audited ones
+ * at LOG_NOTICE, the rest at LOG_INFO (output_priority()). */
+static void log_event(const struct event *ev, const char *user)
+{
+	struct sbuf msg = SBUF_INIT;
+
+	format_kv(&msg, ev, user);
 	if (msg.len && msg.buf[msg.len - 1] == '\n')
 		msg.buf[--msg.len] = '\0';
-	syslog(LOG_AUTHPRIV | prio, "%s", sbuf_str(&msg));
+	syslog(LOG_AUTHPRIV | output_priority(ev), "%s", sbuf_str(&msg));
 	sbuf_free(&msg);
+}
+
+/* --journal: one record per call.  false if it could not be sent (said
+ * once on stderr; the next record tries again). */
+static bool journal_event(struct sink *k, const struct event *ev,
+			  const char *user)
+{
+	int r;
+
+	sbuf_reset(&k->rec);
+	format_journal(&k->rec, ev, user);
+	r = journal_send(&k->journal, &k->rec);
+	if (r < 0 && !k->journal_failed) {
+		errno = -r;
+		warn_errno("cannot send to the journal (%s)%s", JOURNAL_SOCKET,
+			   k->cfg->journal_only
+				   ? "; writing the records to stderr until "
+				     "it works again"
+				   : "");
+	} else if (r == 0 && k->journal_failed) {
+		warn("sending to the journal works again");
+	}
+	k->journal_failed = r < 0;
+	return r == 0;
 }
 
 static void emit(struct sink *k, const struct event *ev)
 {
 	const struct config *cfg = k->cfg;
 	struct output_opts oo = cfg->oo;
+	const char *user = NULL;
 
 	if (cfg->summary) {
 		summary_add(&k->summary, ev);
@@ -191,11 +239,19 @@ static void emit(struct sink *k, const struct event *ev)
 	}
 
 	oo.show_pid = oo.show_pid || tracee_seen() > 1;
+	if (cfg->kv || cfg->syslog || cfg->journal)
+		user = user_name(k, ev->ruid);
 	if (cfg->syslog)
-		log_event(ev);
+		log_event(ev, user);
+	/* The journal instead of stderr (journal_only): a record the
+	 * journal did not take goes to stderr, as a kv line. */
+	if (cfg->journal && journal_event(k, ev, user) && cfg->journal_only)
+		return;
 	sbuf_reset(&k->line);
 	if (cfg->json)
 		format_json(&k->line, ev);
+	else if (cfg->kv || cfg->journal_only)
+		format_kv(&k->line, ev, user);
 	else
 		format_text(&k->line, ev, &oo);
 	emit_line(k);
@@ -235,6 +291,11 @@ void sink_exit_notice(struct sink *k, pid_t tid, int status)
 		return;
 	}
 	sbuf_reset(&k->line);
+	if (cfg->kv) {
+		format_kv_exit(&k->line, tid, status);
+		emit_line(k);
+		return;
+	}
 	if (cfg->oo.show_pid || tracee_seen() > 1)
 		sbuf_addf(&k->line, "[pid %d] ", (int)tid);
 	if (WIFEXITED(status))
@@ -291,6 +352,8 @@ void sink_close(struct sink *k)
 	sink_flush(k);
 	sbuf_free(&k->line);
 	sbuf_free(&k->obuf);
+	sbuf_free(&k->rec);
+	journal_close(&k->journal);
 	/* The sink's storage ends with its owner's frame: the exit handler
 	 * must not flush it after that (it did - valgrind in CI). */
 	if (open_sink == k)

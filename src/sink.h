@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "event.h"
+#include "journal.h"
 #include "summary.h"
 #include "supervisor.h"
 #include "tracee.h"
@@ -19,6 +20,16 @@ struct sink {
 	dev_t dev;            /* -o FILE: what fd is, to notice a rename */
 	ino_t ino;
 	bool reopen_failed;   /* said once, tried again at each write */
+	struct journal journal; /* cfg->journal */
+	bool journal_failed;  /* a send failed (said once) */
+	struct sbuf rec;      /* a journal record being sent */
+	/* User names of the uids seen (kv lines, syslog, journal). */
+	struct sink_user {
+		uid_t uid;
+		bool used, found;
+		char name[64];
+	} users[16];
+	unsigned users_next;
 	struct sbuf line;     /* the line being written */
 	struct sbuf obuf;     /* collected lines (buffered) */
 	bool buffered;

@@ -20,6 +20,7 @@
 
 #include "errnoname.h"
 #include "event.h"
+#include "journal.h"
 #include "output.h"
 #include "jsonref.h"
 #include "policy.h"
@@ -2033,6 +2034,215 @@ START_TEST(test_output_write_errors)
 }
 END_TEST
 
+/* ---- key=value lines ---- */
+
+static void check_kv(const struct event *ev, const char *user,
+		     const char *want)
+{
+	struct sbuf sb = SBUF_INIT;
+
+	format_kv(&sb, ev, user);
+	ck_assert_msg(strcmp(sbuf_str(&sb), want) == 0, "got  %swant %s",
+		      sbuf_str(&sb), want);
+	sbuf_free(&sb);
+}
+
+#define KV_HEAD "pid=4242 tid=4243 uid=1000 "
+
+START_TEST(test_kv_fields)
+{
+	struct event ev;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	base_event(&ev);
+	check_kv(&ev, "alice",
+		 "time=2026-11-22T03:20:04.123456+00:00 " KV_HEAD
+		 "user=alice euid=0 comm=ln exe=/usr/bin/ln call=symlinkat "
+		 "abi=x86_64 link=pw path=/tmp/w/pw target=/etc/passwd "
+		 "target_resolved=/etc/passwd target_physical=- ret=-1 "
+		 "errno=EPERM action=deny rule=2\n");
+
+	/* the zone's offset, always: +01:00, -05:30 */
+	setenv("TZ", "XYZ-1", 1);
+	tzset();
+	check_kv(&ev, "alice",
+		 "time=2026-11-22T04:20:04.123456+01:00 " KV_HEAD
+		 "user=alice euid=0 comm=ln exe=/usr/bin/ln call=symlinkat "
+		 "abi=x86_64 link=pw path=/tmp/w/pw target=/etc/passwd "
+		 "target_resolved=/etc/passwd target_physical=- ret=-1 "
+		 "errno=EPERM action=deny rule=2\n");
+	setenv("TZ", "XYZ+5:30", 1);
+	tzset();
+	check_kv(&ev, NULL,
+		 "time=2026-11-21T21:50:04.123456-05:30 " KV_HEAD
+		 "user=- euid=0 comm=ln exe=/usr/bin/ln call=symlinkat "
+		 "abi=x86_64 link=pw path=/tmp/w/pw target=/etc/passwd "
+		 "target_resolved=/etc/passwd target_physical=- ret=-1 "
+		 "errno=EPERM action=deny rule=2\n");
+	setenv("TZ", "UTC", 1);
+	tzset();
+
+	/* allowed, no rule; unknowns are "-" */
+	ev.action = ACT_NONE;
+	ev.rule = 0;
+	ev.ret = 0;
+	replace(&ev.exe, NULL);
+	replace(&ev.path, NULL);
+	replace(&ev.target_resolved, NULL);
+	replace(&ev.target_physical, "/etc/passwd");
+	check_kv(&ev, "alice",
+		 "time=2026-11-22T03:20:04.123456+00:00 " KV_HEAD
+		 "user=alice euid=0 comm=ln exe=- call=symlinkat "
+		 "abi=x86_64 link=pw path=- target=/etc/passwd "
+		 "target_resolved=- target_physical=/etc/passwd ret=0 "
+		 "errno=- action=allow rule=-\n");
+	event_free(&ev);
+}
+END_TEST
+
+/* Values that are not 1+ bytes of 0x21-0x7e but '"' '\\' and not "-"
+ * are quoted and escaped exactly as text lines quote strings (the one
+ * escape_str()); the optional fields come last, in order. */
+START_TEST(test_kv_quoting)
+{
+	struct event ev;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	base_event(&ev);
+	strcpy(ev.comm, "a b");
+	set_tstr_s(&ev.target, "x\n\x9b[2J\"\\<>\xff");
+	set_tstr_s(&ev.linkpath, "-");
+	replace(&ev.path, "/w/=ok");
+	ev.abi = ABI_I386;
+	ev.finished = false;
+	ev.action = ACT_KILL;
+	ev.refused = "magic link";
+	ev.unresolved = "chroot";
+	ev.target_unjudged = "x";
+	ev.tags = TAG_TOCTOU | TAG_UNVERIFIED;
+	check_kv(&ev, "a\tb",
+		 "time=2026-11-22T03:20:04.123456+00:00 " KV_HEAD
+		 "user=\"a\\tb\" euid=0 comm=\"a b\" exe=/usr/bin/ln "
+		 "call=symlinkat abi=i386 link=\"-\" path=/w/=ok "
+		 "target=\"x\\n\\233[2J\\\"\\\\<>\\377\" "
+		 "target_resolved=/etc/passwd target_physical=- ret=? "
+		 "errno=- action=kill rule=2 refused=\"magic link\" "
+		 "unresolved=chroot target_unjudged=x tags=TOCTOU,UNVERIFIED\n");
+
+	/* an empty string, one too long, an unreadable pointer, NULL */
+	ev.refused = ev.unresolved = ev.target_unjudged = NULL;
+	ev.tags = 0;
+	ev.finished = true;
+	ev.ret = -ENOENT;
+	ev.action = ACT_NONE;
+	ev.rule = 0;
+	set_tstr_s(&ev.target, "");
+	set_tstr_s(&ev.linkpath, "ab");
+	ev.linkpath.status = TSTR_TOOLONG;
+	check_kv(&ev, NULL,
+		 "time=2026-11-22T03:20:04.123456+00:00 " KV_HEAD
+		 "user=- euid=0 comm=\"a b\" exe=/usr/bin/ln "
+		 "call=symlinkat abi=i386 link=\"ab\"... path=/w/=ok "
+		 "target=\"\" target_resolved=/etc/passwd target_physical=- "
+		 "ret=-1 errno=ENOENT action=allow rule=-\n");
+	tstr_free(&ev.target);
+	ev.target.status = TSTR_FAULT;
+	ev.target.addr = 0x1000;
+	ev.linkpath.status = TSTR_NULL;
+	check_kv(&ev, NULL,
+		 "time=2026-11-22T03:20:04.123456+00:00 " KV_HEAD
+		 "user=- euid=0 comm=\"a b\" exe=/usr/bin/ln "
+		 "call=symlinkat abi=i386 link=- path=/w/=ok "
+		 "target=- target_resolved=/etc/passwd target_physical=- "
+		 "ret=-1 errno=ENOENT action=allow rule=-\n");
+	event_free(&ev);
+}
+END_TEST
+
+/* ---- journal records ---- */
+
+START_TEST(test_journal_encode)
+{
+	static const char want[] = "A=1\nMESSAGE\n\x05\0\0\0\0\0\0\0x\ny\0z\n"
+				   "E=\nB=\x9b\0\n";
+	struct journal_field f[] = {
+		{ "A", "1", 1 },
+		{ "MESSAGE", "x\ny\0z", 5 },
+		{ "E", "", 0 },
+		{ "B", "\x9b\0", 2 },
+	};
+	struct sbuf sb = SBUF_INIT;
+
+	journal_encode(&sb, f, 4);
+	ck_assert_uint_eq(sb.len, sizeof(want) - 1);
+	ck_assert_mem_eq(sb.buf, want, sizeof(want) - 1);
+	sbuf_free(&sb);
+}
+END_TEST
+
+START_TEST(test_journal_fields)
+{
+	static const char msg[] =
+		"time=2026-11-22T03:20:04.123456+00:00 " KV_HEAD
+		"user=alice euid=0 comm=ln exe=/usr/bin/ln call=symlinkat "
+		"abi=x86_64 link=pw path=/tmp/w/pw target=\"/etc/\\npasswd\" "
+		"target_resolved=/etc/passwd target_physical=- ret=-1 "
+		"errno=EPERM action=deny rule=2";
+	struct sbuf want = SBUF_INIT, got = SBUF_INIT;
+	struct event ev;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	base_event(&ev);
+	set_tstr_s(&ev.target, "/etc/\npasswd");
+	sbuf_addf(&want, "MESSAGE=%s\n", msg);
+	sbuf_adds(&want, "PRIORITY=4\nSYSLOG_FACILITY=10\n"
+			 "SYSLOG_IDENTIFIER=symtrace\nSYMTRACE_ACTION=deny\n"
+			 "SYMTRACE_CALL=symlinkat\nSYMTRACE_LINK=pw\n"
+			 "SYMTRACE_PATH=/tmp/w/pw\nSYMTRACE_TARGET\n");
+	sbuf_add(&want, "\x0c\0\0\0\0\0\0\0/etc/\npasswd\n", 21);
+	sbuf_adds(&want, "SYMTRACE_TARGET_RESOLVED=/etc/passwd\n"
+			 "SYMTRACE_RET=-1\nSYMTRACE_ERRNO=EPERM\n"
+			 "SYMTRACE_RULE=2\nSYMTRACE_UID=1000\n"
+			 "SYMTRACE_USER=alice\nSYMTRACE_EUID=0\n"
+			 "SYMTRACE_PID=4242\nSYMTRACE_TID=4243\n"
+			 "SYMTRACE_COMM=ln\nSYMTRACE_EXE=/usr/bin/ln\n");
+	format_journal(&got, &ev, "alice");
+	ck_assert_msg(got.len == want.len &&
+			      memcmp(got.buf, want.buf, got.len) == 0,
+		      "got:\n%.*s\nwant:\n%.*s", (int)got.len, got.buf,
+		      (int)want.len, want.buf);
+
+	/* allowed at info, audit at notice; unknowns left out */
+	ev.action = ACT_AUDIT;
+	ev.rule = 0;
+	ev.ret = 0;
+	ev.tags = TAG_SHARED;
+	replace(&ev.exe, NULL);
+	sbuf_reset(&got);
+	format_journal(&got, &ev, NULL);
+	ck_assert_ptr_nonnull(memmem(got.buf, got.len, "\nPRIORITY=5\n", 12));
+	ck_assert_ptr_nonnull(memmem(got.buf, got.len,
+				     "\nSYMTRACE_ACTION=audit\n", 23));
+	ck_assert_ptr_nonnull(memmem(got.buf, got.len,
+				     "\nSYMTRACE_TAGS=SHARED\n", 22));
+	ck_assert_ptr_null(memmem(got.buf, got.len, "SYMTRACE_EXE", 12));
+	ck_assert_ptr_null(memmem(got.buf, got.len, "SYMTRACE_USER", 13));
+	ck_assert_ptr_null(memmem(got.buf, got.len, "SYMTRACE_ERRNO", 14));
+	ck_assert_ptr_null(memmem(got.buf, got.len, "SYMTRACE_RULE", 13));
+	ev.action = ACT_ALLOW;
+	ev.tags = 0;
+	sbuf_reset(&got);
+	format_journal(&got, &ev, NULL);
+	ck_assert_ptr_nonnull(memmem(got.buf, got.len, "\nPRIORITY=6\n", 12));
+	event_free(&ev);
+	sbuf_free(&got);
+	sbuf_free(&want);
+}
+END_TEST
+
 static Suite *output_suite(void)
 {
 	Suite *s = suite_create("output");
@@ -2078,6 +2288,16 @@ static Suite *output_suite(void)
 	tcase_add_loop_test(tc, test_json_each_byte, 0, 256);
 	tcase_add_test(tc, test_json_invalid_utf8);
 	tcase_add_test(tc, test_json_utf8_sweep);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("kv");
+	tcase_add_test(tc, test_kv_fields);
+	tcase_add_test(tc, test_kv_quoting);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("journal");
+	tcase_add_test(tc, test_journal_encode);
+	tcase_add_test(tc, test_journal_fields);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("event");
