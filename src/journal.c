@@ -105,6 +105,15 @@ int journal_open(struct journal *j)
 	j->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (j->fd < 0)
 		return -errno;
+	/* SYMTRACE_JOURNAL_SNDBUF=N: a smaller buffer, so that tests can
+	 * make records too large for a datagram. */
+	if (getenv("SYMTRACE_JOURNAL_SNDBUF")) {
+		long long v;
+
+		if (parse_ll(getenv("SYMTRACE_JOURNAL_SNDBUF"), 1,
+			     JOURNAL_SNDBUF, &v) == 0)
+			sndbuf = (int)v;
+	}
 	(void)setsockopt(j->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 	r = send_dgram(j, "", 0, -1);
 	if (r < 0)
