@@ -42,32 +42,40 @@ static long long mono_us(void)
 
 /* -o FILE renamed or removed (logrotate without copytruncate): open FILE
  * again, as tail -F follows a name.  Checked before each write of the
- * output (buffered: each flush; see sink_flush()): one stat() of the path
- * (0.3 us here, against some 40 us per traced call) compared with the
- * identity of the open file.  Records written before the check went to
- * the old file (renamed: still there), those after to the new one;
- * nothing is written twice or dropped.  (Only a removal between the
- * check and the write sends that one write to the removed file.)
+ * output (buffered: each flush; see sink_flush()): one fstatat() of
+ * FILE's name in its directory (0.3 us here, against some 40 us per
+ * traced call) compared with the identity of the open file.  Records
+ * written before the check went to the old file (renamed: still there),
+ * those after to the new one; nothing is written twice or dropped.  (Only
+ * a removal between the check and the write sends that one write to the
+ * removed file.)
  *
- * FILE is the path the operator gave, opened as at the start: with
- * symtrace's own credentials, never a path a tracee chose.  It is
- * reopened for appending at its end, never truncated (logrotate's
- * "create" may have made it already, and someone may have written to
- * it), created with mode 0644 (less the umask) if missing.  If that
- * fails, symtrace says so once on stderr, keeps writing to the old file
- * and tries again at the next write. */
+ * Why safe: the name is looked up in FILE's directory as it was when
+ * symtrace started (k->dirfd, O_PATH), not by its path again: a change of
+ * symtrace's root (a traced pivot_root in a shared mount namespace) or of
+ * a symlink on the way cannot send the records elsewhere, and logrotate
+ * renames files, not their directory.  It is opened with symtrace's
+ * credentials, O_NOFOLLOW: a symlink put at the name by whoever can write
+ * the directory is refused, not followed (symtrace runs as root).  It is
+ * opened for appending at its end, never truncated (logrotate's "create"
+ * may have made it, and someone may have written to it), created with
+ * mode 0644 (less the umask) if missing.  If that fails, symtrace says so
+ * once on stderr, keeps writing to the old file and tries again at the
+ * next write. */
 static void follow_name(struct sink *k)
 {
 	const char *path = k->cfg->out_path;
 	struct stat st;
 	int fd;
 
-	if (!path)
+	if (k->dirfd < 0)
 		return;
-	if (stat(path, &st) == 0 && st.st_dev == k->dev &&
-	    st.st_ino == k->ino)
+	if (fstatat(k->dirfd, k->name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    st.st_dev == k->dev && st.st_ino == k->ino)
 		return;
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	fd = openat(k->dirfd, k->name,
+		    O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC,
+		    0644);
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		int e = errno;
 
@@ -90,6 +98,28 @@ static void follow_name(struct sink *k)
 	k->fd = fd;
 	k->dev = st.st_dev;
 	k->ino = st.st_ino;
+}
+
+/* -o FILE: its directory, for follow_name(). */
+static void follow_start(struct sink *k)
+{
+	const char *path = k->cfg->out_path;
+	const char *slash = strrchr(path, '/');
+	char *dir;
+
+	if (slash && !slash[1]) {
+		warn("output file '%s': not followed (ends in '/')", path);
+		return;
+	}
+	k->name = slash ? slash + 1 : path;
+	dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path))
+		    : xstrdup(".");
+	k->dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (k->dirfd < 0)
+		warn_errno("output file '%s': cannot open its directory '%s' "
+			   "(the file is not followed after a rename)",
+			   path, dir);
+	free(dir);
 }
 
 static void write_out(struct sink *k, const struct sbuf *sb)
@@ -126,17 +156,20 @@ void sink_open(struct sink *k, const struct config *cfg)
 {
 	struct stat sb;
 
-	*k = (struct sink){ .cfg = cfg, .fd = cfg->out_fd, .line = SBUF_INIT,
+	*k = (struct sink){ .cfg = cfg, .fd = cfg->out_fd, .dirfd = -1,
+			    .line = SBUF_INIT,
 			    .obuf = SBUF_INIT, .rec = SBUF_INIT,
 			    .journal = { .fd = cfg->journal ? cfg->journal_fd
 							    : -1 } };
-	k->buffered = fstat(cfg->out_fd, &sb) == 0 &&
-		      (S_ISREG(sb.st_mode) ||
-		       (S_ISCHR(sb.st_mode) && !isatty(cfg->out_fd)));
-	if (cfg->out_path) {
+	if (fstat(cfg->out_fd, &sb) == 0) {
+		k->buffered = S_ISREG(sb.st_mode) ||
+			      (S_ISCHR(sb.st_mode) && !isatty(cfg->out_fd));
+		/* (unknown: the first write opens FILE again) */
 		k->dev = sb.st_dev;
 		k->ino = sb.st_ino;
 	}
+	if (cfg->out_path)
+		follow_start(k);
 	open_sink = k;
 	atexit(flush_at_exit);
 	if (cfg->syslog)
@@ -354,6 +387,9 @@ void sink_close(struct sink *k)
 	sbuf_free(&k->obuf);
 	sbuf_free(&k->rec);
 	journal_close(&k->journal);
+	if (k->dirfd >= 0)
+		close(k->dirfd);
+	k->dirfd = -1;
 	/* The sink's storage ends with its owner's frame: the exit handler
 	 * must not flush it after that (it did - valgrind in CI). */
 	if (open_sink == k)

@@ -19,6 +19,8 @@ struct sink {
 			       * reopened) */
 	dev_t dev;            /* -o FILE: what fd is, to notice a rename */
 	ino_t ino;
+	int dirfd;            /* FILE's directory (O_PATH), or -1 */
+	const char *name;     /* FILE's last component */
 	bool reopen_failed;   /* said once, tried again at each write */
 	struct journal journal; /* cfg->journal */
 	bool journal_failed;  /* a send failed (said once) */

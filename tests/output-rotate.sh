@@ -1,10 +1,10 @@
 #!/bin/sh
 # output-rotate.sh - -o FILE follows its name, as tail -F does: renamed
 # (logrotate without copytruncate) or removed, FILE is opened again at
-# the next write, without a signal; when it cannot be (its directory
-# gone), symtrace says so once, keeps writing to the old file and tries
-# again.  Every record lands in exactly one file: the exact sets of lines
-# are checked.
+# the next write, without a signal; when it cannot be (a symlink was put
+# at its name: refused, never followed), symtrace says so once, keeps
+# writing to the old file and tries again.  Every record lands in exactly
+# one file: the exact sets of lines are checked.
 . "$TESTSRC/lib.sh"
 
 skip_unless_ptrace
@@ -62,22 +62,25 @@ at 100
 reported 100 "$log"
 mv "$log" "$log.1" || fail "mv"
 go 100
-# 200: the directory goes away: FILE cannot be opened again.
+# 200: renamed, and a symlink put at the name (to a file symtrace must
+# not write): refused.
 at 200
 reported 200 "$log"
-mv "$tmp/logs" "$tmp/logs.old" || fail "mv dir"
+mv "$log" "$log.2" || fail "mv 2"
+: >"$tmp/evil"
+ln -s ../evil "$log" || fail "ln"
 go 200
-# 250: it is back: the next write opens FILE again.
+# 250: the symlink is gone: the next write opens FILE again.
 at 250
-reported 250 "$tmp/logs.old/out"
-mkdir "$tmp/logs" || fail "mkdir again"
+reported 250 "$log.2"
+rm "$log" || fail "rm symlink"
 go 250
 wait $spid
 st=$?
 [ $st -eq 0 ] || { show stderr "$tmp/err"; fail "symtrace exited with $st"; }
 
 {
-	echo "symtrace: output file '$log' was renamed or removed, and cannot be opened again (still writing to the old file; trying again at each write): No such file or directory"
+	echo "symtrace: output file '$log' was renamed or removed, and cannot be opened again (still writing to the old file; trying again at each write): Too many levels of symbolic links"
 	echo "symtrace: output file '$log' opened again"
 } >"$tmp/err.want"
 diff -u "$tmp/err.want" "$tmp/err" >&2 || fail "wrong notices on stderr"
@@ -87,12 +90,13 @@ strip() { sed 's/^\[pid [0-9]*\] //' "$1"; }
 lines 0 99 >"$tmp/want1"
 lines 100 249 >"$tmp/want2"
 lines 250 299 >"$tmp/want3"
-strip "$tmp/logs.old/out.1" | diff -u "$tmp/want1" - >&2 ||
+strip "$log.1" | diff -u "$tmp/want1" - >&2 ||
 	fail "the renamed file does not hold exactly l0..l99"
-strip "$tmp/logs.old/out" | diff -u "$tmp/want2" - >&2 ||
+strip "$log.2" | diff -u "$tmp/want2" - >&2 ||
 	fail "the reopened file does not hold exactly l100..l249"
+[ -s "$tmp/evil" ] && fail "symtrace wrote through the symlink"
 strip "$log" | diff -u "$tmp/want3" - >&2 ||
-	fail "the file opened after the directory came back is wrong"
+	fail "the file opened after the symlink went is wrong"
 [ "$(stat -c %a "$log")" = 644 ] || fail "mode $(stat -c %a "$log")"
 
 # Removed: the records after the removal are in the new file.  With -A.
