@@ -109,14 +109,21 @@ static void escape_bytes(struct sbuf *sb, const unsigned char *u, size_t len,
 	}
 }
 
-void escape_str(struct sbuf *sb, const char *s, size_t len, bool truncated)
+/* '"' + escape_bytes() + '"' [+ "..."]. */
+static void quote_bytes(struct sbuf *sb, const char *s, size_t len,
+			bool truncated, bool angle)
 {
 	sbuf_grow(sb, len + 2);
 	sbuf_addc(sb, '"');
-	escape_bytes(sb, (const unsigned char *)s, len, false);
+	escape_bytes(sb, (const unsigned char *)s, len, angle);
 	sbuf_addc(sb, '"');
 	if (truncated)
 		sbuf_adds(sb, "...");
+}
+
+void escape_str(struct sbuf *sb, const char *s, size_t len, bool truncated)
+{
+	quote_bytes(sb, s, len, truncated, false);
 }
 
 /* A path shown in <...> after an fd or a linkpath (like strace -y):
@@ -128,14 +135,16 @@ static void escape_path(struct sbuf *sb, const char *s)
 	escape_bytes(sb, (const unsigned char *)s, strlen(s), true);
 }
 
-void format_tstr(struct sbuf *sb, const struct tstr *s)
+/* format_tstr(); angle: inside a <...> annotation, where '<' and '>'
+ * are escaped too (\74, \76), as in paths there. */
+static void format_tstr_in(struct sbuf *sb, const struct tstr *s, bool angle)
 {
 	switch (s->status) {
 	case TSTR_OK:
-		escape_str(sb, s->buf, s->len, false);
+		quote_bytes(sb, s->buf, s->len, false, angle);
 		break;
 	case TSTR_TOOLONG:
-		escape_str(sb, s->buf, s->len, true);
+		quote_bytes(sb, s->buf, s->len, true, angle);
 		break;
 	case TSTR_NULL:
 		sbuf_adds(sb, "NULL");
@@ -148,6 +157,11 @@ void format_tstr(struct sbuf *sb, const struct tstr *s)
 		sbuf_addc(sb, '?');
 		break;
 	}
+}
+
+void format_tstr(struct sbuf *sb, const struct tstr *s)
+{
+	format_tstr_in(sb, s, false);
 }
 
 void format_dirfd(struct sbuf *sb, int dirfd, const char *dir)
@@ -276,15 +290,16 @@ static void format_toctou(struct sbuf *sb, const struct event *ev)
 		sbuf_adds(sb, " target");
 	if (te) {
 		sbuf_adds(sb, " exit=");
-		format_tstr(sb, &ev->target_exit);
+		format_tstr_in(sb, &ev->target_exit, true);
 	}
 	if (dk) {
 		sbuf_adds(sb, " disk=");
-		escape_str(sb, ev->disk_target, strlen(ev->disk_target), false);
+		quote_bytes(sb, ev->disk_target, strlen(ev->disk_target), false,
+			    true);
 	}
 	if (le) {
 		sbuf_adds(sb, " linkpath exit=");
-		format_tstr(sb, &ev->linkpath_exit);
+		format_tstr_in(sb, &ev->linkpath_exit, true);
 	}
 	sbuf_addc(sb, '>');
 }

@@ -801,6 +801,17 @@ START_TEST(test_text_toctou)
 		   "target exit=\"b\" disk=\"c\" linkpath exit=\"m\\n\"> "
 		   "<SHARED>\n");
 
+	/* inside the annotation, '<' '>' are escaped in the quoted values
+	 * too: the closing '>' stays unambiguous */
+	set_tstr_s(&ev.target_exit, "b>c<");
+	set_tstr_s(&ev.linkpath_exit, "m>");
+	replace(&ev.disk_target, "<\x9b>");
+	check_text(&ev, &opts_plain,
+		   "symlinkat(\"a\", AT_FDCWD</tmp/w>, \"l\") = 0 <TOCTOU "
+		   "target exit=\"b\\76c\\74\" disk=\"\\74\\233\\76\" "
+		   "linkpath exit=\"m\\76\"> <SHARED>\n");
+	replace(&ev.disk_target, "c");
+
 	/* equal second reads are not shown */
 	set_tstr_s(&ev.target_exit, "a");
 	set_tstr_s(&ev.linkpath_exit, "l");
