@@ -14,6 +14,7 @@
 #include "control.h"
 #include "errnoname.h"
 #include "kfeatures.h"
+#include "journal.h"
 #include "names.h"
 #include "policy.h"
 #include "rulesfile.h"
@@ -30,14 +31,23 @@ static void usage(FILE *f)
 "by every process and thread it starts; optionally deny them by rules.\n"
 "\n"
 "Output:\n"
-"  -o, --output=FILE     write the report to FILE (default: stderr)\n"
+"  -o, --output=FILE     write the report to FILE (default: stderr);\n"
+"                        FILE renamed or removed is opened again\n"
 "  -A, --append          append to FILE instead of truncating it\n"
 "  -j, --json            one JSON object per line instead of text\n"
+"      --format=FMT      strace (text, the default), json (as -j) or kv\n"
+"                        (one line of key=value fields per call)\n"
 "  -t                    prefix lines with the time of day; -tt adds\n"
 "                        microseconds, -ttt prints seconds since the epoch\n"
 "  -v, --verbose         also print '+++ exited with N +++' lines (with\n"
 "                        --json: exit, attach and detach notices)\n"
-"      --syslog          also send each call to syslog (authpriv)\n"
+"      --syslog          also send each call to syslog (authpriv), as a\n"
+"                        kv line\n"
+"      --journal         also send each call to the systemd journal\n"
+"                        (native protocol, SYMTRACE_* fields); chosen\n"
+"                        instead of stderr when stderr is the journal\n"
+"                        ($JOURNAL_STREAM) and no -o, -j or --format\n"
+"      --no-journal      do not choose the journal by itself\n"
 "  -c, --summary         print only a table of counts at the end\n"
 "  -C, --summary-also    print the calls and the table of counts\n"
 "\n"
@@ -123,6 +133,9 @@ enum {
 	OPT_NO_TREE,
 	OPT_FAIL,
 	OPT_EXIT_WITH_COMMAND,
+	OPT_FORMAT,
+	OPT_JOURNAL,
+	OPT_NO_JOURNAL,
 };
 
 static const struct option long_options[] = {
@@ -145,6 +158,9 @@ static const struct option long_options[] = {
 	{ "as-user", required_argument, NULL, OPT_AS_USER },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	{ "syslog", no_argument, NULL, OPT_SYSLOG },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "journal", no_argument, NULL, OPT_JOURNAL },
+	{ "no-journal", no_argument, NULL, OPT_NO_JOURNAL },
 	{ "no-syscall-info", no_argument, NULL, OPT_NO_SYSCALL_INFO },
 	{ "status", required_argument, NULL, OPT_STATUS },
 	{ "reload", required_argument, NULL, OPT_RELOAD },
@@ -218,6 +234,37 @@ static int check_rules(const struct policy *p, const char *as_user)
 	return 0;
 }
 
+/* --journal (want 1): the journal as well as the output, or symtrace
+ * fails (125) if it cannot be reached.  Neither --journal nor
+ * --no-journal (want 0), and may (no -o, -j or --format): under systemd,
+ * when stderr is the service's journal stream, the records go to the
+ * journal natively instead of stderr (as systemd's native protocol
+ * document suggests for programs logging to stderr) - if it can be
+ * reached; else stderr, with a warning. */
+static void choose_journal(struct config *cfg, int want, bool may)
+{
+	struct journal j;
+	int r;
+
+	if (want < 0 || (want == 0 && !(may &&
+					 journal_stream_is(STDERR_FILENO))))
+		return;
+	r = journal_open(&j);
+	if (r < 0) {
+		errno = -r;
+		if (want > 0)
+			die_errno(EXIT_SYMTRACE_FAILURE,
+				  "--journal: cannot send to %s",
+				  JOURNAL_SOCKET);
+		warn_errno("stderr is the journal, but records cannot be sent "
+			   "to %s: they go to stderr", JOURNAL_SOCKET);
+		return;
+	}
+	cfg->journal = true;
+	cfg->journal_only = want == 0;
+	cfg->journal_fd = j.fd;
+}
+
 /* -p 1,2,3 (repeatable). */
 static void add_pids(struct config *cfg, const char *arg)
 {
@@ -246,6 +293,8 @@ int main(int argc, char **argv)
 	struct rules_seen seen = { NULL, 0, NULL, 0 };
 	const char *outfile = NULL, *as_user = NULL;
 	bool append = false, check = false, reload = false;
+	bool format_given = false;
+	int journal = 0; /* --journal 1, --no-journal -1 */
 	pid_t ask = 0;
 	int deny_errno = 0, opt, status;
 
@@ -293,6 +342,22 @@ int main(int argc, char **argv)
 			break;
 		case 'j':
 			cfg.json = true;
+			cfg.kv = false;
+			format_given = true;
+			break;
+		case OPT_FORMAT:
+			format_given = true;
+			cfg.json = strcmp(optarg, "json") == 0;
+			cfg.kv = strcmp(optarg, "kv") == 0;
+			if (!cfg.json && !cfg.kv && strcmp(optarg, "strace"))
+				usage_error("--format: unknown format '%s' "
+					    "(strace, json or kv)", optarg);
+			break;
+		case OPT_JOURNAL:
+			journal = 1;
+			break;
+		case OPT_NO_JOURNAL:
+			journal = -1;
 			break;
 		case 't':
 			if (cfg.oo.ts < TS_EPOCH)
@@ -414,7 +479,10 @@ int main(int argc, char **argv)
 		if (cfg.out_fd < 0)
 			die_errno(EXIT_SYMTRACE_FAILURE,
 				  "cannot open output file '%s'", outfile);
+		cfg.out_path = outfile;
+		cfg.out_append = append;
 	}
+	choose_journal(&cfg, journal, !outfile && !format_given);
 	status = supervise(&cfg);
 	free(cfg.pids);
 	return status;

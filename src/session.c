@@ -45,7 +45,10 @@ static unsigned long ptrace_options(const struct session *s)
 unsigned session_ident_needed(const struct config *cfg,
 			      const struct policy *p)
 {
-	unsigned n = cfg->json ? INSPECT_ALL : 0;
+	/* JSON, key=value, syslog and journal records carry every field. */
+	unsigned n = cfg->json || cfg->kv || cfg->syslog || cfg->journal
+			     ? INSPECT_ALL
+			     : 0;
 
 	if (p && policy_needs_creds(p))
 		n |= INSPECT_CREDS;

@@ -28,11 +28,18 @@ struct config {
 	bool no_syscall_info; /* force the register fallback */
 	int verbose;        /* -v: +++ exited +++ lines */
 	bool quiet;         /* -q: no attach/detach notices */
-	bool json;          /* --json */
+	bool json;          /* --json, --format=json */
+	bool kv;            /* --format=kv */
+	bool journal;       /* --journal (or chosen, see journal_only) */
+	bool journal_only;  /* chosen by $JOURNAL_STREAM: the journal
+			     * instead of the output */
+	int journal_fd;     /* journal_open()ed socket when journal */
 	int summary;        /* 0; 1 = -c (summary only); 2 = -C (both) */
 	bool syslog;        /* --syslog: events also to syslog(3) */
 	struct output_opts oo;
 	int out_fd;         /* where events go */
+	const char *out_path; /* -o FILE (reopened when renamed), or NULL */
+	bool out_append;    /* -A */
 	struct policy *policy; /* NULL or empty: trace only */
 };
 
