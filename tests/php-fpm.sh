@@ -24,8 +24,6 @@
 #                lives on, requests work and are still guarded.
 # check_quit     kill -QUIT <symtrace>: php-fpm stops gracefully, symtrace
 #                exits 0, nothing is left.
-# Waiting for other branches (they print PENDING until symtrace --help
-# names the feature; SYMTRACE_RUN_PENDING=1 runs them anyway):
 # check_kill_master  (--exit-with-command) SIGKILL to the master: symtrace
 #                kills the workers and exits 137.
 # check_logrotate    (-o follows a rename) after a logrotate-style rename
@@ -114,19 +112,6 @@ pm.max_children = 2
 EOF2
 FPMCMD="$FPM -n --nodaemonize --fpm-config $FD/php-fpm.conf"
 LOG=$tmp/symtrace.log
-
-# Checks that wait for a feature of another branch.
-pending()
-{
-	_opt=$1
-	shift
-	if [ -n "${SYMTRACE_RUN_PENDING:-}" ] ||
-		"$SYMTRACE" --help | grep -q -- "$_opt"; then
-		run "$@"
-	else
-		echo "PENDING: $me: $1 (needs symtrace: $_opt)" >&2
-	fi
-}
 
 run()
 {
@@ -416,9 +401,9 @@ unset NOTIFY_SOCKET
 [ -n "$PYTHON" ] && run check_notify_result
 run check_denied
 run check_usr2
-pending "opened again" check_logrotate
-pending "--reload" check_rules_reload
+run check_logrotate
+run check_rules_reload
 run check_quit
-pending --exit-with-command check_kill_master
+run check_kill_master
 echo "$me: $(($(date +%s) - begin)) s" >&2
 exit 0
