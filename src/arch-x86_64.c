@@ -20,6 +20,8 @@
 #include <sys/user.h>
 #include <unistd.h>
 
+#include "compat.h"
+
 #define X32_BIT 0x40000000u
 
 /* x86_64 and x32 (the same numbers, x32 with X32_BIT). */

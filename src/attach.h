@@ -11,9 +11,12 @@
 #include "sink.h"
 #include "tracee.h"
 
-/* Attach to every process of s->cfg->pids (all their threads), counted
- * in out's summary, each noticed; dies when none could be. */
-void attach_all(const struct session *s, struct sink *out);
+/* Attach to every process of s->cfg->pids (all their threads) and, with
+ * s->attach_tree, to every process already running below them, counted
+ * in out's summary, noticed; each that could not be is warned about.
+ * Returns how many could not be (-p PIDs and descendants); dies when no
+ * -p PID could be. */
+size_t attach_all(const struct session *s, struct sink *out);
 /* Was detaching asked for (SIGINT, SIGTERM, SIGHUP)? */
 bool detach_requested(void);
 /* Task tid is gone: another is interrupted to wake the loop. */

@@ -1,6 +1,7 @@
 /* event.c - freeing the members of an event. */
 #include "event.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -17,16 +18,33 @@ void tstr_free(struct tstr *s)
  * comm, verdict) is left as it was.  Safe to call twice. */
 static unsigned pins_held;
 
+/* How many link directories may be held open between a call's entry and
+ * its exit: at most 64, and under a low RLIMIT_NOFILE only what leaves
+ * room for the descriptors symtrace opens later or for a moment (its own
+ * root, /proc files, a walk's two directories, the maps slots: 8), counted
+ * against what is open at the first call (the output file and its
+ * directory, the control socket, whatever symtrace inherited).  A call
+ * whose directory is not held is verified by its real path instead. */
+static unsigned pin_max(void)
+{
+	struct rlimit rl;
+	long open_fds = 0, room;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= 1024)
+		return 64;
+	for (int fd = 0; fd < (int)rl.rlim_cur; fd++)
+		if (fcntl(fd, F_GETFD) >= 0)
+			open_fds++;
+	room = ((long)rl.rlim_cur - open_fds - 8) / 2;
+	return room < 0 ? 0 : room > 64 ? 64 : (unsigned)room;
+}
+
 bool event_pin(struct event *ev, int fd)
 {
-	static unsigned max;
-	struct rlimit rl;
+	static unsigned max = ~0u;
 
-	if (!max) {
-		max = 64;
-		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur / 4 < max)
-			max = (unsigned)(rl.rlim_cur / 4);
-	}
+	if (max == ~0u)
+		max = pin_max();
 	if (ev->pin_held || pins_held >= max)
 		return false;
 	ev->pin_fd = fd;

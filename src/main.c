@@ -13,6 +13,8 @@
 
 #include "control.h"
 #include "errnoname.h"
+#include "kfeatures.h"
+#include "journal.h"
 #include "names.h"
 #include "notify.h"
 #include "policy.h"
@@ -30,14 +32,23 @@ static void usage(FILE *f)
 "by every process and thread it starts; optionally deny them by rules.\n"
 "\n"
 "Output:\n"
-"  -o, --output=FILE     write the report to FILE (default: stderr)\n"
+"  -o, --output=FILE     write the report to FILE (default: stderr);\n"
+"                        FILE renamed or removed is opened again\n"
 "  -A, --append          append to FILE instead of truncating it\n"
 "  -j, --json            one JSON object per line instead of text\n"
+"      --format=FMT      strace (text, the default), json (as -j) or kv\n"
+"                        (one line of key=value fields per call)\n"
 "  -t                    prefix lines with the time of day; -tt adds\n"
 "                        microseconds, -ttt prints seconds since the epoch\n"
 "  -v, --verbose         also print '+++ exited with N +++' lines (with\n"
 "                        --json: exit, attach and detach notices)\n"
-"      --syslog          also send each call to syslog (authpriv)\n"
+"      --syslog          also send each call to syslog (authpriv), as a\n"
+"                        kv line\n"
+"      --journal         also send each call to the systemd journal\n"
+"                        (native protocol, SYMTRACE_* fields); chosen\n"
+"                        instead of stderr when stderr is the journal\n"
+"                        ($JOURNAL_STREAM) and no -o, -j or --format\n"
+"      --no-journal      do not choose the journal by itself\n"
 "  -c, --summary         print only a table of counts at the end\n"
 "  -C, --summary-also    print the calls and the table of counts\n"
 "\n"
@@ -64,11 +75,25 @@ static void usage(FILE *f)
 "  -p, --attach=PID      attach to the running process PID (all its\n"
 "                        threads) instead of running a COMMAND; repeat or\n"
 "                        give a comma list; detach with SIGINT/SIGTERM\n"
-"  -q, --quiet           no 'attached'/'detached' notices\n"
+"      --tree            with -p: also attach to every process already\n"
+"                        running below each PID (default when a rule\n"
+"                        can deny); --no-tree: only PID's own threads\n"
+"      --fail=closed|open  if symtrace dies: closed kills every traced\n"
+"                        process (default when a rule can deny), open\n"
+"                        lets them run on unguarded (default otherwise;\n"
+"                        in deny mode the only way on a kernel that can\n"
+"                        be neither: no PTRACE_O_EXITKILL, before 3.8,\n"
+"                        and no seccomp filter, see --features)\n"
+"      --exit-with-command  when COMMAND ends, kill what is left of its\n"
+"                        tree and exit at once (default: wait for every\n"
+"                        traced process to end)\n"
+"  -q, --quiet           no notices (attached, detached, killed)\n"
 "      --no-seccomp      stop at every syscall instead of using the\n"
 "                        seccomp-bpf prefilter (slower; same report)\n"
 "      --no-syscall-info do not use PTRACE_GET_SYSCALL_INFO (use the\n"
 "                        register fallback, for testing)\n"
+"      --features        print what this kernel offers and what symtrace\n"
+"                        does without each feature, and exit\n"
 "      --no-notify       leave $NOTIFY_SOCKET to COMMAND unchanged; by\n"
 "                        default, under systemd, symtrace passes on the\n"
 "                        service state (READY=1...) that COMMAND's main\n"
@@ -92,8 +117,9 @@ static void usage(FILE *f)
 "N; 125 if symtrace itself failed (bad option or rule, cannot trace),\n"
 "126 if COMMAND cannot be executed, 127 if it was not found.  With -p:\n"
 "0 after detaching (SIGINT, SIGTERM, SIGHUP) or when every traced\n"
-"process has exited; 125 if no process could be attached.  --status and\n"
-"--reload: 0, 1 as above, 125 for a bad option.\n",
+"process has exited, 1 instead if a PID or a descendant (--tree)\n"
+"could not be attached; 125 if no process could be attached.\n"
+"--status and --reload: 0, 1 as above, 125 for a bad option.\n",
 		progname, progname, progname);
 }
 
@@ -107,6 +133,14 @@ enum {
 	OPT_SYSLOG,
 	OPT_STATUS,
 	OPT_RELOAD,
+	OPT_FEATURES,
+	OPT_TREE,
+	OPT_NO_TREE,
+	OPT_FAIL,
+	OPT_EXIT_WITH_COMMAND,
+	OPT_FORMAT,
+	OPT_JOURNAL,
+	OPT_NO_JOURNAL,
 	OPT_NO_NOTIFY,
 };
 
@@ -114,6 +148,10 @@ static const struct option long_options[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "attach", required_argument, NULL, 'p' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "tree", no_argument, NULL, OPT_TREE },
+	{ "no-tree", no_argument, NULL, OPT_NO_TREE },
+	{ "fail", required_argument, NULL, OPT_FAIL },
+	{ "exit-with-command", no_argument, NULL, OPT_EXIT_WITH_COMMAND },
 	{ "append", no_argument, NULL, 'A' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -126,9 +164,13 @@ static const struct option long_options[] = {
 	{ "as-user", required_argument, NULL, OPT_AS_USER },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	{ "syslog", no_argument, NULL, OPT_SYSLOG },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "journal", no_argument, NULL, OPT_JOURNAL },
+	{ "no-journal", no_argument, NULL, OPT_NO_JOURNAL },
 	{ "no-syscall-info", no_argument, NULL, OPT_NO_SYSCALL_INFO },
 	{ "status", required_argument, NULL, OPT_STATUS },
 	{ "reload", required_argument, NULL, OPT_RELOAD },
+	{ "features", no_argument, NULL, OPT_FEATURES },
 	{ "no-notify", no_argument, NULL, OPT_NO_NOTIFY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -199,6 +241,37 @@ static int check_rules(const struct policy *p, const char *as_user)
 	return 0;
 }
 
+/* --journal (want 1): the journal as well as the output, or symtrace
+ * fails (125) if it cannot be reached.  Neither --journal nor
+ * --no-journal (want 0), and may (no -o, -j or --format): under systemd,
+ * when stderr is the service's journal stream, the records go to the
+ * journal natively instead of stderr (as systemd's native protocol
+ * document suggests for programs logging to stderr) - if it can be
+ * reached; else stderr, with a warning. */
+static void choose_journal(struct config *cfg, int want, bool may)
+{
+	struct journal j;
+	int r;
+
+	if (want < 0 || (want == 0 && !(may &&
+					 journal_stream_is(STDERR_FILENO))))
+		return;
+	r = journal_open(&j);
+	if (r < 0) {
+		errno = -r;
+		if (want > 0)
+			die_errno(EXIT_SYMTRACE_FAILURE,
+				  "--journal: cannot send to %s",
+				  JOURNAL_SOCKET);
+		warn_errno("stderr is the journal, but records cannot be sent "
+			   "to %s: they go to stderr", JOURNAL_SOCKET);
+		return;
+	}
+	cfg->journal = true;
+	cfg->journal_only = want == 0;
+	cfg->journal_fd = j.fd;
+}
+
 /* -p 1,2,3 (repeatable). */
 static void add_pids(struct config *cfg, const char *arg)
 {
@@ -221,12 +294,14 @@ static void add_pids(struct config *cfg, const char *arg)
 
 int main(int argc, char **argv)
 {
-	struct config cfg = { .out_fd = STDERR_FILENO };
+	struct config cfg = { .out_fd = STDERR_FILENO, .tree = -1 };
 	struct policy *pol;
 	struct rules_sources src = { NULL, 0, 0, 0 };
 	struct rules_seen seen = { NULL, 0, NULL, 0 };
 	const char *outfile = NULL, *as_user = NULL;
 	bool append = false, check = false, reload = false, notify = true;
+	bool format_given = false;
+	int journal = 0; /* --journal 1, --no-journal -1 */
 	pid_t ask = 0;
 	int deny_errno = 0, opt, status;
 
@@ -257,8 +332,40 @@ int main(int argc, char **argv)
 		case 'q':
 			cfg.quiet = true;
 			break;
+		case OPT_TREE:
+		case OPT_NO_TREE:
+			cfg.tree = opt == OPT_TREE;
+			break;
+		case OPT_FAIL:
+			if (strcmp(optarg, "closed") == 0)
+				cfg.fail = FAIL_CLOSED;
+			else if (strcmp(optarg, "open") == 0)
+				cfg.fail = FAIL_OPEN;
+			else
+				usage_error("--fail: '%s' is neither 'closed' "
+					    "nor 'open'", optarg);
+			break;
+		case OPT_EXIT_WITH_COMMAND:
+			cfg.exit_with_command = true;
+			break;
 		case 'j':
 			cfg.json = true;
+			cfg.kv = false;
+			format_given = true;
+			break;
+		case OPT_FORMAT:
+			format_given = true;
+			cfg.json = strcmp(optarg, "json") == 0;
+			cfg.kv = strcmp(optarg, "kv") == 0;
+			if (!cfg.json && !cfg.kv && strcmp(optarg, "strace"))
+				usage_error("--format: unknown format '%s' "
+					    "(strace, json or kv)", optarg);
+			break;
+		case OPT_JOURNAL:
+			journal = 1;
+			break;
+		case OPT_NO_JOURNAL:
+			journal = -1;
 			break;
 		case 't':
 			if (cfg.oo.ts < TS_EPOCH)
@@ -318,6 +425,11 @@ int main(int argc, char **argv)
 			reload = opt == OPT_RELOAD;
 			break;
 		}
+		case OPT_FEATURES:
+			/* Nothing is traced: a COMMAND given is not used. */
+			features_print_table(stdout, features_get());
+			free(cfg.pids);
+			return fflush(stdout) == 0 ? 0 : EXIT_SYMTRACE_FAILURE;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -357,6 +469,11 @@ int main(int argc, char **argv)
 		usage_error("%s-p PID and a COMMAND cannot be combined", "");
 	if (!cfg.npids && optind >= argc)
 		usage_error("%sno COMMAND and no -p PID given", "");
+	if (cfg.npids && cfg.exit_with_command)
+		usage_error("%s--exit-with-command needs a COMMAND, not -p",
+			    "");
+	if (!cfg.npids && cfg.tree >= 0)
+		usage_error("%s--tree and --no-tree need -p PID", "");
 	if (!cfg.npids)
 		cfg.argv = argv + optind;
 	if (deny_errno)
@@ -373,7 +490,10 @@ int main(int argc, char **argv)
 		if (cfg.out_fd < 0)
 			die_errno(EXIT_SYMTRACE_FAILURE,
 				  "cannot open output file '%s'", outfile);
+		cfg.out_path = outfile;
+		cfg.out_append = append;
 	}
+	choose_journal(&cfg, journal, !outfile && !format_given);
 	/* Run mode under systemd (Type=notify): the command's sd_notify
 	 * messages go through symtrace (notify.h), by default, since a
 	 * drop-in wants it: from the command they would be refused

@@ -17,10 +17,13 @@
 #include <limits.h>
 #include <string.h>
 #include <time.h>
+#include <stdlib.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "arch.h"
 #include "errnoname.h"
+#include "journal.h"
 #include "policy.h"
 
 /* Whose rules the events' rule numbers are (output_set_policy()). */
@@ -108,14 +111,21 @@ static void escape_bytes(struct sbuf *sb, const unsigned char *u, size_t len,
 	}
 }
 
-void escape_str(struct sbuf *sb, const char *s, size_t len, bool truncated)
+/* '"' + escape_bytes() + '"' [+ "..."]. */
+static void quote_bytes(struct sbuf *sb, const char *s, size_t len,
+			bool truncated, bool angle)
 {
 	sbuf_grow(sb, len + 2);
 	sbuf_addc(sb, '"');
-	escape_bytes(sb, (const unsigned char *)s, len, false);
+	escape_bytes(sb, (const unsigned char *)s, len, angle);
 	sbuf_addc(sb, '"');
 	if (truncated)
 		sbuf_adds(sb, "...");
+}
+
+void escape_str(struct sbuf *sb, const char *s, size_t len, bool truncated)
+{
+	quote_bytes(sb, s, len, truncated, false);
 }
 
 /* A path shown in <...> after an fd or a linkpath (like strace -y):
@@ -127,14 +137,16 @@ static void escape_path(struct sbuf *sb, const char *s)
 	escape_bytes(sb, (const unsigned char *)s, strlen(s), true);
 }
 
-void format_tstr(struct sbuf *sb, const struct tstr *s)
+/* format_tstr(); angle: inside a <...> annotation, where '<' and '>'
+ * are escaped too (\74, \76), as in paths there. */
+static void format_tstr_in(struct sbuf *sb, const struct tstr *s, bool angle)
 {
 	switch (s->status) {
 	case TSTR_OK:
-		escape_str(sb, s->buf, s->len, false);
+		quote_bytes(sb, s->buf, s->len, false, angle);
 		break;
 	case TSTR_TOOLONG:
-		escape_str(sb, s->buf, s->len, true);
+		quote_bytes(sb, s->buf, s->len, true, angle);
 		break;
 	case TSTR_NULL:
 		sbuf_adds(sb, "NULL");
@@ -147,6 +159,11 @@ void format_tstr(struct sbuf *sb, const struct tstr *s)
 		sbuf_addc(sb, '?');
 		break;
 	}
+}
+
+void format_tstr(struct sbuf *sb, const struct tstr *s)
+{
+	format_tstr_in(sb, s, false);
 }
 
 void format_dirfd(struct sbuf *sb, int dirfd, const char *dir)
@@ -275,15 +292,16 @@ static void format_toctou(struct sbuf *sb, const struct event *ev)
 		sbuf_adds(sb, " target");
 	if (te) {
 		sbuf_adds(sb, " exit=");
-		format_tstr(sb, &ev->target_exit);
+		format_tstr_in(sb, &ev->target_exit, true);
 	}
 	if (dk) {
 		sbuf_adds(sb, " disk=");
-		escape_str(sb, ev->disk_target, strlen(ev->disk_target), false);
+		quote_bytes(sb, ev->disk_target, strlen(ev->disk_target), false,
+			    true);
 	}
 	if (le) {
 		sbuf_adds(sb, " linkpath exit=");
-		format_tstr(sb, &ev->linkpath_exit);
+		format_tstr_in(sb, &ev->linkpath_exit, true);
 	}
 	sbuf_addc(sb, '>');
 }
@@ -353,6 +371,26 @@ static void format_move_flags(struct sbuf *sb, enum sysc sc, unsigned flags)
 		sbuf_addf(sb, "%s%#x", sep, flags);
 }
 
+/* "<PATH>" after a linkpath: the absolute path on symtrace's side where
+ * the link lands.  For a relative linkpath always (when known); for an
+ * absolute one only when it is spelled differently from the linkpath - a
+ * chrooted caller's "/x" lands at "/srv/root/x" (the path a rule judges;
+ * JSON "path" has it too), "/a/../b" at "/b".  symlinkat's relative
+ * linkpath gets none: its dirfd annotation names the directory. */
+static void format_link_path(struct sbuf *sb, const struct event *ev)
+{
+	const struct tstr *lp = &ev->linkpath;
+
+	if (lp->status != TSTR_OK || !ev->path)
+		return;
+	if (lp->buf[0] == '/' && strlen(ev->path) == lp->len &&
+	    memcmp(ev->path, lp->buf, lp->len) == 0)
+		return;
+	sbuf_addc(sb, '<');
+	escape_path(sb, ev->path);
+	sbuf_addc(sb, '>');
+}
+
 static void format_call(struct sbuf *sb, const struct event *ev)
 {
 	const struct tstr *lp = &ev->linkpath;
@@ -366,6 +404,8 @@ static void format_call(struct sbuf *sb, const struct event *ev)
 		format_dirfd(sb, ev->dirfd, ev->dir);
 		sbuf_adds(sb, ", ");
 		format_tstr(sb, lp);
+		if (lp->status == TSTR_OK && lp->buf[0] == '/')
+			format_link_path(sb, ev);
 		sbuf_addc(sb, ')');
 		break;
 	case SC_SYMLINK:
@@ -373,12 +413,7 @@ static void format_call(struct sbuf *sb, const struct event *ev)
 		format_tstr(sb, &ev->target);
 		sbuf_adds(sb, ", ");
 		format_tstr(sb, lp);
-		/* A relative linkpath gets the absolute path it lands at. */
-		if (lp->status == TSTR_OK && lp->buf[0] != '/' && ev->path) {
-			sbuf_addc(sb, '<');
-			escape_path(sb, ev->path);
-			sbuf_addc(sb, '>');
-		}
+		format_link_path(sb, ev);
 		sbuf_addc(sb, ')');
 		break;
 	default:
@@ -431,6 +466,272 @@ void format_text(struct sbuf *sb, const struct event *ev,
 	if (ev->unresolved)
 		sbuf_addf(sb, " <unresolved: %s>", ev->unresolved);
 	sbuf_addc(sb, '\n');
+}
+
+/* ---- key=value lines (--format=kv, syslog, journal MESSAGE) ---- */
+
+/* A value as it is: 1 or more bytes 0x21-0x7e but '"' and '\\', and not
+ * "-" alone (which stands for "none").  Anything else is quoted and
+ * escaped by escape_str(), exactly as text lines quote strings. */
+static bool kv_bare(const char *s, size_t len)
+{
+	if (len == 0 || (len == 1 && s[0] == '-'))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x21 || c > 0x7e || c == '"' || c == '\\')
+			return false;
+	}
+	return true;
+}
+
+void kv_value(struct sbuf *sb, const char *s, size_t len)
+{
+	if (kv_bare(s, len))
+		sbuf_add(sb, s, len);
+	else
+		escape_str(sb, s, len, false);
+}
+
+/* " KEY=VALUE"; s NULL: "-". */
+static void kv_cstr(struct sbuf *sb, const char *key, const char *s)
+{
+	sbuf_addf(sb, " %s=", key);
+	if (s)
+		kv_value(sb, s, strlen(s));
+	else
+		sbuf_addc(sb, '-');
+}
+
+/* A tracee string: its bytes; too long: quoted, then "..."; NULL or
+ * unreadable: "-" (JSON has the address). */
+static void kv_tstr(struct sbuf *sb, const char *key, const struct tstr *t)
+{
+	sbuf_addf(sb, " %s=", key);
+	switch (t->status) {
+	case TSTR_OK:
+		kv_value(sb, t->buf, t->len);
+		break;
+	case TSTR_TOOLONG:
+		escape_str(sb, t->buf, t->len, true);
+		break;
+	case TSTR_NULL:
+	case TSTR_FAULT:
+	case TSTR_UNSET:
+	default:
+		sbuf_addc(sb, '-');
+		break;
+	}
+}
+
+/* 2026-11-22T04:20:04.123456+01:00: local time with its offset. */
+static void kv_time(struct sbuf *sb, const struct timespec *ts)
+{
+	time_t t = ts->tv_sec;
+	struct tm tm;
+	long off;
+
+	if (!localtime_r(&t, &tm))
+		memset(&tm, 0, sizeof(tm));
+	off = tm.tm_gmtoff / 60;
+	sbuf_addf(sb, "time=%04d-%02d-%02dT%02d:%02d:%02d.%06ld%c%02ld:%02ld",
+		  tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		  tm.tm_min, tm.tm_sec, usec_of(ts), off < 0 ? '-' : '+',
+		  labs(off) / 60, labs(off) % 60);
+}
+
+static const char *action_name(enum action a);
+
+const char *output_action_name(const struct event *ev)
+{
+	return action_name(ev->action);
+}
+
+void output_errno_name(const struct event *ev, char *buf, size_t size)
+{
+	int64_t err;
+	const char *name;
+
+	if (!ev->finished || ev->ret >= 0) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	err = -ev->ret;
+	name = err <= INT_MAX ? errno_name((int)err) : NULL;
+	if (name)
+		snprintf(buf, size, "%s", name);
+	else
+		snprintf(buf, size, "ERRNO_%lld", (long long)err);
+}
+
+void output_rule_at(const struct event *ev, char *buf, size_t size)
+{
+	if (rule_at(ev))
+		snprintf(buf, size, "%s", rule_at(ev));
+	else if (ev->rule)
+		snprintf(buf, size, "%d", ev->rule);
+	else
+		snprintf(buf, size, "-");
+}
+
+void format_kv(struct sbuf *sb, const struct event *ev, const char *user)
+{
+	char word[PATH_MAX + 32];
+	const char *sep = "";
+
+	kv_time(sb, &ev->time);
+	sbuf_addf(sb, " pid=%d tid=%d uid=%u", (int)ev->pid, (int)ev->tid,
+		  (unsigned)ev->ruid);
+	kv_cstr(sb, "user", user);
+	sbuf_addf(sb, " euid=%u", (unsigned)ev->euid);
+	sbuf_adds(sb, " comm=");
+	kv_value(sb, ev->comm, strnlen(ev->comm, sizeof(ev->comm)));
+	kv_cstr(sb, "exe", ev->exe);
+	sbuf_addf(sb, " call=%s abi=%s", sysc_name(ev->sc), abi_name(ev->abi));
+	kv_tstr(sb, "link", &ev->linkpath);
+	kv_cstr(sb, "path", ev->path);
+	kv_tstr(sb, "target", &ev->target);
+	kv_cstr(sb, "target_resolved", ev->target_resolved);
+	kv_cstr(sb, "target_physical", ev->target_physical);
+	if (!ev->finished)
+		sbuf_adds(sb, " ret=?");
+	else
+		sbuf_addf(sb, " ret=%lld", (long long)(ev->ret < 0 ? -1
+								  : ev->ret));
+	output_errno_name(ev, word, sizeof(word));
+	sbuf_addf(sb, " errno=%s action=%s", word, action_name(ev->action));
+	output_rule_at(ev, word, sizeof(word));
+	kv_cstr(sb, "rule", strcmp(word, "-") ? word : NULL);
+	/* Only when there is something to say, always in this order. */
+	if (ev->refused)
+		kv_cstr(sb, "refused", ev->refused);
+	if (ev->unresolved)
+		kv_cstr(sb, "unresolved", ev->unresolved);
+	if (ev->target_unjudged)
+		kv_cstr(sb, "target_unjudged", ev->target_unjudged);
+	if (ev->tags) {
+		sbuf_adds(sb, " tags=");
+		if (ev->tags & TAG_TOCTOU) {
+			sbuf_adds(sb, "TOCTOU");
+			sep = ",";
+		}
+		if (ev->tags & TAG_SHARED) {
+			sbuf_addf(sb, "%sSHARED", sep);
+			sep = ",";
+		}
+		if (ev->tags & TAG_UNVERIFIED)
+			sbuf_addf(sb, "%sUNVERIFIED", sep);
+	}
+	sbuf_addc(sb, '\n');
+}
+
+void format_kv_exit(struct sbuf *sb, pid_t tid, int status)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	kv_time(sb, &now);
+	if (WIFEXITED(status))
+		sbuf_addf(sb, " event=exited pid=%d status=%d\n", (int)tid,
+			  WEXITSTATUS(status));
+	else
+		sbuf_addf(sb, " event=killed pid=%d signal=SIG%s core=%s\n",
+			  (int)tid, signal_abbrev(WTERMSIG(status)) ?: "?",
+			  WCOREDUMP(status) ? "yes" : "no");
+}
+
+/* ---- journal fields ---- */
+
+/* A field with a C string (skipped when NULL). */
+static size_t jf_str(struct journal_field *f, size_t n, const char *key,
+		     const char *s)
+{
+	if (!s)
+		return n;
+	f[n] = (struct journal_field){ key, s, strlen(s) };
+	return n + 1;
+}
+
+/* A tracee string's bytes as they are (binary-safe); skipped when not
+ * read. */
+static size_t jf_tstr(struct journal_field *f, size_t n, const char *key,
+		      const struct tstr *t)
+{
+	if (t->status != TSTR_OK && t->status != TSTR_TOOLONG)
+		return n;
+	f[n] = (struct journal_field){ key, t->buf, t->len };
+	return n + 1;
+}
+
+int output_priority(const struct event *ev)
+{
+	if (ev->action == ACT_DENY || ev->action == ACT_KILL ||
+	    (ev->tags & TAG_TOCTOU))
+		return 4; /* LOG_WARNING */
+	if (ev->action == ACT_AUDIT)
+		return 5; /* LOG_NOTICE */
+	return 6;         /* LOG_INFO */
+}
+
+void format_journal(struct sbuf *sb, const struct event *ev,
+		    const char *user)
+{
+	struct sbuf msg = SBUF_INIT;
+	struct journal_field f[32];
+	char pri[4], uid[16], euid[16], pid[16], tid[16], ret[24];
+	char err[32], rule[PATH_MAX + 32], tags[40];
+	size_t n = 0;
+
+	format_kv(&msg, ev, user);
+	msg.len--; /* the '\n' */
+	snprintf(pri, sizeof(pri), "%d", output_priority(ev));
+	snprintf(uid, sizeof(uid), "%u", (unsigned)ev->ruid);
+	snprintf(euid, sizeof(euid), "%u", (unsigned)ev->euid);
+	snprintf(pid, sizeof(pid), "%d", (int)ev->pid);
+	snprintf(tid, sizeof(tid), "%d", (int)ev->tid);
+	if (ev->finished)
+		snprintf(ret, sizeof(ret), "%lld",
+			 (long long)(ev->ret < 0 ? -1 : ev->ret));
+	else
+		snprintf(ret, sizeof(ret), "?");
+	output_errno_name(ev, err, sizeof(err));
+	output_rule_at(ev, rule, sizeof(rule));
+	snprintf(tags, sizeof(tags), "%s%s%s",
+		 ev->tags & TAG_TOCTOU ? "TOCTOU," : "",
+		 ev->tags & TAG_SHARED ? "SHARED," : "",
+		 ev->tags & TAG_UNVERIFIED ? "UNVERIFIED," : "");
+	if (*tags)
+		tags[strlen(tags) - 1] = '\0';
+
+	f[n++] = (struct journal_field){ "MESSAGE", msg.buf, msg.len };
+	n = jf_str(f, n, "PRIORITY", pri);
+	n = jf_str(f, n, "SYSLOG_FACILITY", "10"); /* authpriv */
+	n = jf_str(f, n, "SYSLOG_IDENTIFIER", "symtrace");
+	n = jf_str(f, n, "SYMTRACE_ACTION", action_name(ev->action));
+	n = jf_str(f, n, "SYMTRACE_CALL", sysc_name(ev->sc));
+	n = jf_tstr(f, n, "SYMTRACE_LINK", &ev->linkpath);
+	n = jf_str(f, n, "SYMTRACE_PATH", ev->path);
+	n = jf_tstr(f, n, "SYMTRACE_TARGET", &ev->target);
+	n = jf_str(f, n, "SYMTRACE_TARGET_RESOLVED", ev->target_resolved);
+	n = jf_str(f, n, "SYMTRACE_TARGET_PHYSICAL", ev->target_physical);
+	n = jf_str(f, n, "SYMTRACE_RET", ret);
+	n = jf_str(f, n, "SYMTRACE_ERRNO", strcmp(err, "-") ? err : NULL);
+	n = jf_str(f, n, "SYMTRACE_RULE", strcmp(rule, "-") ? rule : NULL);
+	n = jf_str(f, n, "SYMTRACE_UID", uid);
+	n = jf_str(f, n, "SYMTRACE_USER", user);
+	n = jf_str(f, n, "SYMTRACE_EUID", euid);
+	n = jf_str(f, n, "SYMTRACE_PID", pid);
+	n = jf_str(f, n, "SYMTRACE_TID", tid);
+	f[n++] = (struct journal_field){ "SYMTRACE_COMM", ev->comm,
+					 strnlen(ev->comm, sizeof(ev->comm)) };
+	n = jf_str(f, n, "SYMTRACE_EXE", ev->exe);
+	n = jf_str(f, n, "SYMTRACE_REFUSED", ev->refused);
+	n = jf_str(f, n, "SYMTRACE_UNRESOLVED", ev->unresolved);
+	n = jf_str(f, n, "SYMTRACE_TARGET_UNJUDGED", ev->target_unjudged);
+	n = jf_str(f, n, "SYMTRACE_TAGS", *tags ? tags : NULL);
+	journal_encode(sb, f, n);
+	sbuf_free(&msg);
 }
 
 /* ---- JSON ---- */

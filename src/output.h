@@ -64,6 +64,42 @@ void format_json(struct sbuf *sb, const struct event *ev);
 void format_json_notice(struct sbuf *sb, const char *event,
 			const char *members);
 
+/* One key=value line + '\n' (--format=kv, the --syslog and journal
+ * message): fixed fields in a fixed order, then optional ones; the
+ * grammar is in the man page (OUTPUT, Key=value).  user: the name of
+ * ev->ruid, or NULL (printed "-").  E.g.
+ *   time=2026-11-22T04:20:04.123456+01:00 pid=4242 tid=4243 uid=33
+ *   user=www-data euid=33 comm=php-fpm8.2 exe=/usr/sbin/php-fpm8.2
+ *   call=symlinkat abi=x86_64 link=pw path=/var/www/pw target=/etc/passwd
+ *   target_resolved=/etc/passwd target_physical=- ret=-1 errno=EPERM
+ *   action=deny rule=/etc/symtrace/rules:2   (one line) */
+void format_kv(struct sbuf *sb, const struct event *ev, const char *user);
+/* -v with kv: "time=... event=exited pid=N status=S" or "... event=killed
+ * pid=N signal=SIGX core=yes|no". */
+void format_kv_exit(struct sbuf *sb, pid_t tid, int status);
+/* A kv value: as it is when it is 1+ bytes 0x21-0x7e but '"' '\\' and
+ * not "-", else quoted by escape_str(). */
+void kv_value(struct sbuf *sb, const char *s, size_t len);
+
+/* The words kv lines and journal fields use: "allow" (also when no rule
+ * matched), "deny", "audit", "kill"; the errno name or "-"; the deciding
+ * rule's origin (FILE:LINE, "-r N", "--deny"), its number when the
+ * origin is unknown, or "-". */
+const char *output_action_name(const struct event *ev);
+void output_errno_name(const struct event *ev, char *buf, size_t size);
+void output_rule_at(const struct event *ev, char *buf, size_t size);
+
+/* The syslog priority of a call: 4 (warning) for deny, kill and TOCTOU,
+ * 5 (notice) for audit, 6 (info) for the rest. */
+int output_priority(const struct event *ev);
+
+/* One journal record (journal_encode()d fields) for a call: MESSAGE (the
+ * kv line), PRIORITY, SYSLOG_FACILITY=10, SYSLOG_IDENTIFIER=symtrace and
+ * SYMTRACE_* (the man page lists them; a field whose value is unknown is
+ * left out).  Tracee strings go as their exact bytes. */
+void format_journal(struct sbuf *sb, const struct event *ev,
+		    const char *user);
+
 /* JSON string literal (with quotes) of arbitrary bytes: valid UTF-8 passes
  * through, control chars as \u00xx or short escapes, and each byte that
  * does not start a well-formed UTF-8 sequence as \ufffd; callers add a

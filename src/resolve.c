@@ -392,8 +392,36 @@ static int fast_walk(int start, const char *path, bool in_root,
 #endif
 }
 
+#ifndef SYS_name_to_handle_at
+#define SYS_name_to_handle_at 303
+#endif
+
+long long resolve_handle_mount_id(int fd)
+{
+	/* struct file_handle with MAX_HANDLE_SZ bytes of handle. */
+	struct {
+		unsigned int handle_bytes;
+		int handle_type;
+		unsigned char f_handle[128];
+	} fh = { .handle_bytes = 128 };
+	int mnt = -1;
+
+	/* fs/fhandle.c: the mount id is real_mount(path->mnt)->mnt_id, as
+	 * in the fdinfo, and is copied out even when the handle does not
+	 * fit (EOVERFLOW). */
+	if (syscall(SYS_name_to_handle_at, fd, "", &fh, &mnt, AT_EMPTY_PATH) ==
+		    0 ||
+	    errno == EOVERFLOW)
+		return mnt;
+	return -1;
+}
+
 /* The mount id of fd from the mnt_id line of /proc/self/fdinfo (Linux
- * 3.15), or -1: where statx has no STATX_MNT_ID (dir_facts()). */
+ * 3.15), or where the fdinfo has none (2.6.39 to 3.14) from
+ * name_to_handle_at(); -1 where neither can tell (a file system without
+ * file handles on a kernel before 3.15): the walk is then refused as one
+ * into another namespace's mount - fail closed.  Used where statx has no
+ * STATX_MNT_ID (dir_facts()). */
 static long long mount_id(int fd)
 {
 	char path[64], buf[512], *p;
@@ -402,7 +430,7 @@ static long long mount_id(int fd)
 	if (read_small_file(path, buf, sizeof(buf)) <= 0)
 		return -1;
 	p = strstr(buf, "mnt_id:");
-	return p ? strtoll(p + 7, NULL, 10) : -1;
+	return p ? strtoll(p + 7, NULL, 10) : resolve_handle_mount_id(fd);
 }
 
 /* The ids of the mounts of symtrace's mount namespace, read from

@@ -140,4 +140,9 @@ int resolve_own_root(void);
  * put there since): an fd, or -1. */
 int resolve_open_real(const char *dir);
 
+/* The mount id of fd as name_to_handle_at() gives it (Linux 2.6.39; the
+ * fallback where /proc/PID/fdinfo has no mnt_id, before 3.15), or -1
+ * where the file system makes no file handles. */
+long long resolve_handle_mount_id(int fd);
+
 #endif

@@ -9,6 +9,8 @@
 #include "policy.h"
 #include "supervisor.h"
 
+#define SESSION_MAX_NOTES 8
+
 struct session {
 	const struct config *cfg;
 	bool enforcing;     /* some rule can deny: side doors are closed */
@@ -20,14 +22,31 @@ struct session {
 	bool use_info;      /* try PTRACE_GET_SYSCALL_INFO */
 	bool filtered;      /* the seccomp prefilter is installed */
 	bool attach_mode;   /* -p: attach to running processes */
+	bool attach_tree;   /* -p: every descendant too (--tree) */
+	bool fail_closed;   /* PTRACE_O_EXITKILL: the tracees die with
+			     * symtrace (--fail) */
 	/* Deny mode may keep what it learns of a task (judge.c: the
 	 * per-task cache); not when the output needs the parent pid
 	 * (JSON), which changes without any call of the task. */
 	bool cache_creds;
+	bool exitkill;      /* the kernel has PTRACE_O_EXITKILL */
 	unsigned long ptrace_options; /* PTRACE_SEIZE's */
 	int poll_count;     /* polls before blocking (supervisor.c) */
+	/* What the kernel lacks that matters for this run, one line each
+	 * (said at start), and why symtrace cannot run at all ("" if it
+	 * can). */
+	char notes[SESSION_MAX_NOTES][320];
+	int nnotes;
+	char refusal[320];
 };
 
+struct features;
+
+/* The session from the config and the kernel's features; pure. */
+void session_derive(struct session *s, const struct config *cfg,
+		    const struct features *f);
+/* session_derive() with the features of this kernel (probed once); the
+ * notices on stderr; dies with the refusal, if any. */
 void session_init(struct session *s, const struct config *cfg);
 /* What inspect_ident() must read for the output and the rules p (the
  * rules may be replaced: control.h). */

@@ -8,6 +8,9 @@
 #include "sink.h"
 
 #include <errno.h>
+#include <pwd.h>
+#include <string.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,9 +40,94 @@ static long long mono_us(void)
 	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* -o FILE renamed or removed (logrotate without copytruncate): open FILE
+ * again, as tail -F follows a name.  Checked before each write of the
+ * output (buffered: each flush; see sink_flush()): one fstatat() of
+ * FILE's name in its directory (0.3 us here, against some 40 us per
+ * traced call) compared with the identity of the open file.  Records
+ * written before the check went to the old file (renamed: still there),
+ * those after to the new one; nothing is written twice or dropped.  (Only
+ * a removal between the check and the write sends that one write to the
+ * removed file.)
+ *
+ * Why safe: the name is looked up in FILE's directory as it was when
+ * symtrace started (k->dirfd, O_PATH), not by its path again: a change of
+ * symtrace's root (a traced pivot_root in a shared mount namespace) or of
+ * a symlink on the way cannot send the records elsewhere, and logrotate
+ * renames files, not their directory.  It is opened with symtrace's
+ * credentials, O_NOFOLLOW: a symlink put at the name by whoever can write
+ * the directory is refused, not followed (symtrace runs as root).  It is
+ * opened for appending at its end, never truncated (logrotate's "create"
+ * may have made it, and someone may have written to it), created with
+ * mode 0644 (less the umask) if missing.  If that fails, symtrace says so
+ * once on stderr, keeps writing to the old file and tries again at the
+ * next write. */
+static void follow_name(struct sink *k)
+{
+	const char *path = k->cfg->out_path;
+	struct stat st;
+	int fd;
+
+	if (k->dirfd < 0)
+		return;
+	if (fstatat(k->dirfd, k->name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    st.st_dev == k->dev && st.st_ino == k->ino)
+		return;
+	fd = openat(k->dirfd, k->name,
+		    O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC,
+		    0644);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		int e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		if (!k->reopen_failed) {
+			errno = e;
+			warn_errno("output file '%s' was renamed or removed, "
+				   "and cannot be opened again (still writing "
+				   "to the old file; trying again at each "
+				   "write)", path);
+		}
+		k->reopen_failed = true;
+		return;
+	}
+	if (k->reopen_failed)
+		warn("output file '%s' opened again", path);
+	k->reopen_failed = false;
+	close(k->fd); /* FILE's old descriptor (never stderr) */
+	k->fd = fd;
+	k->dev = st.st_dev;
+	k->ino = st.st_ino;
+}
+
+/* -o FILE: its directory, for follow_name(). */
+static void follow_start(struct sink *k)
+{
+	const char *path = k->cfg->out_path;
+	const char *slash = strrchr(path, '/');
+	char *dir;
+
+	if (slash && !slash[1]) {
+		warn("output file '%s': not followed (ends in '/')", path);
+		return;
+	}
+	k->name = slash ? slash + 1 : path;
+	dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path))
+		    : xstrdup(".");
+	k->dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (k->dirfd < 0)
+		warn_errno("output file '%s': cannot open its directory '%s' "
+			   "(the file is not followed after a rename)",
+			   path, dir);
+	free(dir);
+}
+
 static void write_out(struct sink *k, const struct sbuf *sb)
 {
-	int r = output_write(k->cfg->out_fd, sb);
+	int r;
+
+	follow_name(k);
+	r = output_write(k->fd, sb);
 
 	if (r < 0 && !k->failed) {
 		k->failed = true;
@@ -68,10 +156,20 @@ void sink_open(struct sink *k, const struct config *cfg)
 {
 	struct stat sb;
 
-	*k = (struct sink){ .cfg = cfg, .line = SBUF_INIT, .obuf = SBUF_INIT };
-	k->buffered = fstat(cfg->out_fd, &sb) == 0 &&
-		      (S_ISREG(sb.st_mode) ||
-		       (S_ISCHR(sb.st_mode) && !isatty(cfg->out_fd)));
+	*k = (struct sink){ .cfg = cfg, .fd = cfg->out_fd, .dirfd = -1,
+			    .line = SBUF_INIT,
+			    .obuf = SBUF_INIT, .rec = SBUF_INIT,
+			    .journal = { .fd = cfg->journal ? cfg->journal_fd
+							    : -1 } };
+	if (fstat(cfg->out_fd, &sb) == 0) {
+		k->buffered = S_ISREG(sb.st_mode) ||
+			      (S_ISCHR(sb.st_mode) && !isatty(cfg->out_fd));
+		/* (unknown: the first write opens FILE again) */
+		k->dev = sb.st_dev;
+		k->ino = sb.st_ino;
+	}
+	if (cfg->out_path)
+		follow_start(k);
 	open_sink = k;
 	atexit(flush_at_exit);
 	if (cfg->syslog)
@@ -97,31 +195,75 @@ void sink_flush_if_old(struct sink *k)
 		sink_flush(k);
 }
 
-/* --syslog: one message per call, facility authpriv, the text line
- * (always with its pid) as the message; denied, killed and TOCTOU calls at
- * LOG_WARNING, audited ones at LOG_NOTICE, the rest at LOG_INFO. */
-static void log_event(const struct event *ev)
+/* The name of uid in the password database, or NULL; looked up once per
+ * uid (16 kept, the oldest replaced): kv lines, syslog and the journal
+ * name the caller's user.  A name changed later is not seen. */
+static const char *user_name(struct sink *k, uid_t uid)
 {
-	struct output_opts oo = { .show_pid = true };
-	struct sbuf msg = SBUF_INIT;
-	int prio = LOG_INFO;
+	struct sink_user *u;
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+	int e;
 
-	if (ev->action == ACT_DENY || ev->action == ACT_KILL ||
-	    (ev->tags & TAG_TOCTOU))
-		prio = LOG_WARNING;
-	else if (ev->action == ACT_AUDIT)
-		prio = LOG_NOTICE;
-	format_text(&msg, ev, &oo);
+	for (size_t i = 0; i < sizeof(k->users) / sizeof(k->users[0]); i++)
+		if (k->users[i].used && k->users[i].uid == uid)
+			return k->users[i].found ? k->users[i].name : NULL;
+	u = &k->users[k->users_next++ % (sizeof(k->users) /
+					  sizeof(k->users[0]))];
+	*u = (struct sink_user){ .uid = uid, .used = true };
+	e = getpwuid_r(uid, &pw, buf, sizeof(buf), &res);
+	if (e == 0 && res && strlen(pw.pw_name) < sizeof(u->name)) {
+		strcpy(u->name, pw.pw_name);
+		u->found = true;
+	} else if (e != 0 && e != ENOENT && e != ESRCH) {
+		u->used = false; /* the lookup failed: "-", tried again */
+	}
+	return u->found ? u->name : NULL;
+}
+
+/* --syslog: one message per call, facility authpriv, the kv line as the
+ * message; denied, killed and TOCTOU calls at LOG_WARNING, audited ones
+ * at LOG_NOTICE, the rest at LOG_INFO (output_priority()). */
+static void log_event(const struct event *ev, const char *user)
+{
+	struct sbuf msg = SBUF_INIT;
+
+	format_kv(&msg, ev, user);
 	if (msg.len && msg.buf[msg.len - 1] == '\n')
 		msg.buf[--msg.len] = '\0';
-	syslog(LOG_AUTHPRIV | prio, "%s", sbuf_str(&msg));
+	syslog(LOG_AUTHPRIV | output_priority(ev), "%s", sbuf_str(&msg));
 	sbuf_free(&msg);
+}
+
+/* --journal: one record per call.  false if it could not be sent (said
+ * once on stderr; the next record tries again). */
+static bool journal_event(struct sink *k, const struct event *ev,
+			  const char *user)
+{
+	int r;
+
+	sbuf_reset(&k->rec);
+	format_journal(&k->rec, ev, user);
+	r = journal_send(&k->journal, &k->rec);
+	if (r < 0 && !k->journal_failed) {
+		errno = -r;
+		warn_errno("cannot send to the journal (%s)%s", JOURNAL_SOCKET,
+			   k->cfg->journal_only
+				   ? "; writing the records to stderr until "
+				     "it works again"
+				   : "");
+	} else if (r == 0 && k->journal_failed) {
+		warn("sending to the journal works again");
+	}
+	k->journal_failed = r < 0;
+	return r == 0;
 }
 
 static void emit(struct sink *k, const struct event *ev)
 {
 	const struct config *cfg = k->cfg;
 	struct output_opts oo = cfg->oo;
+	const char *user = NULL;
 
 	if (cfg->summary) {
 		summary_add(&k->summary, ev);
@@ -130,11 +272,19 @@ static void emit(struct sink *k, const struct event *ev)
 	}
 
 	oo.show_pid = oo.show_pid || tracee_seen() > 1;
+	if (cfg->kv || cfg->syslog || cfg->journal)
+		user = user_name(k, ev->ruid);
 	if (cfg->syslog)
-		log_event(ev);
+		log_event(ev, user);
+	/* The journal instead of stderr (journal_only): a record the
+	 * journal did not take goes to stderr, as a kv line. */
+	if (cfg->journal && journal_event(k, ev, user) && cfg->journal_only)
+		return;
 	sbuf_reset(&k->line);
 	if (cfg->json)
 		format_json(&k->line, ev);
+	else if (cfg->kv || cfg->journal_only)
+		format_kv(&k->line, ev, user);
 	else
 		format_text(&k->line, ev, &oo);
 	emit_line(k);
@@ -174,6 +324,11 @@ void sink_exit_notice(struct sink *k, pid_t tid, int status)
 		return;
 	}
 	sbuf_reset(&k->line);
+	if (cfg->kv) {
+		format_kv_exit(&k->line, tid, status);
+		emit_line(k);
+		return;
+	}
 	if (cfg->oo.show_pid || tracee_seen() > 1)
 		sbuf_addf(&k->line, "[pid %d] ", (int)tid);
 	if (WIFEXITED(status))
@@ -230,6 +385,11 @@ void sink_close(struct sink *k)
 	sink_flush(k);
 	sbuf_free(&k->line);
 	sbuf_free(&k->obuf);
+	sbuf_free(&k->rec);
+	journal_close(&k->journal);
+	if (k->dirfd >= 0)
+		close(k->dirfd);
+	k->dirfd = -1;
 	/* The sink's storage ends with its owner's frame: the exit handler
 	 * must not flush it after that (it did - valgrind in CI). */
 	if (open_sink == k)

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "event.h"
+#include "journal.h"
 #include "summary.h"
 #include "supervisor.h"
 #include "tracee.h"
@@ -14,6 +15,23 @@
 
 struct sink {
 	const struct config *cfg;
+	int fd;               /* the trace output (cfg->out_fd, or FILE
+			       * reopened) */
+	dev_t dev;            /* -o FILE: what fd is, to notice a rename */
+	ino_t ino;
+	int dirfd;            /* FILE's directory (O_PATH), or -1 */
+	const char *name;     /* FILE's last component */
+	bool reopen_failed;   /* said once, tried again at each write */
+	struct journal journal; /* cfg->journal */
+	bool journal_failed;  /* a send failed (said once) */
+	struct sbuf rec;      /* a journal record being sent */
+	/* User names of the uids seen (kv lines, syslog, journal). */
+	struct sink_user {
+		uid_t uid;
+		bool used, found;
+		char name[64];
+	} users[16];
+	unsigned users_next;
 	struct sbuf line;     /* the line being written */
 	struct sbuf obuf;     /* collected lines (buffered) */
 	bool buffered;

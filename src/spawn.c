@@ -4,7 +4,12 @@
  *   - The child is seized before it runs anything of the command: it
  *     waits on a pipe until PTRACE_SEIZE is done, then installs the
  *     seccomp prefilter and execs - nothing escapes the tracer.
- *   - The child gets back the signal dispositions symtrace found. */
+ *   - The child gets back the signal dispositions symtrace found.
+ *   - Signals are passed on to the command only while it lives: once
+ *     it is reaped its pid may name another process.
+ *   - --exit-with-command: once the command is gone, every task still
+ *     traced is killed (SIGKILL, which also ends a task in a ptrace stop
+ *     or a group-stop), and so is every task that reports later. */
 #include "spawn.h"
 
 #include <errno.h>
@@ -17,6 +22,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "kfeatures.h"
+#include "errnoname.h"
+#include "inspect.h"
 #include "notify.h"
 #include "seccomp.h"
 #include "sidedoor.h"
@@ -214,12 +222,12 @@ pid_t spawn_command(const struct session *s)
 	bool c;
 
 	setup_signals(saved);
-	if (!cfg->no_seccomp) {
+	if (s->filtered) {
 		len = seccomp_build(&spec, prog);
 		if (len < 0)
 			die(EXIT_SYMTRACE_FAILURE, "seccomp filter too long");
 	}
-	if (pipe2(go, O_CLOEXEC) < 0)
+	if (features_pipe_cloexec(go) < 0)
 		die_errno(EXIT_SYMTRACE_FAILURE, "pipe");
 	fflush(NULL);
 	pid = fork();
@@ -228,7 +236,7 @@ pid_t spawn_command(const struct session *s)
 	if (pid == 0) {
 		close(go[1]);
 		child_exec(cfg->argv, saved, go[0],
-			   cfg->no_seccomp ? NULL : prog, len);
+			   s->filtered ? prog : NULL, len);
 	}
 	close(go[0]);
 	if (ptrace(PTRACE_SEIZE, pid, 0, s->ptrace_options) < 0) {
@@ -250,4 +258,83 @@ pid_t spawn_command(const struct session *s)
 		die_errno(EXIT_SYMTRACE_FAILURE, "pipe write");
 	close(go[1]);
 	return pid;
+}
+
+/* Kill tid's thread group and count it in *e. */
+static void kill_group(struct ending *e, pid_t tid)
+{
+	struct proc_info pi;
+	pid_t tgid = tid;
+
+	if (inspect_status(tid, &pi) == 0 && pi.tgid > 0)
+		tgid = pi.tgid;
+	/* kill() of any tid of a thread group kills the whole group; a
+	 * task in a ptrace stop or a group-stop dies too.  A task that is
+	 * gone meanwhile (ESRCH) is not counted: its end is on its way to
+	 * waitpid.  (Only tids of the table, not yet reaped by us, are
+	 * killed: none can have been reused.) */
+	if (kill(tid, SIGKILL) < 0) {
+		if (errno != ESRCH)
+			warn_errno("cannot kill %d", (int)tid);
+		return;
+	}
+	for (size_t i = 0; i < e->n; i++)
+		if (e->tgids[i] == tgid)
+			return;
+	if (e->n == e->size) {
+		e->size = e->size ? 2 * e->size : 16;
+		e->tgids = xrealloc(e->tgids, e->size * sizeof(*e->tgids));
+	}
+	e->tgids[e->n++] = tgid;
+}
+
+static void kill_one(struct tracee *t, void *arg)
+{
+	kill_group(arg, t->tid);
+}
+
+bool spawn_command_ended(const struct session *s, struct ending *e,
+			 pid_t pid, int status)
+{
+	forward_pid = 0;
+	if (!s->cfg->exit_with_command)
+		return false;
+	*e = (struct ending){ .pid = pid, .status = status };
+	tracee_foreach(kill_one, e);
+	return true;
+}
+
+void spawn_kill_late(struct ending *e, pid_t tid)
+{
+	kill_group(e, tid);
+}
+
+void spawn_ending_notice(struct sink *out, struct ending *e)
+{
+	char how[64], members[160];
+	size_t n = e->n;
+	int st = e->status;
+
+	free(e->tgids);
+	e->tgids = NULL;
+	if (n == 0)
+		return;
+	if (WIFEXITED(st)) {
+		snprintf(how, sizeof(how), "exited with %d", WEXITSTATUS(st));
+		snprintf(members, sizeof(members),
+			 "\"pid\":%d,\"status\":%d,\"processes\":%zu",
+			 (int)e->pid, WEXITSTATUS(st), n);
+	} else {
+		const char *name = signal_abbrev(WTERMSIG(st));
+
+		snprintf(how, sizeof(how), "was killed by SIG%s",
+			 name ? name : "?");
+		snprintf(members, sizeof(members),
+			 "\"pid\":%d,\"signal\":\"SIG%s\",\"processes\":%zu",
+			 (int)e->pid, name ? name : "?", n);
+	}
+	sink_notice(out, "ended", members,
+		    "the command (pid %d) %s: killed the %zu process%s left "
+		    "(--exit-with-command)", (int)e->pid, how, n,
+		    n == 1 ? "" : "es");
 }

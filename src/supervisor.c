@@ -42,6 +42,9 @@ struct sup {
 	struct judge j;
 	pid_t main_pid;  /* run mode: the command */
 	int main_status;
+	bool ending;     /* --exit-with-command: the command is gone, every
+			  * task that shows up is killed */
+	struct ending end;
 	int tty_fd;      /* the controlling terminal, for job control */
 	/* Trace mode: the caller resumed before the rest of its inspection
 	 * (0: none), and a finished call to report after its caller is
@@ -263,14 +266,20 @@ static void on_syscall_stop(struct sup *u, struct tracee *t, bool seccomp_stop)
 
 static void gone(struct sup *u, struct tracee *t, int status)
 {
+	pid_t tid = t->tid;
+
 	root_change_end(&u->j, t);
-	inspect_forget(t->tid);
+	inspect_forget(tid);
 	/* A call in progress when the task died: reported with "= ?". */
 	sink_report_pending(u->out, t);
-	if (t->tid == u->main_pid)
-		u->main_status = status;
-	sink_exit_notice(u->out, t->tid, status);
+	sink_exit_notice(u->out, tid, status);
 	tracee_del(t);
+	if (tid == u->main_pid) {
+		/* (After tracee_del: the command's pid, now reaped, may be
+		 * reused and must not be signalled.) */
+		u->main_status = status;
+		u->ending = spawn_command_ended(u->s, &u->end, tid, status);
+	}
 }
 
 static void on_exec(struct sup *u, struct tracee *t)
@@ -540,6 +549,13 @@ static void handle_status_as(struct sup *u, pid_t pid, int status,
 		attach_forget(pid);
 		return;
 	}
+	if (u->ending) {
+		/* --exit-with-command: a task that was not in the table when
+		 * the command ended (its first stop came later), or one that
+		 * reports a stop before its death: killed, not resumed. */
+		spawn_kill_late(&u->end, pid);
+		return;
+	}
 	on_stop(u, t, status, created);
 }
 
@@ -555,6 +571,7 @@ int supervise(const struct config *cfg)
 	struct sup sup = { .s = &ses, .out = &out, .main_status = -1,
 			   .tty_fd = -1 };
 	struct sup *u = &sup;
+	size_t not_attached = 0;
 
 	session_init(&ses, cfg);
 	sink_open(&out, cfg);
@@ -564,7 +581,7 @@ int supervise(const struct config *cfg)
 				.judges_moves = cfg->policy &&
 						policy_judges_moves(cfg->policy) };
 	if (ses.attach_mode) {
-		attach_all(&ses, &out);
+		not_attached = attach_all(&ses, &out);
 	} else {
 		u->tty_fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 		u->main_pid = spawn_command(&ses);
@@ -592,7 +609,12 @@ int supervise(const struct config *cfg)
 		}
 		handle_status(u, pid, status);
 	}
+	if (u->ending)
+		spawn_ending_notice(&out, &u->end);
 	sink_close(&out);
-	/* Attach mode: 0 after detaching or when every process exited. */
-	return ses.attach_mode ? 0 : exit_code(u->main_status);
+	/* Attach mode: 0 after detaching or when every process exited; 1
+	 * when a -p PID or a descendant (--tree) could not be attached. */
+	if (ses.attach_mode)
+		return not_attached ? 1 : 0;
+	return exit_code(u->main_status);
 }

@@ -3,8 +3,8 @@
 # process, permission denied (pid 1 as user nobody), a process already
 # traced (naming the tracer's pid), a process in another mount namespace
 # when rules can deny (trace mode attaches and says so); with several pids
-# a bad one is reported and the good one is still traced; bad command
-# lines.
+# a bad one is reported, the good one is still traced and the exit status
+# is 1; bad command lines.
 . "$TESTSRC/attach-lib.sh"
 
 # expect_fail WANT-FILE ARGS...: symtrace ARGS exits 125 and prints
@@ -113,8 +113,9 @@ n=$(grep -c . "$tmp/out")
 wait_lines $((n + 2))
 detach
 
-# Two pids, one bad: the good one is traced, the bad one reported, exit 0
-# after SIGINT.  Both orders, comma list and repeated -p.
+# Two pids, one bad: the good one is traced, the bad one reported, exit 1
+# after SIGINT (not everything asked for was traced).  Both orders, comma
+# list and repeated -p.
 for order in "$gone,$hpid" "$hpid,$gone" "-p $hpid -p $gone"; do
 	# shellcheck disable=SC2086 # a list of options
 	case $order in
@@ -130,7 +131,12 @@ for order in "$gone,$hpid" "$hpid,$gone" "-p $hpid -p $gone"; do
 		sleep 0.1
 	done
 	wait_lines 3
-	detach
+	kill -INT "$spid"
+	wait "$spid"
+	st=$?
+	spid=
+	[ $st -eq 1 ] || { show stderr "$tmp/err"; fail "$order: exit $st, expected 1"; }
+	[ "$(tracer_of "$hpid")" = 0 ] || fail "$order: still traced"
 	printf '%s\n' "symtrace: attached to process $hpid (1 thread)" \
 		"symtrace: cannot attach to $gone: no such process" \
 		"symtrace: detached from 1 task" | sort >"$tmp/want"

@@ -23,6 +23,16 @@
  *                         with target "read", print "made NAME", exit 5.
  *                         SIGUSR1 (SA_RESTART) prints "usr1"; a read that
  *                         fails prints "FAIL read: ..." and exits 4.
+ *   attachee tree DIR     a master with 3 workers already running when
+ *                         symtrace attaches: w0 and w1 are its children,
+ *                         w2 a child of w1.  Each prints "wK PID PPID"
+ *                         once started, then the master prints "ready".
+ *                         On SIGUSR1 a worker tries symlinkat("/etc/passwd",
+ *                         DIR/wK_N) (N: its round, from 0) and prints "wK N
+ *                         OK" or "wK N ERRNO-NAME".  SIGTERM to the master
+ *                         ends the workers (each its children) and it
+ *                         exits 7; a worker exits 0.  w2 takes the
+ *                         command name $ATTACHEE_W2_COMM if set.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +43,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -261,6 +272,106 @@ static int do_reader(void)
 	return 5;
 }
 
+static volatile sig_atomic_t usr1_flag;
+
+static void on_usr1_flag(int sig)
+{
+	(void)sig;
+	usr1_flag = 1;
+}
+
+/* Worker k: say who it is, tell the parent (a byte on fd), then wait for
+ * SIGUSR1 (a round) or SIGTERM (the end), both blocked outside of
+ * sigsuspend. */
+static void tree_worker(const char *dir, int k, pid_t child, int fd)
+{
+	sigset_t none;
+
+	sigemptyset(&none);
+	if (k == 2 && getenv("ATTACHEE_W2_COMM"))
+		prctl(PR_SET_NAME, getenv("ATTACHEE_W2_COMM"), 0, 0, 0);
+	say("w%d %d %d\n", k, (int)getpid(), (int)getppid());
+	while (write(fd, "x", 1) < 0 && errno == EINTR)
+		;
+	close(fd);
+	for (int n = 0;;) {
+		char path[PATH_MAX];
+		const char *res = "OK";
+
+		while (!usr1_flag && !term_requested)
+			sigsuspend(&none);
+		if (term_requested)
+			break;
+		usr1_flag = 0;
+		snprintf(path, sizeof(path), "%s/w%d_%d", dir, k, n);
+		if (syscall(SYS_symlinkat, "/etc/passwd", AT_FDCWD, path) != 0)
+			res = errno == EPERM ? "EPERM" : strerror(errno);
+		say("w%d %d %s\n", k, n++, res);
+	}
+	if (child > 0) {
+		kill(child, SIGTERM);
+		waitpid(child, NULL, 0);
+	}
+	_exit(0);
+}
+
+/* Fork worker k (which first forks worker sub below itself, if sub >=
+ * 0); returns once it has printed its line, or -1. */
+static pid_t tree_fork(const char *dir, int k, int sub)
+{
+	int p[2];
+	char c;
+	pid_t pid;
+
+	if (pipe(p) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		pid_t child = 0;
+
+		close(p[0]);
+		if (sub >= 0 && (child = tree_fork(dir, sub, -1)) < 0) {
+			say("FAIL fork: %s\n", strerror(errno));
+			_exit(3);
+		}
+		tree_worker(dir, k, child, p[1]);
+	}
+	close(p[1]);
+	if (pid > 0)
+		while (read(p[0], &c, 1) < 0 && errno == EINTR)
+			;
+	close(p[0]);
+	return pid;
+}
+
+static int do_tree(const char *dir)
+{
+	sigset_t set, none;
+	pid_t w0, w1;
+
+	handle(SIGUSR1, on_usr1_flag, 0);
+	handle(SIGTERM, on_term, 0);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	w0 = tree_fork(dir, 0, -1);
+	w1 = tree_fork(dir, 1, 2);
+	if (w0 < 0 || w1 < 0) {
+		say("FAIL fork: %s\n", strerror(errno));
+		return 3;
+	}
+	say("ready\n");
+	sigemptyset(&none);
+	while (!term_requested)
+		sigsuspend(&none);
+	kill(w0, SIGTERM);
+	kill(w1, SIGTERM);
+	waitpid(w0, NULL, 0);
+	waitpid(w1, NULL, 0);
+	return 7;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "loop") == 0)
@@ -271,9 +382,11 @@ int main(int argc, char **argv)
 		return do_forker(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "busy") == 0)
 		return do_busy(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "tree") == 0)
+		return do_tree(argv[2]);
 	if (argc == 2 && strcmp(argv[1], "reader") == 0)
 		return do_reader();
-	fprintf(stderr, "usage: attachee loop|threads|forker|busy DIR, "
+	fprintf(stderr, "usage: attachee loop|threads|forker|busy|tree DIR, "
 		"attachee reader\n");
 	return 2;
 }

@@ -20,6 +20,7 @@
 
 #include "errnoname.h"
 #include "event.h"
+#include "journal.h"
 #include "output.h"
 #include "jsonref.h"
 #include "policy.h"
@@ -551,6 +552,67 @@ START_TEST(test_format_dirfd)
 }
 END_TEST
 
+/* Every byte 1..255 inside <...> (a dirfd's directory and a linkpath's
+ * path) is escaped exactly as between quotes, '<' and '>' in octal too:
+ * no byte >= 0x80 (0x9b is an 8-bit CSI), no control, no newline goes
+ * out raw.  Checked against escape_str() and, for the bytes that are not
+ * printable ASCII, against the octal spelling itself. */
+START_TEST(test_annotation_every_byte)
+{
+	const unsigned char c = (unsigned char)_i;
+	char dir[8] = {'/', 'a', (char)c, 'b', 0};
+	struct sbuf got = SBUF_INIT, quoted = SBUF_INIT, want = SBUF_INIT;
+	struct event ev;
+
+	escape_str(&quoted, dir, 4, false);
+	sbuf_adds(&want, "5<");
+	if (c == '<' || c == '>') {
+		sbuf_addf(&want, "/a\\%o%s", c, "b");
+	} else {
+		/* the quoted form without its quotes */
+		sbuf_add(&want, quoted.buf + 1, quoted.len - 2);
+	}
+	sbuf_addc(&want, '>');
+	format_dirfd(&got, 5, dir);
+	ck_assert_msg(strcmp(sbuf_str(&got), sbuf_str(&want)) == 0,
+		      "byte %#x: got %s want %s", c, sbuf_str(&got),
+		      sbuf_str(&want));
+	for (size_t i = 0; i < got.len; i++)
+		ck_assert_msg((unsigned char)got.buf[i] >= 0x20 &&
+			      (unsigned char)got.buf[i] < 0x7f,
+			      "byte %#x: raw byte %#x in the output", c,
+			      (unsigned char)got.buf[i]);
+	if (c >= 0x80) {
+		char oct[8];
+
+		snprintf(oct, sizeof(oct), "\\%o", c);
+		ck_assert_msg(strstr(sbuf_str(&got), oct), "byte %#x: no %s",
+			      c, oct);
+	}
+
+	/* the same in a symlink linkpath's <path> */
+	base_event(&ev);
+	ev.sc = SC_SYMLINK;
+	ev.has_dirfd = false;
+	set_tstr_s(&ev.linkpath, "l");
+	replace(&ev.path, dir);
+	sbuf_reset(&got);
+	format_text(&got, &ev, &opts_plain);
+	sbuf_reset(&quoted);
+	sbuf_adds(&quoted, "symlink(\"/etc/passwd\", \"l\"");
+	sbuf_add(&quoted, want.buf + 1, want.len - 1);
+	sbuf_adds(&quoted, ") = -1 EPERM (Operation not permitted) "
+		  "<denied rule 2>\n");
+	ck_assert_msg(strcmp(sbuf_str(&got), sbuf_str(&quoted)) == 0,
+		      "byte %#x: got %s want %s", c, sbuf_str(&got),
+		      sbuf_str(&quoted));
+	event_free(&ev);
+	sbuf_free(&got);
+	sbuf_free(&quoted);
+	sbuf_free(&want);
+}
+END_TEST
+
 /* ---- text lines ---- */
 
 START_TEST(test_text_symlinkat_denied)
@@ -621,10 +683,29 @@ START_TEST(test_text_symlink)
 	check_text(&ev, &opts_plain,
 		   "symlink(\"a\", \"b\"</tmp/w/b>) = -1 EEXIST (File "
 		   "exists)\n");
-	/* absolute linkpath: no annotation */
-	set_tstr_s(&ev.linkpath, "/x/b");
+	/* absolute linkpath landing where it says: no annotation */
+	set_tstr_s(&ev.linkpath, "/tmp/w/b");
 	check_text(&ev, &opts_plain,
-		   "symlink(\"a\", \"/x/b\") = -1 EEXIST (File exists)\n");
+		   "symlink(\"a\", \"/tmp/w/b\") = -1 EEXIST (File exists)\n");
+	/* ... elsewhere (a chrooted caller's "/x/b" in its root /tmp/w,
+	 * or a spelling with ..): the host path, as JSON "path" has it */
+	set_tstr_s(&ev.linkpath, "/x/b");
+	replace(&ev.path, "/tmp/w/x/b");
+	check_text(&ev, &opts_plain,
+		   "symlink(\"a\", \"/x/b\"</tmp/w/x/b>) = -1 EEXIST (File "
+		   "exists)\n");
+	ev.sc = SC_SYMLINKAT;
+	ev.has_dirfd = true;
+	check_text(&ev, &opts_plain,
+		   "symlinkat(\"a\", AT_FDCWD</tmp/w>, \"/x/b\"</tmp/w/x/b>) = -1 "
+		   "EEXIST (File exists)\n");
+	/* symlinkat's relative linkpath: the dirfd says where */
+	set_tstr_s(&ev.linkpath, "x/b");
+	check_text(&ev, &opts_plain,
+		   "symlinkat(\"a\", AT_FDCWD</tmp/w>, \"x/b\") = -1 EEXIST "
+		   "(File exists)\n");
+	ev.sc = SC_SYMLINK;
+	ev.has_dirfd = false;
 	/* unknown path: none either */
 	set_tstr_s(&ev.linkpath, "b");
 	replace(&ev.path, NULL);
@@ -719,6 +800,17 @@ START_TEST(test_text_toctou)
 		   "symlinkat(\"a\", AT_FDCWD</tmp/w>, \"l\") = 0 <TOCTOU "
 		   "target exit=\"b\" disk=\"c\" linkpath exit=\"m\\n\"> "
 		   "<SHARED>\n");
+
+	/* inside the annotation, '<' '>' are escaped in the quoted values
+	 * too: the closing '>' stays unambiguous */
+	set_tstr_s(&ev.target_exit, "b>c<");
+	set_tstr_s(&ev.linkpath_exit, "m>");
+	replace(&ev.disk_target, "<\x9b>");
+	check_text(&ev, &opts_plain,
+		   "symlinkat(\"a\", AT_FDCWD</tmp/w>, \"l\") = 0 <TOCTOU "
+		   "target exit=\"b\\76c\\74\" disk=\"\\74\\233\\76\" "
+		   "linkpath exit=\"m\\76\"> <SHARED>\n");
+	replace(&ev.disk_target, "c");
 
 	/* equal second reads are not shown */
 	set_tstr_s(&ev.target_exit, "a");
@@ -1953,6 +2045,215 @@ START_TEST(test_output_write_errors)
 }
 END_TEST
 
+/* ---- key=value lines ---- */
+
+static void check_kv(const struct event *ev, const char *user,
+		     const char *want)
+{
+	struct sbuf sb = SBUF_INIT;
+
+	format_kv(&sb, ev, user);
+	ck_assert_msg(strcmp(sbuf_str(&sb), want) == 0, "got  %swant %s",
+		      sbuf_str(&sb), want);
+	sbuf_free(&sb);
+}
+
+#define KV_HEAD "pid=4242 tid=4243 uid=1000 "
+
+START_TEST(test_kv_fields)
+{
+	struct event ev;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	base_event(&ev);
+	check_kv(&ev, "alice",
+		 "time=2026-11-22T03:20:04.123456+00:00 " KV_HEAD
+		 "user=alice euid=0 comm=ln exe=/usr/bin/ln call=symlinkat "
+		 "abi=x86_64 link=pw path=/tmp/w/pw target=/etc/passwd "
+		 "target_resolved=/etc/passwd target_physical=- ret=-1 "
+		 "errno=EPERM action=deny rule=2\n");
+
+	/* the zone's offset, always: +01:00, -05:30 */
+	setenv("TZ", "XYZ-1", 1);
+	tzset();
+	check_kv(&ev, "alice",
+		 "time=2026-11-22T04:20:04.123456+01:00 " KV_HEAD
+		 "user=alice euid=0 comm=ln exe=/usr/bin/ln call=symlinkat "
+		 "abi=x86_64 link=pw path=/tmp/w/pw target=/etc/passwd "
+		 "target_resolved=/etc/passwd target_physical=- ret=-1 "
+		 "errno=EPERM action=deny rule=2\n");
+	setenv("TZ", "XYZ+5:30", 1);
+	tzset();
+	check_kv(&ev, NULL,
+		 "time=2026-11-21T21:50:04.123456-05:30 " KV_HEAD
+		 "user=- euid=0 comm=ln exe=/usr/bin/ln call=symlinkat "
+		 "abi=x86_64 link=pw path=/tmp/w/pw target=/etc/passwd "
+		 "target_resolved=/etc/passwd target_physical=- ret=-1 "
+		 "errno=EPERM action=deny rule=2\n");
+	setenv("TZ", "UTC", 1);
+	tzset();
+
+	/* allowed, no rule; unknowns are "-" */
+	ev.action = ACT_NONE;
+	ev.rule = 0;
+	ev.ret = 0;
+	replace(&ev.exe, NULL);
+	replace(&ev.path, NULL);
+	replace(&ev.target_resolved, NULL);
+	replace(&ev.target_physical, "/etc/passwd");
+	check_kv(&ev, "alice",
+		 "time=2026-11-22T03:20:04.123456+00:00 " KV_HEAD
+		 "user=alice euid=0 comm=ln exe=- call=symlinkat "
+		 "abi=x86_64 link=pw path=- target=/etc/passwd "
+		 "target_resolved=- target_physical=/etc/passwd ret=0 "
+		 "errno=- action=allow rule=-\n");
+	event_free(&ev);
+}
+END_TEST
+
+/* Values that are not 1+ bytes of 0x21-0x7e but '"' '\\' and not "-"
+ * are quoted and escaped exactly as text lines quote strings (the one
+ * escape_str()); the optional fields come last, in order. */
+START_TEST(test_kv_quoting)
+{
+	struct event ev;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	base_event(&ev);
+	strcpy(ev.comm, "a b");
+	set_tstr_s(&ev.target, "x\n\x9b[2J\"\\<>\xff");
+	set_tstr_s(&ev.linkpath, "-");
+	replace(&ev.path, "/w/=ok");
+	ev.abi = ABI_I386;
+	ev.finished = false;
+	ev.action = ACT_KILL;
+	ev.refused = "magic link";
+	ev.unresolved = "chroot";
+	ev.target_unjudged = "x";
+	ev.tags = TAG_TOCTOU | TAG_UNVERIFIED;
+	check_kv(&ev, "a\tb",
+		 "time=2026-11-22T03:20:04.123456+00:00 " KV_HEAD
+		 "user=\"a\\tb\" euid=0 comm=\"a b\" exe=/usr/bin/ln "
+		 "call=symlinkat abi=i386 link=\"-\" path=/w/=ok "
+		 "target=\"x\\n\\233[2J\\\"\\\\<>\\377\" "
+		 "target_resolved=/etc/passwd target_physical=- ret=? "
+		 "errno=- action=kill rule=2 refused=\"magic link\" "
+		 "unresolved=chroot target_unjudged=x tags=TOCTOU,UNVERIFIED\n");
+
+	/* an empty string, one too long, an unreadable pointer, NULL */
+	ev.refused = ev.unresolved = ev.target_unjudged = NULL;
+	ev.tags = 0;
+	ev.finished = true;
+	ev.ret = -ENOENT;
+	ev.action = ACT_NONE;
+	ev.rule = 0;
+	set_tstr_s(&ev.target, "");
+	set_tstr_s(&ev.linkpath, "ab");
+	ev.linkpath.status = TSTR_TOOLONG;
+	check_kv(&ev, NULL,
+		 "time=2026-11-22T03:20:04.123456+00:00 " KV_HEAD
+		 "user=- euid=0 comm=\"a b\" exe=/usr/bin/ln "
+		 "call=symlinkat abi=i386 link=\"ab\"... path=/w/=ok "
+		 "target=\"\" target_resolved=/etc/passwd target_physical=- "
+		 "ret=-1 errno=ENOENT action=allow rule=-\n");
+	tstr_free(&ev.target);
+	ev.target.status = TSTR_FAULT;
+	ev.target.addr = 0x1000;
+	ev.linkpath.status = TSTR_NULL;
+	check_kv(&ev, NULL,
+		 "time=2026-11-22T03:20:04.123456+00:00 " KV_HEAD
+		 "user=- euid=0 comm=\"a b\" exe=/usr/bin/ln "
+		 "call=symlinkat abi=i386 link=- path=/w/=ok "
+		 "target=- target_resolved=/etc/passwd target_physical=- "
+		 "ret=-1 errno=ENOENT action=allow rule=-\n");
+	event_free(&ev);
+}
+END_TEST
+
+/* ---- journal records ---- */
+
+START_TEST(test_journal_encode)
+{
+	static const char want[] = "A=1\nMESSAGE\n\x05\0\0\0\0\0\0\0x\ny\0z\n"
+				   "E=\nB=\x9b\0\n";
+	struct journal_field f[] = {
+		{ "A", "1", 1 },
+		{ "MESSAGE", "x\ny\0z", 5 },
+		{ "E", "", 0 },
+		{ "B", "\x9b\0", 2 },
+	};
+	struct sbuf sb = SBUF_INIT;
+
+	journal_encode(&sb, f, 4);
+	ck_assert_uint_eq(sb.len, sizeof(want) - 1);
+	ck_assert_mem_eq(sb.buf, want, sizeof(want) - 1);
+	sbuf_free(&sb);
+}
+END_TEST
+
+START_TEST(test_journal_fields)
+{
+	static const char msg[] =
+		"time=2026-11-22T03:20:04.123456+00:00 " KV_HEAD
+		"user=alice euid=0 comm=ln exe=/usr/bin/ln call=symlinkat "
+		"abi=x86_64 link=pw path=/tmp/w/pw target=\"/etc/\\npasswd\" "
+		"target_resolved=/etc/passwd target_physical=- ret=-1 "
+		"errno=EPERM action=deny rule=2";
+	struct sbuf want = SBUF_INIT, got = SBUF_INIT;
+	struct event ev;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	base_event(&ev);
+	set_tstr_s(&ev.target, "/etc/\npasswd");
+	sbuf_addf(&want, "MESSAGE=%s\n", msg);
+	sbuf_adds(&want, "PRIORITY=4\nSYSLOG_FACILITY=10\n"
+			 "SYSLOG_IDENTIFIER=symtrace\nSYMTRACE_ACTION=deny\n"
+			 "SYMTRACE_CALL=symlinkat\nSYMTRACE_LINK=pw\n"
+			 "SYMTRACE_PATH=/tmp/w/pw\nSYMTRACE_TARGET\n");
+	sbuf_add(&want, "\x0c\0\0\0\0\0\0\0/etc/\npasswd\n", 21);
+	sbuf_adds(&want, "SYMTRACE_TARGET_RESOLVED=/etc/passwd\n"
+			 "SYMTRACE_RET=-1\nSYMTRACE_ERRNO=EPERM\n"
+			 "SYMTRACE_RULE=2\nSYMTRACE_UID=1000\n"
+			 "SYMTRACE_USER=alice\nSYMTRACE_EUID=0\n"
+			 "SYMTRACE_PID=4242\nSYMTRACE_TID=4243\n"
+			 "SYMTRACE_COMM=ln\nSYMTRACE_EXE=/usr/bin/ln\n");
+	format_journal(&got, &ev, "alice");
+	ck_assert_msg(got.len == want.len &&
+			      memcmp(got.buf, want.buf, got.len) == 0,
+		      "got:\n%.*s\nwant:\n%.*s", (int)got.len, got.buf,
+		      (int)want.len, want.buf);
+
+	/* allowed at info, audit at notice; unknowns left out */
+	ev.action = ACT_AUDIT;
+	ev.rule = 0;
+	ev.ret = 0;
+	ev.tags = TAG_SHARED;
+	replace(&ev.exe, NULL);
+	sbuf_reset(&got);
+	format_journal(&got, &ev, NULL);
+	ck_assert_ptr_nonnull(memmem(got.buf, got.len, "\nPRIORITY=5\n", 12));
+	ck_assert_ptr_nonnull(memmem(got.buf, got.len,
+				     "\nSYMTRACE_ACTION=audit\n", 23));
+	ck_assert_ptr_nonnull(memmem(got.buf, got.len,
+				     "\nSYMTRACE_TAGS=SHARED\n", 22));
+	ck_assert_ptr_null(memmem(got.buf, got.len, "SYMTRACE_EXE", 12));
+	ck_assert_ptr_null(memmem(got.buf, got.len, "SYMTRACE_USER", 13));
+	ck_assert_ptr_null(memmem(got.buf, got.len, "SYMTRACE_ERRNO", 14));
+	ck_assert_ptr_null(memmem(got.buf, got.len, "SYMTRACE_RULE", 13));
+	ev.action = ACT_ALLOW;
+	ev.tags = 0;
+	sbuf_reset(&got);
+	format_journal(&got, &ev, NULL);
+	ck_assert_ptr_nonnull(memmem(got.buf, got.len, "\nPRIORITY=6\n", 12));
+	event_free(&ev);
+	sbuf_free(&got);
+	sbuf_free(&want);
+}
+END_TEST
+
 static Suite *output_suite(void)
 {
 	Suite *s = suite_create("output");
@@ -1963,6 +2264,7 @@ static Suite *output_suite(void)
 	tcase_add_test(tc, test_escape_strace_symlink);
 	tcase_add_test(tc, test_escape_digit_rule);
 	tcase_add_test(tc, test_escape_truncated);
+	tcase_add_loop_test(tc, test_annotation_every_byte, 1, 256);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("args");
@@ -1997,6 +2299,16 @@ static Suite *output_suite(void)
 	tcase_add_loop_test(tc, test_json_each_byte, 0, 256);
 	tcase_add_test(tc, test_json_invalid_utf8);
 	tcase_add_test(tc, test_json_utf8_sweep);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("kv");
+	tcase_add_test(tc, test_kv_fields);
+	tcase_add_test(tc, test_kv_quoting);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("journal");
+	tcase_add_test(tc, test_journal_encode);
+	tcase_add_test(tc, test_journal_fields);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("event");

@@ -509,6 +509,43 @@ START_TEST(test_target_exchanged)
 }
 END_TEST
 
+/* ---- the mount id where the fdinfo has none (before Linux 3.15) ---- */
+
+static long long fdinfo_mount_id(int fd)
+{
+	char path[64], buf[512];
+	const char *p;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	ck_assert_int_gt(read_small_file(path, buf, sizeof(buf)), 0);
+	p = strstr(buf, "mnt_id:");
+	ck_assert_ptr_nonnull(p);
+	return strtoll(p + 7, NULL, 10);
+}
+
+/* name_to_handle_at's mount id is the fdinfo's, on / and on /tmp (often
+ * another mount), for O_PATH directory fds as the walk makes them. */
+START_TEST(test_handle_mount_id)
+{
+	static const char *const dirs[] = { "/", "/tmp", "/dev/shm" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		int fd = open(dirs[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
+		long long h;
+
+		if (fd < 0)
+			continue;
+		h = resolve_handle_mount_id(fd);
+		/* A file system without file handles says -1 (refused). */
+		if (h != -1)
+			ck_assert_int_eq(h, fdinfo_mount_id(fd));
+		else
+			ck_assert_int_ne(i, 0); /* / has handles here */
+		close(fd);
+	}
+}
+END_TEST
+
 static Suite *resolve_suite(void)
 {
 	Suite *s = suite_create("resolve");
@@ -518,6 +555,7 @@ static Suite *resolve_suite(void)
 	tcase_add_loop_test(tc, test_walk, 0, ARRAY_SIZE(walks));
 	tcase_add_test(tc, test_walk_dirfd);
 	tcase_add_test(tc, test_walk_too_deep);
+	tcase_add_test(tc, test_handle_mount_id);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("target");

@@ -272,7 +272,7 @@ else
 	run a11 'deny target=/etc/**' -- "$sd" chroot "$r" / symlink "$x" /x
 	[ $st -eq 0 ] || fail "$what: exit status $st, expected 0 (refused)"
 	absent "$r/x"
-	report_is "symlink(\"$x\", \"/x\") = $eperm <denied rule 1>"
+	report_is "symlink(\"$x\", \"/x\"<$r/x>) = $eperm <denied rule 1>"
 fi
 
 # ---- 12. a link in a directory that does not exist: the kernel's error -

@@ -1,8 +1,9 @@
 #!/bin/sh
 # output-syslog.sh - --syslog sends one message per call to /dev/log,
-# facility authpriv: a denied call at warning (<84>) with
-# "<denied rule FILE:1>",
-# an allowed one at info (<86>), tagged "symtrace[PID]:".  /dev/log is
+# facility authpriv, the kv line as the message (the same as
+# --format=kv's line): a denied call at warning (<84>) with
+# "action=deny rule=FILE:1", an allowed one at info (<86>), tagged
+# "symtrace[PID]:".  /dev/log is
 # replaced, in a private mount namespace, by a socket a small python
 # receiver listens on.
 . "$TESTSRC/lib.sh"
@@ -56,7 +57,7 @@ EOF
 # syslog_run PRIS RULES SCRIPT: run "symtrace --syslog --rules=FILE -- sh -c
 # SCRIPT", FILE holding RULES, with /dev/log replaced; its calls must be logged, in order, with
 # the priorities PRIS (e.g. "84 86"), each message being
-# "<PRI>TIMESTAMP symtrace[PID]: LINE", LINE the output line.
+# "<PRI>TIMESTAMP symtrace[PID]: LINE", LINE the --format=kv output line.
 syslog_run()
 {
 	pris=$1 script=$3
@@ -75,7 +76,8 @@ syslog_run()
 		echo $$ >"$1"
 		shift
 		exec "$@"' sh "$tmp/log.sock" "$tmp/st.pid" \
-		"$SYMTRACE" --syslog -o "$tmp/out" --rules="$tmp/rules" -- \
+		"$SYMTRACE" --syslog --format=kv -o "$tmp/out" \
+		--rules="$tmp/rules" -- \
 		sh -c "$script" \
 		>"$tmp/stdout" 2>"$tmp/err"
 	st=$?
@@ -108,7 +110,8 @@ for m, pri, line in zip(msgs, pris, out):
         r.group(1), pri, m)
     assert r.group(3) == spid, "pid %s, expected %s" % (r.group(3), spid)
     body = r.group(4)
-    assert re.match(r"^\[pid \d+\] ", body), "no [pid N]: %r" % body
+    assert re.match(r"^time=\S+ pid=\d+ tid=\d+ uid=0 user=root ", body), \
+        "not a kv line: %r" % body
     assert body == line, "message %r, output line %r" % (body, line)
 EOF
 	{ show messages "$tmp/msgs"; show output "$tmp/out"
@@ -120,9 +123,10 @@ syslog_run "84 86" 'deny target=/etc/**' \
 	'ln -s /etc/passwd x 2>/dev/null; ln -s /tmp y'
 check_link y /tmp
 [ -L x ] && fail "the denied link exists"
-grep -q '"/etc/passwd".* <denied rule '"$tmp"'/rules:1>' "$tmp/msgs" ||
-	fail "the denied message lacks <denied rule $tmp/rules:1>"
-grep -q '"/tmp"' "$tmp/msgs" || fail "no message for y"
+grep -q ' target=/etc/passwd .* action=deny rule='"$tmp"'/rules:1' \
+	"$tmp/msgs" || fail "the denied message lacks rule=$tmp/rules:1"
+grep -q ' target=/tmp .* action=allow rule=-' "$tmp/msgs" ||
+	fail "no message for y"
 
 # Audited: notice (85); killed: warning (84).  (The shell's "Killed"
 # message is silenced.)
@@ -130,10 +134,10 @@ syslog_run "85 84" "audit target=/audit
 kill target=/kill" 'exec 2>/dev/null; ln -s /audit a; ln -s /kill k; exit 0'
 check_link a /audit
 [ -L k ] && fail "the killed call made its link"
-grep -q '"/audit".* <audit rule '"$tmp"'/rules:1>' "$tmp/msgs" ||
-	fail "no <audit rule $tmp/rules:1>"
-grep -q '"/kill".* <killed rule '"$tmp"'/rules:2>' "$tmp/msgs" ||
-	fail "no <killed rule $tmp/rules:2>"
+grep -q ' target=/audit .* action=audit rule='"$tmp"'/rules:1' \
+	"$tmp/msgs" || fail "no audit rule=$tmp/rules:1"
+grep -q ' target=/kill .* ret=? errno=- action=kill rule='"$tmp"'/rules:2' \
+	"$tmp/msgs" || fail "no kill rule=$tmp/rules:2"
 
 cd "$tmp" || fail cd
 check_no_leftovers

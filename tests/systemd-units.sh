@@ -11,7 +11,7 @@
 #     exactly (apache2: apache2 -DFOREGROUND, as the drop-in explains);
 #  4. every drop-in runs symtrace with --exit-with-command and
 #     --rules=/etc/symtrace/symtrace.rules;
-#  5. (pending until --exit-with-command is merged) symtrace accepts each
+#  5. symtrace accepts each
 #     drop-in's options as written: "symtrace OPTIONS --check-rules" with
 #     the rules file and the log directory moved to this test's copies;
 #  6. a unit that is Type=notify stays so, with NotifyAccess=main (the
@@ -33,21 +33,6 @@ for d in /lib/systemd/system /usr/lib/systemd/system; do
 	[ -f $d/multi-user.target ] && { sysdir=$d; break; }
 done
 [ -n "$sysdir" ] || skip "no systemd unit directory with multi-user.target"
-
-# Checks that wait for a feature of another branch run once symtrace's
-# --help names it; until then they print PENDING (SYMTRACE_RUN_PENDING=1
-# runs them anyway, to see them fail).
-pending()
-{
-	opt=$1
-	shift
-	if [ -n "${SYMTRACE_RUN_PENDING:-}" ] ||
-		"$SYMTRACE" --help | grep -q -- "$opt"; then
-		"$@"
-	else
-		echo "PENDING: $me: $1 (needs symtrace $opt)" >&2
-	fi
-}
 
 # The stand-ins: the distribution's unit, as shipped (Debian 12:
 # php8.2-fpm 8.2.36, apache2 2.4.x, cron 3.0pl1; RHEL 9: php-fpm, httpd).
@@ -247,7 +232,7 @@ for u in php8.2-fpm apache2 cron php-fpm httpd; do
 			bad "$u: the drop-in's symtrace has no $o"
 	done
 	# 5
-	pending --exit-with-command check_options "$conf" $u
+	check_options "$conf" $u
 	# 6: the type the unit has with the drop-in (the last Type= read).
 	utype=$(sed -n 's/^Type=//p' "$unit" | tail -n 1)
 	type=$(sed -n 's/^Type=//p' "$unit" "$conf" | tail -n 1)
