@@ -212,7 +212,7 @@ pid_t spawn_command(const struct session *s)
 	bool c;
 
 	setup_signals(saved);
-	if (!cfg->no_seccomp) {
+	if (s->filtered) {
 		len = seccomp_build(&spec, prog);
 		if (len < 0)
 			die(EXIT_SYMTRACE_FAILURE, "seccomp filter too long");
@@ -226,7 +226,7 @@ pid_t spawn_command(const struct session *s)
 	if (pid == 0) {
 		close(go[1]);
 		child_exec(cfg->argv, saved, go[0],
-			   cfg->no_seccomp ? NULL : prog, len);
+			   s->filtered ? prog : NULL, len);
 	}
 	close(go[0]);
 	if (ptrace(PTRACE_SEIZE, pid, 0, s->ptrace_options) < 0) {
