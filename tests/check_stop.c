@@ -390,6 +390,9 @@ static const struct rec_seq seqs[] = {
 	  SECCOMP_ORDER_UNKNOWN, old_nofilter_own },
 };
 
+static const char *const step_names[] = { "FIRST", "EXIT", "AGAIN" };
+static const char *const pos_names[] = { "OUT", "IN", "ENTRY_DUE" };
+
 /* Replay seq; with_info false: as if PTRACE_GET_SYSCALL_INFO were not
  * there. */
 static void replay(const struct rec_seq *q, bool with_info)
@@ -419,11 +422,12 @@ static void replay(const struct rec_seq *q, bool with_info)
 		}
 		st = call_step(&r, *p, secc, with_info ? x->op : SCOP_NONE);
 		ck_assert_msg(st == x->want,
-			      "%s%s, stop %d (task %d, %s at pos %d): step %d, "
-			      "expected %d", q->name,
+			      "%s%s, stop %d (task %d, %s at %s): %s, "
+			      "expected %s", q->name,
 			      with_info ? "" : " (no syscall info)", i,
-			      x->task, secc ? "seccomp" : "syscall", *p, st,
-			      x->want);
+			      x->task, secc ? "seccomp" : "syscall",
+			      pos_names[*p], step_names[st],
+			      step_names[x->want]);
 		*p = call_resumed(&r, *p, st, secc, x->traced, x->skipped);
 	}
 	/* Every sequence ends with its tasks gone. */
@@ -521,9 +525,10 @@ static bool kstop(struct model *m, enum kstop k, bool after_cont)
 	else
 		want = !m->judged || after_cont ? STEP_FIRST : STEP_AGAIN;
 	ck_assert_msg(st == want,
-		      "order %s filtered %d: stops %s: step %d, expected %d",
+		      "order %s filtered %d: stops %s (N entry, C seccomp, "
+		      "X exit): %s, expected %s",
 		      seccomp_order_name(m->r.order), m->r.filtered, m->trace,
-		      st, want);
+		      step_names[st], step_names[want]);
 	if (st == STEP_FIRST) {
 		m->judged = true;
 		skipped = m->skip;
