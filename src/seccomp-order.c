@@ -4,10 +4,11 @@
  * The child, seized by us, stops itself with SIGSTOP under a filter that
  * traces getppid (which nothing else in it calls) and then calls
  * getppid.  Resumed with PTRACE_SYSCALL from the signal stop, its call
- * makes both an entry stop and a seccomp stop; the first of the two is
- * the answer.  The rest of the sequence - getppid's exit stop, exit_group's
- * entry stop, exit status 0 - is checked too: anything else and the order
- * is not trusted (the caller falls back to stopping at every call). */
+ * makes both an entry stop and a seccomp stop; which of the two comes
+ * first is the answer (see follow()).  The rest - one seccomp stop, an
+ * exit and an entry stop for each call but exit_group, exit status 0 -
+ * is checked too: anything else and the order is not trusted (the caller
+ * falls back to stopping at every call). */
 #include "seccomp-order.h"
 
 #include <errno.h>
@@ -75,19 +76,35 @@ static void __attribute__((noreturn)) child(int go_fd)
 	_exit(0); /* not reached */
 }
 
+/* At most this many stops (the probe makes 6 when run natively). */
+#define MAX_STOPS 10000
+
 /* What the child's stops say, or why they say nothing.  *reaped: the
- * child's end was waited for (its pid may be another's now). */
+ * child's end was waited for (its pid may be another's now).
+ *
+ * From its SIGSTOP on the child is resumed with PTRACE_SYSCALL: every
+ * call makes an entry stop and an exit stop (exit_group only the entry),
+ * so the syscall-stops before getppid's seccomp stop number an odd count
+ * when the last of them was getppid's own entry stop (new order), an
+ * even one when it was the exit of the call before (old order: getppid's
+ * entry stop comes after).  Counting rather than expecting an exact
+ * sequence keeps the answer right when the child makes calls of its own
+ * between the SIGSTOP and getppid (under valgrind, which runs every call
+ * of its guest with others around it). */
 static enum seccomp_order follow(pid_t pid, bool *reaped)
 {
 	enum seccomp_order order = SECCOMP_ORDER_UNKNOWN;
+	long nsys = 0; /* syscall-stops after the SIGSTOP */
+	long at_seccomp = -1; /* nsys at the seccomp stop */
+	bool stopped = false;
 
-	for (int step = 0;; step++) {
-		int status;
-		bool sysc, secc;
+	for (int n = 0; n < MAX_STOPS; n++) {
+		int status, sig = 0;
+		unsigned event;
 
 		if (waitpid(pid, &status, __WALL) < 0) {
 			if (errno == EINTR) {
-				step--;
+				n--;
 				continue;
 			}
 			snprintf(why, sizeof(why), "waitpid: %s",
@@ -98,62 +115,63 @@ static enum seccomp_order follow(pid_t pid, bool *reaped)
 		if (WIFEXITED(status)) {
 			int code = WEXITSTATUS(status);
 
-			if (step == 5 && code == 0)
+			/* Every call but exit_group made two stops. */
+			if (code == 0 && order != SECCOMP_ORDER_UNKNOWN &&
+			    nsys % 2 == 1)
 				return order;
-			if (code >= CHILD_NO_FILTER && step == 0)
+			if (code >= CHILD_NO_FILTER && !stopped)
 				snprintf(why, sizeof(why),
 					 "cannot install a seccomp filter: %s",
 					 strerror(code - CHILD_NO_FILTER));
 			else
 				snprintf(why, sizeof(why),
-					 "the probe exited with %d at stop %d",
-					 code, step);
+					 "the probe exited with %d after %ld "
+					 "syscall stops (seccomp stop after "
+					 "%ld)", code, nsys, at_seccomp);
 			return SECCOMP_ORDER_UNKNOWN;
 		}
 		if (!WIFSTOPPED(status)) {
 			snprintf(why, sizeof(why),
-				 "the probe ended at stop %d (status %#x)",
-				 step, (unsigned)status);
+				 "the probe ended at stop %d (status %#x)", n,
+				 (unsigned)status);
 			return SECCOMP_ORDER_UNKNOWN;
 		}
-		sysc = WSTOPSIG(status) == (SIGTRAP | 0x80);
-		secc = WSTOPSIG(status) == SIGTRAP &&
-		       (unsigned)status >> 16 == PTRACE_EVENT_SECCOMP;
-		switch (step) {
-		case 0: /* its own SIGSTOP (suppressed below) */
-			if (WSTOPSIG(status) != SIGSTOP ||
-			    (unsigned)status >> 16 != 0)
+		event = (unsigned)status >> 16;
+		if (!stopped) {
+			/* Its own SIGSTOP, suppressed. */
+			if (WSTOPSIG(status) != SIGSTOP || event != 0)
 				goto unexpected;
-			break;
-		case 1: /* getppid: the entry stop or the seccomp stop */
-			if (!sysc && !secc)
+			stopped = true;
+		} else if (WSTOPSIG(status) == (SIGTRAP | 0x80)) {
+			nsys++;
+		} else if (WSTOPSIG(status) == SIGTRAP &&
+			   event == PTRACE_EVENT_SECCOMP) {
+			/* getppid's: once. */
+			if (at_seccomp >= 0)
 				goto unexpected;
-			order = secc ? SECCOMP_ORDER_OLD : SECCOMP_ORDER_NEW;
-			break;
-		case 2: /* ... the other one */
-			if (order == SECCOMP_ORDER_OLD ? !sysc : !secc)
-				goto unexpected;
-			break;
-		case 3: /* getppid's exit */
-		case 4: /* exit_group's entry */
-			if (!sysc)
-				goto unexpected;
-			break;
-		default:
+			at_seccomp = nsys;
+			order = nsys % 2 ? SECCOMP_ORDER_NEW
+					 : SECCOMP_ORDER_OLD;
+		} else if (event == 0) {
+			/* A signal of its own: delivered, not counted. */
+			sig = WSTOPSIG(status);
+		} else {
 			goto unexpected;
 		}
-		if (ptrace(PTRACE_SYSCALL, pid, 0, 0) < 0) {
+		if (ptrace(PTRACE_SYSCALL, pid, 0, sig) < 0) {
 			snprintf(why, sizeof(why),
-				 "PTRACE_SYSCALL at stop %d: %s", step,
+				 "PTRACE_SYSCALL at stop %d: %s", n,
 				 strerror(errno));
 			return SECCOMP_ORDER_UNKNOWN;
 		}
 		continue;
 	unexpected:
 		snprintf(why, sizeof(why), "unexpected stop %d (status %#x)",
-			 step, (unsigned)status);
+			 n, (unsigned)status);
 		return SECCOMP_ORDER_UNKNOWN;
 	}
+	snprintf(why, sizeof(why), "more than %d stops", MAX_STOPS);
+	return SECCOMP_ORDER_UNKNOWN;
 }
 
 static enum seccomp_order run_probe(void)
