@@ -5,9 +5,8 @@
  * traces getppid (which nothing else in it calls) and then calls
  * getppid.  Resumed with PTRACE_SYSCALL from the signal stop, its call
  * makes both an entry stop and a seccomp stop; which of the two comes
- * first is the answer (see follow()).  The rest - one seccomp stop, an
- * exit and an entry stop for each call but exit_group, exit status 0 -
- * is checked too: anything else and the order is not trusted (the caller
+ * first is the answer (see follow()).  The rest up to getppid's exit is
+ * checked too: anything else and the order is not trusted (the caller
  * falls back to stopping at every call). */
 #include "seccomp-order.h"
 
@@ -76,7 +75,7 @@ static void __attribute__((noreturn)) child(int go_fd)
 	_exit(0); /* not reached */
 }
 
-/* At most this many stops (the probe makes 6 when run natively). */
+/* At most this many stops (the probe makes 4 when run natively). */
 #define MAX_STOPS 10000
 
 /* What the child's stops say, or why they say nothing.  *reaped: the
@@ -90,16 +89,20 @@ static void __attribute__((noreturn)) child(int go_fd)
  * entry stop comes after).  Counting rather than expecting an exact
  * sequence keeps the answer right when the child makes calls of its own
  * between the SIGSTOP and getppid (under valgrind, which runs every call
- * of its guest with others around it). */
+ * of its guest with others around it).  After the seccomp stop come
+ * getppid's exit stop (new order), or its entry and exit stops (old
+ * order); then the child is killed: nothing after that is needed, and
+ * under valgrind its exit (a leak check) would cost more than the rest. */
 static enum seccomp_order follow(pid_t pid, bool *reaped)
 {
 	enum seccomp_order order = SECCOMP_ORDER_UNKNOWN;
 	long nsys = 0; /* syscall-stops after the SIGSTOP */
 	long at_seccomp = -1; /* nsys at the seccomp stop */
 	bool stopped = false;
+	int status;
 
 	for (int n = 0; n < MAX_STOPS; n++) {
-		int status, sig = 0;
+		int sig = 0;
 		unsigned event;
 
 		if (waitpid(pid, &status, __WALL) < 0) {
@@ -115,10 +118,6 @@ static enum seccomp_order follow(pid_t pid, bool *reaped)
 		if (WIFEXITED(status)) {
 			int code = WEXITSTATUS(status);
 
-			/* Every call but exit_group made two stops. */
-			if (code == 0 && order != SECCOMP_ORDER_UNKNOWN &&
-			    nsys % 2 == 1)
-				return order;
 			if (code >= CHILD_NO_FILTER && !stopped)
 				snprintf(why, sizeof(why),
 					 "cannot install a seccomp filter: %s",
@@ -144,6 +143,10 @@ static enum seccomp_order follow(pid_t pid, bool *reaped)
 			stopped = true;
 		} else if (WSTOPSIG(status) == (SIGTRAP | 0x80)) {
 			nsys++;
+			if (at_seccomp >= 0 &&
+			    nsys == at_seccomp +
+					    (order == SECCOMP_ORDER_NEW ? 1 : 2))
+				goto done; /* getppid's exit */
 		} else if (WSTOPSIG(status) == SIGTRAP &&
 			   event == PTRACE_EVENT_SECCOMP) {
 			/* getppid's: once. */
@@ -171,6 +174,17 @@ static enum seccomp_order follow(pid_t pid, bool *reaped)
 		return SECCOMP_ORDER_UNKNOWN;
 	}
 	snprintf(why, sizeof(why), "more than %d stops", MAX_STOPS);
+	return SECCOMP_ORDER_UNKNOWN;
+done:
+	/* Stopped at getppid's exit stop: it goes. */
+	kill(pid, SIGKILL);
+	while (waitpid(pid, &status, __WALL) == pid || errno == EINTR) {
+		if (WIFSIGNALED(status) || WIFEXITED(status)) {
+			*reaped = true;
+			return order;
+		}
+	}
+	snprintf(why, sizeof(why), "waitpid: %s", strerror(errno));
 	return SECCOMP_ORDER_UNKNOWN;
 }
 
