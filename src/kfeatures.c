@@ -9,6 +9,7 @@
  * asked, killed - before the command is started, so the wait loop never
  * sees it. */
 #include "kfeatures.h"
+#include "seccomp-order.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -55,8 +56,8 @@ const struct feature_desc feature_descs[FEAT_COUNT] = {
 			    "on and their guarded calls fail with ENOSYS; "
 			    "without the filter only with --fail=open, not "
 			    "fail-closed", true },
-	/* Placeholder: the stop order is detected by stop.c's helper
-	 * (issue 18, another branch); its detect function fills this. */
+	/* Found by seccomp-order.c's throwaway child (not a version test:
+	 * distributions backport). */
 	[FEAT_SECCOMP_ORDER] = { "seccomp stop after syscall-entry stop",
 				 "4.8", "the older order, handled",
 				 "detected at start", false },
@@ -261,9 +262,21 @@ static void probe_all(struct features *f)
 		close(fd[0]);
 		close(fd[1]);
 	}
-	/* The seccomp stop order: the detect function of stop.c goes here
-	 * (another branch of issue 18).  Until then: not probed. */
+	/* The seccomp stop order (seccomp-order.c; the result is kept, so
+	 * the run's own choice of order costs nothing more).  Without the
+	 * filter there is no order to find. */
 	f->have[FEAT_SECCOMP_ORDER] = FEAT_UNKNOWN;
+	if (f->have[FEAT_SECCOMP_FILTER] == FEAT_YES)
+		switch (detect_seccomp_order()) {
+		case SECCOMP_ORDER_NEW:
+			f->have[FEAT_SECCOMP_ORDER] = FEAT_YES;
+			break;
+		case SECCOMP_ORDER_OLD:
+			f->have[FEAT_SECCOMP_ORDER] = FEAT_NO;
+			break;
+		default:
+			break;
+		}
 	f->probe_us = now_us() - t0;
 }
 

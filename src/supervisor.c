@@ -7,9 +7,12 @@
  *
  * With the seccomp prefilter, non-family calls never stop; a family call
  * stops at its seccomp-stop (entry) and is resumed with PTRACE_SYSCALL so
- * that its exit stops too; everything else resumes with PTRACE_CONT.  A
- * new tracee is auto-attached by the kernel and may report before its
- * parent's fork event, so unknown tids are always accepted. */
+ * that its exit stops too; everything else resumes with PTRACE_CONT.
+ * Which stop of a call is which (the seccomp stop comes before the entry
+ * stop before Linux 4.8) is stop.c's call_step(), with the order
+ * detected at start (seccomp-order.h).  A new tracee is auto-attached by
+ * the kernel and may report before its parent's fork event, so unknown
+ * tids are always accepted. */
 #include "supervisor.h"
 
 #include <errno.h>
@@ -28,6 +31,7 @@
 #include "inspect.h"
 #include "judge.h"
 #include "move.h"
+#include "seccomp-order.h"
 #include "session.h"
 #include "sink.h"
 #include "spawn.h"
@@ -40,6 +44,7 @@ struct sup {
 	const struct session *s;
 	struct sink *out;
 	struct judge j;
+	struct call_rules rules; /* how a call's stops come (stop.h) */
 	pid_t main_pid;  /* run mode: the command */
 	int main_status;
 	bool ending;     /* --exit-with-command: the command is gone, every
@@ -55,11 +60,16 @@ struct sup {
 
 /* ---- resuming -------------------------------------------------------- */
 
+/* Is t resumed with PTRACE_SYSCALL (its call's exit, or without the
+ * prefilter every call, matters), or with PTRACE_CONT? */
+static bool resume_traced(const struct session *s, const struct tracee *t)
+{
+	return !s->filtered || t->ev || (t->flags & TF_ROOT_CHANGING);
+}
+
 static void resume(const struct session *s, struct tracee *t, int sig)
 {
-	int req = (!s->filtered || t->ev || (t->flags & TF_ROOT_CHANGING))
-			  ? PTRACE_SYSCALL
-			  : PTRACE_CONT;
+	int req = resume_traced(s, t) ? PTRACE_SYSCALL : PTRACE_CONT;
 
 	if (ptrace(req, t->tid, 0, sig) < 0 && errno != ESRCH)
 		warn_errno("cannot resume %d", (int)t->tid);
@@ -217,46 +227,91 @@ static void on_exit_stop(struct sup *u, struct tracee *t,
 	sink_report_pending(u->out, t);
 }
 
+/* Where t is in its call (stop.h), kept in its flags. */
+static enum call_pos call_pos_of(const struct tracee *t)
+{
+	if (t->flags & TF_ENTRY_DUE)
+		return CALL_ENTRY_DUE;
+	return (t->flags & TF_IN_SYSCALL) ? CALL_IN : CALL_OUT;
+}
+
+static void set_call_pos(struct tracee *t, enum call_pos pos)
+{
+	t->flags &= ~(TF_IN_SYSCALL | TF_ENTRY_DUE);
+	if (pos == CALL_IN)
+		t->flags |= TF_IN_SYSCALL;
+	else if (pos == CALL_ENTRY_DUE)
+		t->flags |= TF_ENTRY_DUE;
+}
+
+/* Old order only: was t's call skipped at this seccomp stop?  Read as the
+ * kernel reads it after the stop (syscall_get_nr() < 0, see stop.h): then
+ * it makes neither the entry stop nor the call.  A read that fails: the
+ * task is gone and makes no stop at all. */
+static bool call_skipped(const struct tracee *t)
+{
+	struct syscall_state st;
+
+	return arch_get_syscall(t->tid, false, &st) == 0 &&
+	       (int32_t)st.nr < 0;
+}
+
+/* Resume t from a syscall-stop or seccomp-stop (step, as call_step() saw
+ * it at pos) and note where it will be. */
+static void resume_call(struct sup *u, struct tracee *t, enum call_pos pos,
+			enum call_step step, bool seccomp_stop)
+{
+	bool traced = resume_traced(u->s, t);
+	bool skipped = call_skip_matters(&u->rules, step, seccomp_stop,
+					 traced) && call_skipped(t);
+
+	set_call_pos(t, call_resumed(&u->rules, pos, step, seccomp_stop,
+				     traced, skipped));
+	resume(u->s, t, 0);
+}
+
 static void on_syscall_stop(struct sup *u, struct tracee *t, bool seccomp_stop)
 {
 	struct syscall_state st;
-	enum sc_op op;
+	enum call_pos pos = call_pos_of(t);
+	enum call_step step = call_step(&u->rules, pos, seccomp_stop,
+					SCOP_NONE);
 
-	if (!seccomp_stop && (t->flags & TF_IN_SYSCALL) && !t->ev) {
-		/* The exit of a call we did not care about at its entry:
-		 * nothing to read (the entry/exit alternation is reliable:
-		 * every entry stop is followed by exactly one exit stop). */
-		t->flags &= ~TF_IN_SYSCALL;
-		if (t->flags & TF_ROOT_CHANGING)
+	if (step == STEP_AGAIN || (step == STEP_EXIT && !t->ev)) {
+		/* Nothing to read: another stop of a call judged at its
+		 * first one (the old order's entry stop after the seccomp
+		 * stop, ...), or the exit of a call we did not care about at
+		 * its entry (the alternation is reliable: every call seen is
+		 * followed by exactly one exit stop when resumed with
+		 * PTRACE_SYSCALL).  Why passing a stop unread is safe:
+		 * between a call's stops the task is in the kernel and runs
+		 * none of its own instructions, so its number and arguments
+		 * are still those judged (only a tracer, us, changes them);
+		 * its strings in memory can change at any time after the
+		 * judgement, which is why deny mode makes the call itself
+		 * and skips the task's (no entry stop then).  In the old
+		 * order, with our filter, every seccomp stop is judged
+		 * whatever the position says (call_step()): a position gone
+		 * wrong there (a skip misread) can misplace a return value,
+		 * never let a family call through unjudged.  In the new
+		 * order a seccomp stop is passed only right after the same
+		 * call's entry stop, which was judged. */
+		if (step == STEP_EXIT && (t->flags & TF_ROOT_CHANGING))
 			root_change_end(&u->j, t);
-		resume(u->s, t, 0);
+		resume_call(u, t, pos, step, seccomp_stop);
 		return;
 	}
 	if (arch_get_syscall(t->tid, u->s->use_info, &st) < 0)
 		return; /* vanished */
-	op = st.op;
-	if (op == SCOP_NONE) {
-		if (seccomp_stop)
-			op = SCOP_SECCOMP;
-		else
-			op = (t->flags & TF_IN_SYSCALL) ? SCOP_EXIT
-							: SCOP_ENTRY;
-	}
-	if (op == SCOP_EXIT) {
-		t->flags &= ~TF_IN_SYSCALL;
+	step = call_step(&u->rules, pos, seccomp_stop, st.op);
+	if (step == STEP_EXIT) {
 		if (t->flags & TF_ROOT_CHANGING)
 			root_change_end(&u->j, t);
 		on_exit_stop(u, t, &st);
-	} else {
-		if (op == SCOP_ENTRY)
-			t->flags |= TF_IN_SYSCALL;
+	} else if (step == STEP_FIRST) {
 		on_entry(u, t, &st);
-		/* From a seccomp-stop, PTRACE_SYSCALL leads to the exit. */
-		if (op == SCOP_SECCOMP &&
-		    (t->ev || (t->flags & TF_ROOT_CHANGING)))
-			t->flags |= TF_IN_SYSCALL;
 	}
-	resume(u->s, t, 0);
+	resume_call(u, t, pos, step, seccomp_stop);
 	if (u->late_tid)
 		inspect_late(u);
 	report_late(u);
@@ -315,10 +370,7 @@ static void on_exec(struct sup *u, struct tracee *t)
 	t->flags |= TF_STARTED;
 	/* The exec event comes from inside execve: without the seccomp
 	 * filter we resume with PTRACE_SYSCALL and its exit stops next. */
-	if (!u->s->filtered)
-		t->flags |= TF_IN_SYSCALL;
-	else
-		t->flags &= ~TF_IN_SYSCALL;
+	set_call_pos(t, call_at_exec(resume_traced(u->s, t)));
 	resume(u->s, t, 0);
 }
 
@@ -474,7 +526,9 @@ static void detach_all(struct sup *u)
 			gone(u, t, status);
 			break;
 		case STOP_SYSCALL:
-			if (t->ev)
+			/* (Its exit only where one is due: not the old
+			 * order's entry stop after a seccomp stop.) */
+			if (t->ev && call_pos_of(t) == CALL_IN)
 				exit_at_detach(u, t);
 			detach_task(u->out, t, 0);
 			report_late(u);
@@ -564,6 +618,33 @@ static void handle_status(struct sup *u, pid_t pid, int status)
 	handle_status_as(u, pid, status, false);
 }
 
+/* The prefilter's calls are judged at their seccomp stops, and which
+ * stop follows depends on the kernel's order (stop.h).  Not known - the
+ * probe failed - the filter is not used: every call stops at its entry
+ * and exit, which work the same on every kernel (slower, not weaker;
+ * said once).  Without the filter the order is not needed: seccomp stops
+ * come only from a tracee's own filter and are passed (call_step()). */
+static void choose_order(struct session *ses, struct sink *out,
+			 struct call_rules *r)
+{
+	const struct seccomp_order_probe *p;
+
+	*r = (struct call_rules){ .filtered = ses->filtered };
+	if (!ses->filtered)
+		return;
+	p = seccomp_order_probe();
+	r->order = p->order;
+	if (p->order != SECCOMP_ORDER_UNKNOWN)
+		return;
+	ses->filtered = false;
+	r->filtered = false;
+	sink_notice(out, "seccomp_order",
+		    "\"order\":\"unknown\",\"filter\":false",
+		    "cannot tell the order of seccomp and syscall-entry stops "
+		    "(%s): no seccomp filter, every call stops (slower)",
+		    p->failed);
+}
+
 int supervise(const struct config *cfg)
 {
 	struct session ses;
@@ -575,6 +656,7 @@ int supervise(const struct config *cfg)
 
 	session_init(&ses, cfg);
 	sink_open(&out, cfg);
+	choose_order(&ses, &out, &sup.rules);
 	sup.j = (struct judge){ .s = &ses, .out = &out,
 				.policy = cfg->policy,
 				.ident_needed = ses.ident_needed,

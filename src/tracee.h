@@ -16,6 +16,9 @@ enum {
 	TF_GROUP_STOP = 1u << 3, /* in a group-stop (PTRACE_LISTEN) */
 	TF_GONE_PENDING = 1u << 4, /* ESRCH seen; its exit is on its way */
 	TF_ROOT_CHANGING = 1u << 5, /* inside chroot or pivot_root */
+	TF_ENTRY_DUE = 1u << 6,  /* old seccomp order: the next syscall-stop
+	                          * is the entry stop of the call seen at
+	                          * its seccomp stop (stop.h: CALL_ENTRY_DUE) */
 };
 
 struct proc_info;

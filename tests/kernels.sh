@@ -123,8 +123,10 @@ helper_match()
 # ---- the table: yes/no of each feature, in the order of --features ----
 # pipe2 vm_readv SEIZE FILTER TRACESECCOMP EXITKILL mnt_id order INFO
 # openat2 PROCMAP_QUERY
-for lv in "6.10 yyyyyyy?yyn" "5.5 yyyyyyy?ynn" "5.2 yyyyyyy?nnn" \
-	"4.4 yyyyyyy?nnn" "3.10 yyyyyyy?nnn" "3.7 yyyyyny?nnn" \
+# (The order is this machine's kernel's, 4.8+: the simulator masks
+# features, not the order; without a filter there is none to find: ?.)
+for lv in "6.10 yyyyyyyyyyn" "5.5 yyyyyyyyynn" "5.2 yyyyyyyynnn" \
+	"4.4 yyyyyyyynnn" "3.10 yyyyyyyynnn" "3.7 yyyyynyynnn" \
 	"3.4 yyynnny?nnn" "3.3 yynnnny?nnn" "2.6.32 ynnnnny?nnn" \
 	"2.6.26 nnnnnny?nnn"; do
 	set -- $lv
