@@ -48,10 +48,16 @@ skip()
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/symtrace-$me.XXXXXX") ||
 	fail "cannot create a temporary directory"
 
+# A test that starts long-lived processes (daemons, a symtrace in the
+# background) adds their pids here: they are killed on every exit, a
+# failed check's included, so that no test leaves a daemon running.
+cleanup_pids=
+
 cleanup()
 {
 	st=$?
 	trap - EXIT INT TERM HUP
+	[ -n "$cleanup_pids" ] && kill -KILL $cleanup_pids 2>/dev/null
 	cd /
 	# Links and files may have been made read-only by a test.
 	chmod -R u+rwx "$tmp" 2>/dev/null

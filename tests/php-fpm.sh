@@ -178,6 +178,7 @@ start()
 	wait_until 100 test -S "$SOCK" || fail "php-fpm made no socket $SOCK"
 	wait_until 100 two_workers || fail "php-fpm started no 2 workers"
 	workers=$(kids "$master")
+	cleanup_pids="$cleanup_pids $top $master $workers"
 }
 
 # fcgi TARGET LINK: the site's symlink(TARGET, LINK) through FastCGI; the

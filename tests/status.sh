@@ -141,10 +141,14 @@ if command -v strace >/dev/null 2>&1; then
 	kill "$str"
 fi
 # A symtrace of uid 2001 without XDG_RUNTIME_DIR has no socket.
-(cd / && env -u XDG_RUNTIME_DIR $as2001 "$SYMTRACE" -- sleep 60) \
+# (Its pid is $!: the subshell, env and setpriv each exec the next; not
+# pgrep -u 2001: another symtrace of that uid may run beside this test.)
+(cd / && exec env -u XDG_RUNTIME_DIR $as2001 "$SYMTRACE" -- sleep 60) \
 	2>"$tmp/u.stderr" &
+u_s=$!
+cleanup_pids="$cleanup_pids $u_s"
 _n=100
-until u_s=$(pgrep -u 2001 -x symtrace) && [ -n "$u_s" ] &&
+until [ "$(cat /proc/$u_s/comm 2>/dev/null)" = symtrace ] &&
 	u_c=$(cat /proc/"$u_s"/task/"$u_s"/children 2>/dev/null) &&
 	u_c=${u_c% } && [ -n "$u_c" ] &&
 	[ "$(cat /proc/"$u_c"/comm)" = sleep ]; do
