@@ -840,6 +840,8 @@ static int proc_field(pid_t pid, const char *key, int nth, long long *v)
 	return -EINVAL;
 }
 
+/* pid's name as the process set it (any bytes: it is printed only
+ * through add_clean_as()). */
 static void comm_of(pid_t pid, char *buf, size_t n)
 {
 	char path[64];
@@ -879,9 +881,16 @@ static int not_guarded(pid_t pid, long long tracer, pid_t sym,
 	else if (!tracer)
 		say("pid %d is a symtrace without a control socket (%s)",
 		    (int)pid, detail);
-	else if (strcmp(comm, "symtrace") != 0)
+	else if (strcmp(comm, "symtrace") != 0) {
+		/* The tracer's name is its own choice: no byte of it raw on
+		 * the caller's terminal (tests/redteam17.sh). */
+		struct sbuf clean = SBUF_INIT;
+
+		add_clean_as(&clean, comm, true);
 		say("pid %d is traced by %d (%s), not by symtrace", (int)pid,
-		    (int)sym, comm);
+		    (int)sym, sbuf_str(&clean));
+		sbuf_free(&clean);
+	}
 	else
 		say("pid %d is traced by symtrace %d, which has no control "
 		    "socket (%s)",

@@ -16,6 +16,11 @@
  *       renames itself "symtrace" (comm), listens on SOCKDIR/PID.sock and
  *       answers every connection with the bytes of REPLY (C escapes
  *       \n \e \xHH taken), 30 s at most.  Prints "ready PID".
+ *   tracer NAME
+ *       forks a child that asks to be traced (PTRACE_TRACEME) and stops;
+ *       names itself NAME (escapes as above; 15 bytes at most) and
+ *       prints "ready CHILD"; kills the child and exits after 30 s or at
+ *       SIGTERM.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -28,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -176,6 +182,38 @@ static int fakesym(const char *dir, const char *reply)
 	return 0;
 }
 
+static void on_term(int sig)
+{
+	(void)sig;
+}
+
+static int tracer_mode(const char *name)
+{
+	char nm[64];
+	size_t n = unescape(name, nm, sizeof(nm) - 1);
+	pid_t c = fork();
+
+	if (c < 0)
+		return 2;
+	if (c == 0) {
+		if (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
+			_exit(2);
+		raise(SIGSTOP);
+		pause();
+		_exit(0);
+	}
+	waitpid(c, NULL, WUNTRACED); /* stopped: traced by us */
+	signal(SIGTERM, on_term);   /* sleep() ends, the child is killed */
+	nm[n] = '\0';
+	prctl(PR_SET_NAME, nm);
+	printf("ready %d\n", (int)c);
+	fflush(stdout);
+	sleep(30);
+	kill(c, SIGKILL);
+	waitpid(c, NULL, 0);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -183,6 +221,9 @@ int main(int argc, char **argv)
 		return chain(argv[2]);
 	if (argc == 4 && strcmp(argv[1], "fakesym") == 0)
 		return fakesym(argv[2], argv[3]);
-	fprintf(stderr, "usage: redteam17 chain DIR | fakesym SOCKDIR REPLY\n");
+	if (argc == 3 && strcmp(argv[1], "tracer") == 0)
+		return tracer_mode(argv[2]);
+	fprintf(stderr, "usage: redteam17 chain DIR | fakesym SOCKDIR REPLY | "
+			"tracer NAME\n");
 	return 2;
 }

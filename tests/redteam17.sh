@@ -98,6 +98,26 @@ else
 	bad "status: exit $st, $raw raw control byte(s), or not the lines expected"
 fi
 
+# A tracer of uid 2001's named with escapes: --status of its tracee names
+# it, escaped.
+$as2001 "$TESTBIN/redteam17" tracer '\e[2J\x9b31m' >"$tmp/tr.log" 2>&1 &
+trp=$!
+pids="$pids $trp"
+wait_for_file "$tmp/tr.log" || fail "tracer did not start"
+trc=$(sed -n 's/^ready //p' "$tmp/tr.log")
+"$SYMTRACE" --status "$trc" >"$tmp/st.out" 2>"$tmp/st.err"
+st=$?
+raw=$(od -An -c "$tmp/st.err" | grep -c '033\|233')
+want="symtrace: pid $trc is traced by $trp (\\x1b[2J\\x9b31m), not by symtrace"
+if [ $st -eq 1 ] && [ "$raw" -eq 0 ] && [ "$(cat "$tmp/st.err")" = "$want" ] &&
+	[ ! -s "$tmp/st.out" ]; then
+	pass "status: a tracer's name is escaped"
+else
+	show stderr "$tmp/st.err"
+	bad "status of a tracee: exit $st, $raw raw control byte(s), or not: $want"
+fi
+kill "$trp"
+
 # ---- notice: the control thread's notices after a rotation -----------------
 printf 'deny target=/etc/**\n' >"$tmp/r.rules"
 cat >"$tmp/notice.sh" <<END
