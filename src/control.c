@@ -528,18 +528,24 @@ static void send_all(int fd, const char *s, size_t len, long long deadline)
 	}
 }
 
-/* Bytes outside printable ASCII as \xHH: one line per item, whatever a
- * file is called. */
-static void add_clean(struct sbuf *sb, const char *s)
+/* Bytes outside printable ASCII (and '\\' unless it is escaped already:
+ * the client's second pass) as \xHH: one line per item, whatever a file
+ * is called, and no byte that a terminal takes for a control. */
+static void add_clean_as(struct sbuf *sb, const char *s, bool backslash)
 {
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
-		if (c < 0x20 || c == 0x7f || c == '\\')
+		if (c < 0x20 || c >= 0x7f || (backslash && c == '\\'))
 			sbuf_addf(sb, "\\x%02x", c);
 		else
 			sbuf_addc(sb, (char)c);
 	}
+}
+
+static void add_clean(struct sbuf *sb, const char *s)
+{
+	add_clean_as(sb, s, true);
 }
 
 static void status_reply(struct sbuf *sb)
@@ -848,6 +854,8 @@ static int proc_field(pid_t pid, const char *key, int nth, long long *v)
 	return -EINVAL;
 }
 
+/* pid's name as the process set it (any bytes: it is printed only
+ * through add_clean_as()). */
 static void comm_of(pid_t pid, char *buf, size_t n)
 {
 	char path[64];
@@ -887,9 +895,16 @@ static int not_guarded(pid_t pid, long long tracer, pid_t sym,
 	else if (!tracer)
 		say("pid %d is a symtrace without a control socket (%s)",
 		    (int)pid, detail);
-	else if (strcmp(comm, "symtrace") != 0)
+	else if (strcmp(comm, "symtrace") != 0) {
+		/* The tracer's name is its own choice: no byte of it raw on
+		 * the caller's terminal (tests/redteam17.sh). */
+		struct sbuf clean = SBUF_INIT;
+
+		add_clean_as(&clean, comm, true);
 		say("pid %d is traced by %d (%s), not by symtrace", (int)pid,
-		    (int)sym, comm);
+		    (int)sym, sbuf_str(&clean));
+		sbuf_free(&clean);
+	}
 	else
 		say("pid %d is traced by symtrace %d, which has no control "
 		    "socket (%s)",
@@ -970,15 +985,18 @@ int control_client(pid_t pid, bool reload_it)
 	buf[len] = '\0';
 	if (strncmp(buf, "error: ", 7) == 0) {
 		char *nl = strchr(buf, '\n');
+		struct sbuf clean = SBUF_INIT;
 
 		if (nl)
 			*nl = '\0';
+		add_clean_as(&clean, buf + 7, false);
 		if (reload_it)
 			say("symtrace %d did not reload its rules: %s",
-			    (int)sym, buf + 7);
+			    (int)sym, sbuf_str(&clean));
 		else
 			say("symtrace %d did not answer: %s", (int)sym,
-			    buf + 7);
+			    sbuf_str(&clean));
+		sbuf_free(&clean);
 		return CONTROL_EXIT_NO;
 	}
 	if (reload_it) {
@@ -1000,10 +1018,32 @@ int control_client(pid_t pid, bool reload_it)
 		say("symtrace %d gave no answer", (int)sym);
 		return CONTROL_EXIT_NO;
 	}
+	/* The answer is the word of whoever runs sym: a symtrace of
+	 * another user (not root, not the caller) may be any program of
+	 * that user named "symtrace" (tests/redteam17.sh): say whose it
+	 * is, and print no byte of it raw (no escape sequence reaches the
+	 * caller's terminal). */
 	if (tracer)
-		printf("pid %d: traced by symtrace %d\n", (int)pid, (int)sym);
+		printf("pid %d: traced by symtrace %d", (int)pid, (int)sym);
 	else
-		printf("pid %d: symtrace %d\n", (int)pid, (int)sym);
-	fputs(buf + 3, stdout);
+		printf("pid %d: symtrace %d", (int)pid, (int)sym);
+	if (euid != 0 && euid != (long long)geteuid())
+		printf(" (of uid %lld)", euid);
+	putchar('\n');
+	{
+		struct sbuf clean = SBUF_INIT;
+
+		for (const char *line = buf + 3; *line;) {
+			const char *nl = strchr(line, '\n');
+			_cleanup_free_ char *one = xstrndup(
+				line, nl ? (size_t)(nl - line) : strlen(line));
+
+			add_clean_as(&clean, one, false);
+			sbuf_addc(&clean, '\n');
+			line = nl ? nl + 1 : line + strlen(line);
+		}
+		fputs(sbuf_str(&clean), stdout);
+		sbuf_free(&clean);
+	}
 	return fflush(stdout) == 0 ? CONTROL_EXIT_OK : CONTROL_EXIT_NO;
 }

@@ -56,7 +56,9 @@ static long long mono_us(void)
  * a symlink on the way cannot send the records elsewhere, and logrotate
  * renames files, not their directory.  It is opened with symtrace's
  * credentials, O_NOFOLLOW: a symlink put at the name by whoever can write
- * the directory is refused, not followed (symtrace runs as root).  It is
+ * the directory is refused, not followed (symtrace runs as root); so is
+ * a FIFO or another file that is not regular, and a file owned by
+ * another user than symtrace's or root.  It is
  * opened for appending at its end, never truncated (logrotate's "create"
  * may have made it, and someone may have written to it), created with
  * mode 0644 (less the umask) if missing.  If that fails, symtrace says so
@@ -73,9 +75,44 @@ static void follow_name(struct sink *k)
 	if (fstatat(k->dirfd, k->name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    st.st_dev == k->dev && st.st_ino == k->ino)
 		return;
+	/* O_NONBLOCK: a FIFO put at the name would block the open (and
+	 * every traced process with symtrace) until someone reads it; a
+	 * file that is not regular, or that is someone else's (not
+	 * symtrace's user's, not root's: put there by whoever can write the
+	 * directory, who could then read and forge records), is refused as
+	 * a symlink is (tests/redteam17.sh). */
 	fd = openat(k->dirfd, k->name,
-		    O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC,
+		    O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC |
+			    O_NONBLOCK,
 		    0644);
+	if (fd >= 0 && fstat(fd, &st) == 0 &&
+	    (!S_ISREG(st.st_mode) ||
+	     (st.st_uid != geteuid() && st.st_uid != 0))) {
+		close(fd);
+		if (!k->reopen_failed) {
+			if (S_ISREG(st.st_mode))
+				warn("output file '%s' was replaced by a file "
+				     "of uid %u, not symtrace's: not written "
+				     "to (still writing to the old file; "
+				     "trying again at each write)",
+				     path, (unsigned)st.st_uid);
+			else
+				warn("output file '%s' was replaced by "
+				     "something that is not a regular file: "
+				     "not written to (still writing to the "
+				     "old file; trying again at each write)",
+				     path);
+		}
+		k->reopen_failed = true;
+		return;
+	}
+	if (fd >= 0 && fcntl(fd, F_SETFL, O_APPEND) < 0) {
+		int e = errno;
+
+		close(fd);
+		fd = -1;
+		errno = e;
+	}
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		int e = errno;
 
@@ -94,8 +131,16 @@ static void follow_name(struct sink *k)
 	if (k->reopen_failed)
 		warn("output file '%s' opened again", path);
 	k->reopen_failed = false;
-	close(k->fd); /* FILE's old descriptor (never stderr) */
-	k->fd = fd;
+	/* The new file takes the old one's descriptor number (FILE's,
+	 * never stderr), which the control thread writes its notices to
+	 * (config.out_fd): a closed number would lose them, or send them
+	 * to whatever file took the number next (tests/redteam17.sh). */
+	if (dup3(fd, k->fd, O_CLOEXEC) < 0) {
+		close(k->fd);
+		k->fd = fd;
+	} else {
+		close(fd);
+	}
 	k->dev = st.st_dev;
 	k->ino = st.st_ino;
 }
