@@ -255,6 +255,7 @@ static unsigned long maps_clock;
 
 void inspect_forget(pid_t tid)
 {
+	resolve_forget(tid);
 	for (int i = 0; i < MAPS_SLOTS; i++) {
 		if (maps_cache[i].tid && (tid == 0 || maps_cache[i].tid == tid)) {
 			close(maps_cache[i].fd);
