@@ -6,7 +6,11 @@
 # two-stop, --every), symtrace and strace --seccomp-bpf, tools in
 # alternation; medians and the issue's ratios, all from one run.
 #
-# usage: [SYMTRACE=path] [ROUNDS=7] [QUICK=1] sh bench/real.sh
+# usage: [SYMTRACE=path] [ROUNDS=7] [QUICK=1] [BASELINE=path] sh bench/real.sh
+#
+# BASELINE: another symtrace binary (an older build) run as one more tool,
+# "baseline", in the same alternation: symtrace / baseline shows what a
+# change gained under the same load.
 #
 # Environment as bench/run.sh (SYMTRACE, ROUNDS, QUICK, CC, BENCH_BIN,
 # BENCH_DIR, STRACE).  QUICK=1: 3 rounds and smaller synthetic runs (the
@@ -146,6 +150,7 @@ cpu=$(sed -n 's/^model name[[:space:]]*: *//p' /proc/cpuinfo | head -n 1)
 echo "# symtrace benchmark: real workloads (issue 20)"
 echo "machine:  $(nproc) CPUs, ${cpu:-unknown CPU}, Linux $(uname -r)"
 echo "symtrace: $SYMTRACE ($("$SYMTRACE" --version 2>/dev/null | head -n 1))"
+[ -z "${BASELINE:-}" ] || echo "baseline: $BASELINE"
 [ -n "$STRACE" ] && echo "strace:   $STRACE ($("$STRACE" -V | head -n 1))" ||
 	echo "strace:   not installed: its columns and ratios are skipped"
 for p in tar cpio rsync git cp; do
@@ -209,10 +214,15 @@ POLL=${SYMTRACE_POLL:-100}
 MT="$BIN/mintrace --poll=$POLL"
 ST="$SYMTRACE -o /dev/null --"
 SF="$STRACE -f -qq --seccomp-bpf -e trace=symlink,symlinkat -o /dev/null"
+BL=
+if [ -n "${BASELINE:-}" ]; then
+	[ -x "$BASELINE" ] || die "BASELINE=$BASELINE is not an executable file"
+	BL="$BASELINE -o /dev/null --"
+fi
 SE="$STRACE -f -qq -e trace=symlink,symlinkat -o /dev/null"
 five() {
 	set_tools "native|$1" "mintrace|$MT $1" "two-stop|$MT --exit $1" \
-		"symtrace|$ST $1" "strace|$SF $1"
+		"symtrace|$ST $1" "strace|$SF $1" ${BL:+"baseline|$BL $1"}
 }
 
 echo "running (round 0 is the warm-up):" >&2
@@ -281,13 +291,14 @@ echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "## Medians (wall seconds)"
 echo
-printf '| %-8s | %8s | %8s | %8s | %8s | %8s |\n' scenario native mintrace \
-	two-stop symtrace strace
-echo "|----------|---------:|---------:|---------:|---------:|---------:|"
+printf '| %-8s | %8s | %8s | %8s | %8s | %8s |%s\n' scenario native mintrace \
+	two-stop symtrace strace "${BL:+ baseline |}"
+echo "|----------|---------:|---------:|---------:|---------:|---------:|${BL:+---------:|}"
 for s in $SCEN; do
-	printf '| %-8s | %8s | %8s | %8s | %8s | %8s |\n' "$s" \
+	printf '| %-8s | %8s | %8s | %8s | %8s | %8s |%s\n' "$s" \
 		"$(med $s native)" "$(med $s mintrace)" "$(med $s two-stop)" \
-		"$(med $s symtrace)" "$(med $s strace)"
+		"$(med $s symtrace)" "$(med $s strace)" \
+		"${BL:+ $(printf '%8s' "$(med $s baseline)") |}"
 done
 printf '| %-8s | %8s | %8s | %8s | %8s | %8s |\n' every "$(med every native)" \
 	"$(med every every)" - "$(med every symtrace)" "$(med every strace)"
@@ -321,6 +332,15 @@ for s in $SCEN; do
 	esac
 done
 row "every: symtrace / mintrace --every" every symtrace every 1.05
+if [ -n "$BL" ]; then
+	for s in $SCEN; do
+		row "$s: symtrace / baseline" $s symtrace baseline -
+	done
+	for s in $SCEN; do
+		case $s in tar-reg | fork) continue ;; esac
+		row "$s: baseline / strace" $s baseline strace -
+	done
+fi
 for s in $SCEN; do
 	row "$s: two-stop / strace (floor)" $s two-stop strace -
 done
@@ -334,7 +354,7 @@ for s in $SCEN; do
 	*) n=$nlinks ;;
 	esac
 	printf '  %-8s' "$s"
-	for l in mintrace two-stop symtrace strace; do
+	for l in mintrace two-stop symtrace strace ${BL:+baseline}; do
 		printf ' %s %s' "$l" "$(awk -v a="$(med $s $l)" -v b="$(med $s native)" \
 			-v n="$n" 'BEGIN { if (a != "") printf "%.1f", (a - b) / n * 1e6; else print "-" }')"
 	done
