@@ -174,7 +174,7 @@ timed() {
 	if ! "$TIMEIT" "$@" </dev/null >/dev/null 2>"$log"; then
 		echo "bench: failed: $*" >&2
 		tail -n 5 "$log" >&2
-		exit 1
+		return 1
 	fi
 	sed -n 's/^timeit: wall=\([^ ]*\) .*/\1/p' "$log" | tail -n 1
 }
@@ -198,11 +198,23 @@ scenario() {
 	while [ "$r" -le "$nr" ]; do
 		printf '%s' "$TOOLS" | while IFS='|' read -r label cmd; do
 			[ -n "$label" ] || continue
-			pre_run
-			# shellcheck disable=SC2086
-			m=$(timed "$work/log" $cmd)
-			post_run
-			[ "$r" -eq 0 ] || echo "$name $label $m $r" >>"$results"
+			# A run that fails (a fork refused on a machine out of
+			# processes, say) is tried again up to twice, then left
+			# out of the medians and counted.
+			m=
+			for try in 1 2 3; do
+				pre_run
+				# shellcheck disable=SC2086
+				m=$(timed "$work/log" $cmd) || m=
+				post_run
+				[ -z "$m" ] || break
+				sleep 1
+			done
+			if [ -z "$m" ]; then
+				echo "$name $label" >>"$work/failed"
+			elif [ "$r" -ne 0 ]; then
+				echo "$name $label $m $r" >>"$results"
+			fi
 		done
 		printf ' %s' "$r" >&2
 		r=$((r + 1))
@@ -288,6 +300,10 @@ pratio() {
 		}' "$results"
 }
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ -s "$work/failed" ]; then
+	echo "runs that failed 3 times and are left out: $(wc -l <"$work/failed")" \
+	     "($(sort "$work/failed" | uniq -c | awk '{ printf "%s%s %s x%d", NR > 1 ? ", " : "", $2, $3, $1 }'))"
+fi
 echo
 echo "## Medians (wall seconds)"
 echo
