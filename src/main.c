@@ -43,7 +43,7 @@ static void usage(FILE *f)
 "  -v, --verbose         also print '+++ exited with N +++' lines (with\n"
 "                        --json: exit, attach and detach notices)\n"
 "      --syslog          also send each call to syslog (authpriv), as a\n"
-"                        kv line\n"
+"                        kv line (paths cut at 1024 bytes: truncated=yes)\n"
 "      --journal         also send each call to the systemd journal\n"
 "                        (native protocol, SYMTRACE_* fields); chosen\n"
 "                        instead of stderr when stderr is the journal\n"
