@@ -33,6 +33,11 @@ HAVE_M32=no
 [ -x /st/tests/symhelper32 ] && HAVE_M32=yes
 SYMTRACE_SANITIZED=
 TMPDIR=/tmp
+# lib.sh bounds each test (120 s by default): TCG on a loaded host runs
+# several times slower (deny-attacks took 37 s alone, over 120 s with the
+# machine's other work).
+TEST_TIMEOUT=600
+export TEST_TIMEOUT
 HOME=/root
 export SYMTRACE TESTBIN TESTSRC HAVE_M32 SYMTRACE_SANITIZED TMPDIR HOME
 

@@ -7,7 +7,7 @@
 #
 # Environment: SYMTRACE_VM_CACHE (where kernels are kept; default
 # $XDG_CACHE_HOME/symtrace-vm), SYMTRACE_VM_ACCEL (tcg, the default, or
-# kvm), SYMTRACE_VM_TIMEOUT (seconds a kernel may take, default 900),
+# kvm), SYMTRACE_VM_TIMEOUT (seconds a kernel may take, default 1800),
 # SYMTRACE_VM_TESTS (a list of test names to run instead of tests.list).
 # Exits 0 when every kernel booted, ran its tests, and each test passed,
 # skipped, or failed where tests.list says it does (xfail=); 1 otherwise
@@ -21,7 +21,7 @@ out=$3
 shift 3
 cache=${SYMTRACE_VM_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/symtrace-vm}
 accel=${SYMTRACE_VM_ACCEL:-tcg}
-limit=${SYMTRACE_VM_TIMEOUT:-900}
+limit=${SYMTRACE_VM_TIMEOUT:-1800}
 
 say() { echo "check-vm: $*"; }
 die() { echo "check-vm: $*" >&2; exit 1; }
