@@ -1,0 +1,180 @@
+#!/bin/sh
+# attach-inject.sh - issue 19: -p injects the prefilter into a busy
+# process of 4 threads (one blocked in read on a FIFO, one in a 3 s
+# nanosleep, one calling getpid without pause, the main one in sigwait):
+# every thread shows "Seccomp: 2", no thread sees EINTR or loses data
+# (the read gets exactly what is written after the attach), the sleep
+# lasts its full 3 s, every family call made after the attach is reported
+# (exactly 10), the process's other calls no longer stop (the spinner's
+# getpid: symtrace's CPU time), and after the detach the guarded calls
+# fail with ENOSYS (deny mode: fail closed).  Then: a process with a
+# seccomp filter of its own (both apply), a process without CAP_SYS_ADMIN
+# (no_new_privs is set, and said), trace mode without --prefilter
+# (nothing installed) and with it.
+. "$TESTSRC/attach-lib.sh"
+
+DENY="deny target=/nonexistent/**"
+mkfifo "$tmp/fifo" || fail mkfifo
+
+# seccomp_of PID: the Seccomp: values of all its threads, one a line.
+seccomp_of()
+{
+	for _s in /proc/"$1"/task/*/status; do
+		sed -n 's/^Seccomp:[[:space:]]*//p' "$_s"
+	done
+}
+
+# start [own] [PREFIX...]: the helper in the background.
+start()
+{
+	_own=
+	[ "${1:-}" = own ] && { _own=own; shift; }
+	rm -f "$w"/m*
+	"$@" "$TESTBIN/attachee" inject "$w" "$tmp/fifo" $_own \
+		>"$tmp/log" 2>&1 &
+	hpid=$!
+	wait_grep '^ready$' "$tmp/log" || { show log "$tmp/log"; fail \
+		"${what:+$what: }helper not ready"; }
+}
+
+# round N RESULT: SIGUSR1 to the helper, which must print round N's result.
+round()
+{
+	kill -USR1 "$hpid"
+	wait_grep "^round $1: " "$tmp/log" || { show log "$tmp/log"; fail \
+		"$what: no round $1"; }
+	grep -qx "round $1: $2" "$tmp/log" || { show log "$tmp/log"; fail \
+		"$what: round $1 is not $2"; }
+}
+
+# ---- 1. deny mode: injected by default ------------------------------------
+what="deny mode"
+start
+attach -r "$DENY"
+wait_grep "^symtrace: prefilter installed in process $hpid \\(4 threads\\)\$" \
+	"$tmp/err" || { show stderr "$tmp/err"; fail "$what: no prefilter notice"; }
+[ "$(seccomp_of "$hpid" | sort -u)" = 2 ] ||
+	{ seccomp_of "$hpid" >&2; fail "$what: not every thread has Seccomp: 2"; }
+[ "$(seccomp_of "$hpid" | wc -l)" -eq 4 ] || fail "$what: not 4 threads"
+round 0 OK
+grep -qx 'getpgid OK' "$tmp/log" || { show log "$tmp/log"; fail "$what: getpgid"; }
+# Exactly the 10 calls of the round, each reported once.
+wait_lines 10
+sleep 0.3
+grep -c . "$tmp/out" | grep -qx 10 || { show output "$tmp/out"; fail \
+	"$what: not exactly 10 lines"; }
+k=0
+while [ $k -lt 10 ]; do
+	grep -qx "\\[pid $hpid\\] symlinkat(\"inject\", AT_FDCWD<[^>]*>, \"$w/m0_$k\") = 0" \
+		"$tmp/out" || { show output "$tmp/out"; fail "$what: m0_$k"; }
+	check_link "$w/m0_$k" inject
+	k=$((k + 1))
+done
+# The read gets what is written after the injection, whole.
+printf 'after-attach\n' >"$tmp/fifo"
+wait_grep '^read 13:after-attach$' "$tmp/log" ||
+	{ show log "$tmp/log"; fail "$what: data not read"; }
+# The sleep was not cut short.
+wait_grep '^slept [0-9]*$' "$tmp/log" 50 ||
+	{ show log "$tmp/log"; fail "$what: no end of the sleep"; }
+ms=$(sed -n 's/^slept //p' "$tmp/log")
+[ "$ms" -ge 3000 ] || fail "$what: slept $ms ms"
+# The spinner's calls do not stop: symtrace stays nearly idle over 1 s.
+t0=$(awk '{ print $14 + $15 }' /proc/"$spid"/stat)
+sleep 1
+t1=$(awk '{ print $14 + $15 }' /proc/"$spid"/stat)
+[ $((t1 - t0)) -le 20 ] || fail "$what: symtrace used $((t1 - t0)) ticks in 1 s"
+detach
+[ "$(seccomp_of "$hpid" | sort -u)" = 2 ] || fail "$what: filter gone"
+# After the detach the guarded calls fail closed; the rest works.
+round 1 ENOSYS
+[ "$(grep -c '^getpgid OK$' "$tmp/log")" -eq 2 ] ||
+	{ show log "$tmp/log"; fail "$what: getpgid after detach"; }
+printf 'after-detach\n' >"$tmp/fifo"
+wait_grep '^read 13:after-detach$' "$tmp/log" ||
+	{ show log "$tmp/log"; fail "$what: data not read after detach"; }
+finish 7
+grep -q 'EINTR\|nterrupted' "$tmp/log" && { show log "$tmp/log"; fail \
+	"$what: EINTR seen"; }
+
+# ---- 2. a filter of its own: both apply ------------------------------------
+what="own filter"
+start own
+attach -r "$DENY"
+wait_grep "^symtrace: prefilter installed in process $hpid " "$tmp/err" ||
+	{ show stderr "$tmp/err"; fail "$what: no prefilter notice"; }
+for s in /proc/"$hpid"/task/*/status; do
+	grep -qx 'Seccomp_filters:[[:space:]]*2' "$s" ||
+		{ cat "$s" >&2; fail "$what: not 2 filters in $s"; }
+done
+round 0 OK
+grep -qx 'getpgid EXDEV' "$tmp/log" || { show log "$tmp/log"; fail \
+	"$what: its own filter no longer applies"; }
+wait_lines 10
+detach
+round 1 ENOSYS
+finish 7
+
+# ---- 3. without CAP_SYS_ADMIN: no_new_privs ---------------------------------
+what="no CAP_SYS_ADMIN"
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+	chmod 777 "$w" "$tmp"
+	chmod 666 "$tmp/fifo"
+	start setpriv --reuid=65534 --regid=65534 --clear-groups
+	grep -q '^NoNewPrivs:[[:space:]]*0' /proc/"$hpid"/status ||
+		fail "$what: no_new_privs set before"
+	attach -r "$DENY"
+	wait_grep "^symtrace: prefilter installed in process $hpid " \
+		"$tmp/err" || { show stderr "$tmp/err"; fail "$what: no notice"; }
+	grep -qx "symtrace: process $hpid lacks CAP_SYS_ADMIN: no_new_privs set for the prefilter (set-id programs it runs lose their privileges)" \
+		"$tmp/err" || { show stderr "$tmp/err"; fail "$what: no_new_privs not said"; }
+	for s in /proc/"$hpid"/task/*/status; do
+		grep -q '^NoNewPrivs:[[:space:]]*1' "$s" ||
+			fail "$what: no_new_privs not in $s"
+	done
+	[ "$(seccomp_of "$hpid" | sort -u)" = 2 ] || fail "$what: Seccomp"
+	round 0 OK
+	wait_lines 10
+	detach
+	finish 7
+fi
+
+# ---- 4. trace mode: nothing unless --prefilter ------------------------------
+what="trace mode"
+start
+attach
+wait_grep "^symtrace: attached to process $hpid " "$tmp/err"
+round 0 OK
+wait_lines 10
+[ "$(seccomp_of "$hpid" | sort -u)" = 0 ] || fail "$what: a filter installed"
+grep -q prefilter "$tmp/err" && { show stderr "$tmp/err"; fail "$what: notice"; }
+detach
+round 1 OK
+finish 7
+
+what="trace mode --prefilter"
+start
+attach --prefilter
+wait_grep "^symtrace: prefilter installed in process $hpid \\(4 threads\\)\$" \
+	"$tmp/err" || { show stderr "$tmp/err"; fail "$what: no prefilter notice"; }
+round 0 OK
+wait_lines 10
+[ "$(grep -c ' = 0$' "$tmp/out")" -eq 10 ] || { show output "$tmp/out"; fail \
+	"$what: not 10 calls"; }
+detach
+round 1 ENOSYS
+finish 7
+
+what="deny mode --no-prefilter"
+start
+attach -r "$DENY" --no-prefilter
+round 0 OK
+wait_lines 10
+[ "$(seccomp_of "$hpid" | sort -u)" = 0 ] || fail "$what: a filter installed"
+detach
+round 1 OK
+finish 7
+
+cd "$tmp" || fail cd
+check_no_leftovers
+exit 0
