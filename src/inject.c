@@ -362,11 +362,13 @@ static enum inject_result install(const struct session *s, struct sink *out,
 	g->injector = 0;
 	t->flags |= TF_FILTERED;
 	r = mark_group(g->tgid);
+	/* (Said with -v only: one line per process of a large tree.) */
 	snprintf(members, sizeof(members), "\"pid\":%d,\"threads\":%d",
 		 (int)g->tgid, r);
-	sink_notice(out, "prefilter", members,
-		    "prefilter installed in process %d (%d thread%s)",
-		    (int)g->tgid, r, r == 1 ? "" : "s");
+	if (s->cfg->verbose)
+		sink_notice(out, "prefilter", members,
+			    "prefilter installed in process %d (%d thread%s)",
+			    (int)g->tgid, r, r == 1 ? "" : "s");
 	return INJECT_STEPPED;
 }
 

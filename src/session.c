@@ -106,10 +106,14 @@ void session_derive(struct session *s, const struct config *cfg,
 	 * rule can deny (workers started before the attach would
 	 * otherwise stay unguarded). */
 	/* ... unless it is injected (inject.h): by default when a rule can
-	 * deny (then the guarded calls failing with ENOSYS after a detach
-	 * is failing closed), in trace mode only when asked. */
+	 * deny (then the guarded calls failing with ENOSYS after a detach,
+	 * or if symtrace dies, is failing closed) and --fail=open was not
+	 * asked (the processes are to run on as if never traced), in trace
+	 * mode only when asked. */
 	s->inject = s->attach_mode && !cfg->no_seccomp &&
-		    (cfg->prefilter < 0 ? s->enforcing : cfg->prefilter > 0);
+		    (cfg->prefilter < 0
+			     ? s->enforcing && cfg->fail != FAIL_OPEN
+			     : cfg->prefilter > 0);
 	if (s->inject && (features_lack(f, FEAT_SECCOMP_FILTER) ||
 			  features_lack(f, FEAT_TRACESECCOMP))) {
 		s->inject = false;

@@ -50,7 +50,7 @@ round()
 # ---- 1. deny mode: injected by default ------------------------------------
 what="deny mode"
 start
-attach -r "$DENY"
+attach -v -r "$DENY"
 wait_grep "^symtrace: prefilter installed in process $hpid \\(4 threads\\)\$" \
 	"$tmp/err" || { show stderr "$tmp/err"; fail "$what: no prefilter notice"; }
 [ "$(seccomp_of "$hpid" | sort -u)" = 2 ] ||
@@ -100,7 +100,7 @@ grep -q 'EINTR\|nterrupted' "$tmp/log" && { show log "$tmp/log"; fail \
 # ---- 2. a filter of its own: both apply ------------------------------------
 what="own filter"
 start own
-attach -r "$DENY"
+attach -v -r "$DENY"
 wait_grep "^symtrace: prefilter installed in process $hpid " "$tmp/err" ||
 	{ show stderr "$tmp/err"; fail "$what: no prefilter notice"; }
 for s in /proc/"$hpid"/task/*/status; do
@@ -123,7 +123,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
 	start setpriv --reuid=65534 --regid=65534 --clear-groups
 	grep -q '^NoNewPrivs:[[:space:]]*0' /proc/"$hpid"/status ||
 		fail "$what: no_new_privs set before"
-	attach -r "$DENY"
+	attach -v -r "$DENY"
 	wait_grep "^symtrace: prefilter installed in process $hpid " \
 		"$tmp/err" || { show stderr "$tmp/err"; fail "$what: no notice"; }
 	grep -qx "symtrace: process $hpid lacks CAP_SYS_ADMIN: no_new_privs set for the prefilter (set-id programs it runs lose their privileges)" \
@@ -154,7 +154,7 @@ finish 7
 
 what="trace mode --prefilter"
 start
-attach --prefilter
+attach -v --prefilter
 wait_grep "^symtrace: prefilter installed in process $hpid \\(4 threads\\)\$" \
 	"$tmp/err" || { show stderr "$tmp/err"; fail "$what: no prefilter notice"; }
 round 0 OK
