@@ -58,6 +58,15 @@
 #ifndef SECCOMP_FILTER_FLAG_TSYNC
 #define SECCOMP_FILTER_FLAG_TSYNC 1
 #endif
+#ifndef PTRACE_SECCOMP_GET_FILTER
+#define PTRACE_SECCOMP_GET_FILTER 0x420c
+#endif
+#ifndef SECCOMP_RET_USER_NOTIF
+#define SECCOMP_RET_USER_NOTIF 0x7fc00000U
+#endif
+#ifndef SECCOMP_RET_ACTION_FULL
+#define SECCOMP_RET_ACTION_FULL 0xffff0000U
+#endif
 #define CAP_SYS_ADMIN_BIT 21
 #define RED_ZONE 128
 
@@ -74,6 +83,7 @@ struct group {
 	enum gstate state;
 	pid_t injector; /* the thread that set no_new_privs (G_FILTER) */
 	bool nnp_set;   /* we set no_new_privs */
+	bool own_checked; /* its own filters allow the injection */
 };
 
 static struct group *groups;
@@ -150,6 +160,190 @@ static int read_tstatus(pid_t tid, struct tstatus *ts)
 	if ((p = strstr(buf, "\nSeccomp:")))
 		ts->seccomp = atoi(p + 9);
 	return ts->tgid > 0 ? 0 : -EINVAL;
+}
+
+/* ---- a filter of the process's own -------------------------------------
+ *
+ * Filters stack: for each call the kernel runs all of them and takes the
+ * action that ranks first (KILL, TRAP, ERRNO, USER_NOTIF, TRACE, LOG,
+ * ALLOW).  Two things of a filter the process had before the attach
+ * matter:
+ *   - a USER_NOTIF answer outranks the prefilter's TRACE: a family call
+ *     it answers would go to its listener and never stop for symtrace.
+ *     Without the prefilter the entry stop comes before any filter (Linux
+ *     4.8 and later) and the call is judged there.  So a filter that can
+ *     answer USER_NOTIF (a RET of that action, or a RET A whose value is
+ *     not known without running it) keeps the process every-stop.
+ *   - Our own injected calls (prctl, seccomp) go through it: one it would
+ *     kill (KILL, TRAP) must not be made.  They are run through the
+ *     filter here (a classic BPF interpreter) with their real
+ *     seccomp_data.
+ * The filters are read with PTRACE_SECCOMP_GET_FILTER (CAP_SYS_ADMIN;
+ * CONFIG_CHECKPOINT_RESTORE): where they cannot be, the process is not
+ * injected. */
+
+#define MAX_OWN_FILTERS 64
+
+/* Filter idx (0: the newest) of tid into f[BPF_MAXINSNS]: its length,
+ * 0 when there is none, -errno. */
+static int own_filter(pid_t tid, int idx, struct sock_filter *f)
+{
+	long n = ptrace(PTRACE_SECCOMP_GET_FILTER, tid, (long)idx, NULL);
+
+	if (n < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (n == 0 || n > BPF_MAXINSNS)
+		return -EINVAL;
+	if (ptrace(PTRACE_SECCOMP_GET_FILTER, tid, (long)idx, f) != n)
+		return -EINVAL;
+	return (int)n;
+}
+
+/* The action of f[0..n) for d; true, or false for a program this
+ * interpreter does not take (then nothing is assumed). */
+static bool bpf_run(const struct sock_filter *f, int n,
+		    const struct seccomp_data *d, uint32_t *act)
+{
+	uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = { 0 };
+	const unsigned char *data = (const unsigned char *)d;
+
+	for (int pc = 0, steps = 0; pc >= 0 && pc < n && steps < 4 * n;
+	     pc++, steps++) {
+		const struct sock_filter *i = &f[pc];
+		uint32_t src = BPF_SRC(i->code) == BPF_X ? x : i->k;
+		bool jump;
+
+		switch (BPF_CLASS(i->code)) {
+		case BPF_LD:
+			if (i->code == (BPF_LD | BPF_W | BPF_ABS)) {
+				if (i->k > sizeof(*d) - 4 || i->k & 3)
+					return false;
+				memcpy(&a, data + i->k, 4);
+			} else if (i->code == (BPF_LD | BPF_W | BPF_LEN)) {
+				a = sizeof(*d);
+			} else if (i->code == (BPF_LD | BPF_IMM)) {
+				a = i->k;
+			} else if (i->code == (BPF_LD | BPF_MEM) &&
+				   i->k < BPF_MEMWORDS) {
+				a = mem[i->k];
+			} else {
+				return false;
+			}
+			break;
+		case BPF_LDX:
+			if (i->code == (BPF_LDX | BPF_W | BPF_LEN))
+				x = sizeof(*d);
+			else if (i->code == (BPF_LDX | BPF_IMM))
+				x = i->k;
+			else if (i->code == (BPF_LDX | BPF_MEM) &&
+				 i->k < BPF_MEMWORDS)
+				x = mem[i->k];
+			else
+				return false;
+			break;
+		case BPF_ST:
+		case BPF_STX:
+			if (i->k >= BPF_MEMWORDS)
+				return false;
+			mem[i->k] = BPF_CLASS(i->code) == BPF_ST ? a : x;
+			break;
+		case BPF_ALU:
+			switch (BPF_OP(i->code)) {
+			case BPF_ADD: a += src; break;
+			case BPF_SUB: a -= src; break;
+			case BPF_MUL: a *= src; break;
+			case BPF_DIV: if (!src) return false; a /= src; break;
+			case BPF_MOD: if (!src) return false; a %= src; break;
+			case BPF_OR: a |= src; break;
+			case BPF_AND: a &= src; break;
+			case BPF_XOR: a ^= src; break;
+			case BPF_LSH: a = src < 32 ? a << src : 0; break;
+			case BPF_RSH: a = src < 32 ? a >> src : 0; break;
+			case BPF_NEG: a = -a; break;
+			default: return false;
+			}
+			break;
+		case BPF_JMP:
+			switch (BPF_OP(i->code)) {
+			case BPF_JA: pc += (int)i->k; continue;
+			case BPF_JEQ: jump = a == src; break;
+			case BPF_JGT: jump = a > src; break;
+			case BPF_JGE: jump = a >= src; break;
+			case BPF_JSET: jump = (a & src) != 0; break;
+			default: return false;
+			}
+			pc += jump ? i->jt : i->jf;
+			break;
+		case BPF_RET:
+			*act = BPF_RVAL(i->code) == BPF_A ? a : i->k;
+			return true;
+		case BPF_MISC:
+			if (BPF_MISCOP(i->code) == BPF_TAX)
+				x = a;
+			else
+				a = x;
+			break;
+		default:
+			return false;
+		}
+	}
+	return false;
+}
+
+/* Can a RET of f answer USER_NOTIF (or an unknown value)? */
+static bool may_notify(const struct sock_filter *f, int n)
+{
+	for (int pc = 0; pc < n; pc++)
+		if (BPF_CLASS(f[pc].code) == BPF_RET &&
+		    (BPF_RVAL(f[pc].code) == BPF_A ||
+		     (f[pc].k & SECCOMP_RET_ACTION_FULL) ==
+			     SECCOMP_RET_USER_NOTIF))
+			return true;
+	return false;
+}
+
+/* May the prefilter be injected into tid, which has filters of its own,
+ * with calls d[0..nd)?  NULL, or why not. */
+static const char *own_filters_ok(pid_t tid, const struct seccomp_data *d,
+				  int nd, char *why, size_t size)
+{
+	static struct sock_filter f[BPF_MAXINSNS];
+	int idx, n;
+
+	for (idx = 0; idx < MAX_OWN_FILTERS; idx++) {
+		n = own_filter(tid, idx, f);
+		if (n == 0)
+			return idx ? NULL : "its seccomp filter cannot be read";
+		if (n < 0) {
+			snprintf(why, size, "it has a seccomp filter of its "
+				 "own, which symtrace cannot read "
+				 "(PTRACE_SECCOMP_GET_FILTER: %s)",
+				 strerror(-n));
+			return why;
+		}
+		if (may_notify(f, n))
+			return "it has a seccomp filter of its own that can "
+			       "answer with user notifications, which outrank "
+			       "the prefilter's";
+		for (int k = 0; k < nd; k++) {
+			uint32_t act = 0;
+
+			if (!bpf_run(f, n, &d[k], &act))
+				return "it has a seccomp filter of its own "
+				       "that symtrace cannot evaluate";
+			act &= SECCOMP_RET_ACTION_FULL;
+			if (act == SECCOMP_RET_KILL_PROCESS ||
+			    act == SECCOMP_RET_KILL_THREAD ||
+			    act == SECCOMP_RET_TRAP) {
+				snprintf(why, size, "its own seccomp filter "
+					 "would kill it (or send SIGSYS) for "
+					 "%s", k == nd - 1 ? "seccomp()"
+							   : "prctl()");
+				return why;
+			}
+		}
+	}
+	return "it has too many seccomp filters";
 }
 
 /* Write len bytes at addr of tid (process_vm_writev, PTRACE_POKEDATA
@@ -254,6 +448,56 @@ static size_t blob_make(unsigned char *blob, uint64_t addr, bool compat)
 	return hdr + (size_t)prog_len * sizeof(prog[0]);
 }
 
+static bool ensure_prog(const struct session *s)
+{
+	if (!prog_len) {
+		struct filter_spec spec = filter_spec(s);
+
+		prog_len = seccomp_build(&spec, prog);
+		if (prog_len <= 0)
+			prog_len = 0;
+	}
+	return prog_len > 0;
+}
+
+/* Where the blob goes: below the red zone, 16-byte aligned. */
+static uint64_t blob_addr(const struct arch_regs *regs, size_t len)
+{
+	return (arch_regs_sp(regs) - RED_ZONE - len) & ~(uint64_t)15;
+}
+
+/* The seccomp_data of the calls about to be injected at this stop
+ * (prctl if nnp, then seccomp), for a filter of the process's own. */
+static int planned_calls(const struct session *s, pid_t tid, enum abi abi,
+			 bool nnp, struct seccomp_data d[2])
+{
+	struct arch_regs regs;
+	uint32_t audit = 0;
+	int n = 0;
+
+	for (size_t i = 0; i < arch_nabis; i++)
+		if (arch_abis[i].abi == abi)
+			audit = arch_abis[i].audit_arch;
+	if (!ensure_prog(s) || arch_regs_get(tid, &regs) < 0)
+		return -1;
+	memset(d, 0, 2 * sizeof(d[0]));
+	if (nnp) {
+		d[n].nr = (int)arch_nr_prctl(abi);
+		d[n].arch = audit;
+		d[n].args[0] = PR_SET_NO_NEW_PRIVS;
+		d[n].args[1] = 1;
+		n++;
+	}
+	d[n].nr = (int)arch_nr_seccomp(abi);
+	d[n].arch = audit;
+	d[n].args[0] = SECCOMP_SET_MODE_FILTER;
+	d[n].args[1] = SECCOMP_FILTER_FLAG_TSYNC;
+	d[n].args[2] = blob_addr(&regs, (arch_abi_compat(abi) ? 8 : 16) +
+					       (size_t)prog_len * 8);
+	n++;
+	return n; /* (instruction_pointer: the caller's) */
+}
+
 /* Every task of tgid's group is filtered now: those in the table are
  * marked, those still to report their first stop are remembered. */
 static int mark_group(pid_t tgid)
@@ -309,20 +553,14 @@ static enum inject_result install(const struct session *s, struct sink *out,
 	int r, r2;
 	char why[160], members[96];
 
-	if (!prog_len) {
-		struct filter_spec spec = filter_spec(s);
-
-		prog_len = seccomp_build(&spec, prog);
-		if (prog_len <= 0) {
-			prog_len = 0;
-			failed(out, g, t, "the filter is too long");
-			return INJECT_NOT_HERE;
-		}
+	if (!ensure_prog(s)) {
+		failed(out, g, t, "the filter is too long");
+		return INJECT_NOT_HERE;
 	}
 	if ((r = arch_regs_get(t->tid, &regs)) < 0)
 		return INJECT_NOT_HERE; /* gone: its end is on its way */
 	len = blob_make(blob, 0, compat);
-	addr = (arch_regs_sp(&regs) - RED_ZONE - len) & ~(uint64_t)15;
+	addr = blob_addr(&regs, len);
 	if (compat && addr + len > 0xffffffffull)
 		return INJECT_NOT_HERE; /* int $0x80 of 64-bit code: later */
 	blob_make(blob, addr, compat);
@@ -383,6 +621,7 @@ enum inject_result inject_at_entry(const struct session *s,
 	uint64_t args[6] = { PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0, 0 };
 	int64_t ret = 0;
 	int r;
+	bool need_nnp;
 	char why[160], members[64];
 
 	if (st->abi == ABI_UNKNOWN || arch_nr_seccomp(st->abi) < 0)
@@ -408,12 +647,31 @@ enum inject_result inject_at_entry(const struct session *s,
 	default:
 		break;
 	}
+	need_nnp = !(ts.nnp == 1 || (ts.cap_eff >> CAP_SYS_ADMIN_BIT & 1));
+	if (ts.seccomp == 2 && !g->own_checked) {
+		struct seccomp_data d[2];
+		int nd = planned_calls(s, t->tid, st->abi, need_nnp, d);
+		const char *no;
+
+		for (int k = 0; k < nd; k++)
+			d[k].instruction_pointer = st->ip;
+		no = nd < 0 ? "cannot read its registers"
+			    : own_filters_ok(t->tid, d, nd, why, sizeof(why));
+		if (no) {
+			failed(out, g, t, no);
+			return INJECT_NOT_HERE;
+		}
+		g->own_checked = true;
+	} else if (ts.seccomp == 1) {
+		failed(out, g, t, "it runs in seccomp strict mode");
+		return INJECT_NOT_HERE;
+	}
 	/* Without no_new_privs the kernel takes a filter only from a task
 	 * with CAP_SYS_ADMIN in its user namespace (CapEff is in that
 	 * namespace's terms).  A root service keeps its set-id programs
 	 * working then, and the filter stays on them (it only makes them
 	 * stop for symtrace), as in run mode (seccomp.c). */
-	if (ts.nnp == 1 || (ts.cap_eff >> CAP_SYS_ADMIN_BIT & 1)) {
+	if (!need_nnp) {
 		g->state = G_FILTER;
 		g->injector = t->tid;
 		return install(s, out, g, t, st->abi, status);

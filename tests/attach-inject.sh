@@ -8,7 +8,10 @@
 # (exactly 10), the process's other calls no longer stop (the spinner's
 # getpid: symtrace's CPU time), and after the detach the guarded calls
 # fail with ENOSYS (deny mode: fail closed).  Then: a process with a
-# seccomp filter of its own (both apply), a process without CAP_SYS_ADMIN
+# seccomp filter of its own (both apply), one whose filter would kill
+# it at the injected seccomp() and one whose filter can answer with user
+# notifications (both left every-stop, with a warning), a process without
+# CAP_SYS_ADMIN
 # (no_new_privs is set, and said), trace mode without --prefilter
 # (nothing installed) and with it.
 . "$TESTSRC/attach-lib.sh"
@@ -24,11 +27,11 @@ seccomp_of()
 	done
 }
 
-# start [own] [PREFIX...]: the helper in the background.
+# start [own|own-kill|own-notif] [PREFIX...]: the helper in the background.
 start()
 {
 	_own=
-	[ "${1:-}" = own ] && { _own=own; shift; }
+	case ${1:-} in own*) _own=$1; shift ;; esac
 	rm -f "$w"/m*
 	"$@" "$TESTBIN/attachee" inject "$w" "$tmp/fifo" $_own \
 		>"$tmp/log" 2>&1 &
@@ -61,8 +64,9 @@ grep -qx 'getpgid OK' "$tmp/log" || { show log "$tmp/log"; fail "$what: getpgid"
 # Exactly the 10 calls of the round, each reported once.
 wait_lines 10
 sleep 0.3
-grep -c . "$tmp/out" | grep -qx 10 || { show output "$tmp/out"; fail \
-	"$what: not exactly 10 lines"; }
+# (-v: the sleeper's end is a line too.)
+[ "$(grep -c 'symlinkat(' "$tmp/out")" -eq 10 ] || { show output "$tmp/out"; \
+	fail "$what: not exactly 10 calls reported"; }
 k=0
 while [ $k -lt 10 ]; do
 	grep -qx "\\[pid $hpid\\] symlinkat(\"inject\", AT_FDCWD<[^>]*>, \"$w/m0_$k\") = 0" \
@@ -114,6 +118,35 @@ wait_lines 10
 detach
 round 1 ENOSYS
 finish 7
+
+# ---- 2b. own filters that forbid the injection: every-stop, said ---------
+# One that would kill the process at seccomp(): the injected call would.
+# One that answers a call with user notifications: they outrank the
+# prefilter's SECCOMP_RET_TRACE, so a family call it answered would never
+# stop for symtrace.  Both processes stay traced at every call (their
+# calls reported), keep their one filter, and work on after the detach.
+for kind in own-kill own-notif; do
+	what="$kind"
+	start "$kind"
+	attach -v -r "$DENY"
+	case $kind in
+	own-kill) why="its own seccomp filter would kill it (or send SIGSYS) for seccomp()" ;;
+	*) why="it has a seccomp filter of its own that can answer with user notifications, which outrank the prefilter's" ;;
+	esac
+	wait_grep "^symtrace: cannot install the prefilter in process $hpid: " \
+		"$tmp/err" || { show stderr "$tmp/err"; fail "$what: no warning"; }
+	grep -qx "symtrace: cannot install the prefilter in process $hpid: $why; every system call of it stops (slower)" \
+		"$tmp/err" || { show stderr "$tmp/err"; fail "$what: wrong warning"; }
+	round 0 OK
+	wait_lines 10
+	for s in /proc/"$hpid"/task/*/status; do
+		grep -qx 'Seccomp_filters:[[:space:]]*1' "$s" ||
+			{ cat "$s" >&2; fail "$what: not 1 filter in $s"; }
+	done
+	detach
+	round 1 OK
+	finish 7
+done
 
 # ---- 3. without CAP_SYS_ADMIN: no_new_privs ---------------------------------
 what="no CAP_SYS_ADMIN"

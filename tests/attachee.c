@@ -47,7 +47,11 @@
  *                         fails, or a sleep cut short, prints "FAIL ...".
  *                         SIGTERM: "term", exit 7.  With "own", a seccomp
  *                         filter of its own (getpgid fails with EXDEV) is
- *                         installed first.
+ *                         installed first; "own-kill": the same, and it
+ *                         kills the process at a seccomp() call;
+ *                         "own-notif": the same, and acct() answered by a
+ *                         user-notification listener (its fd kept open,
+ *                         never read).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -56,6 +60,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -436,27 +441,51 @@ static void *inject_spinner(void *p)
 	return NULL;
 }
 
-/* A filter of the process's own: getpgid fails with EXDEV. */
-static int own_filter(void)
+#ifndef SECCOMP_RET_USER_NOTIF
+#define SECCOMP_RET_USER_NOTIF 0x7fc00000U
+#endif
+#ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
+#define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
+#endif
+
+/* A filter of the process's own: getpgid fails with EXDEV; with "kill",
+ * seccomp() kills the process; with "notif", acct() goes to a listener
+ * (never called). */
+static int own_filter(const char *kind)
 {
+	uint32_t extra_ret = SECCOMP_RET_ALLOW;
+	long extra_nr = SYS_getpgid;
 	struct sock_filter f[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 			 offsetof(struct seccomp_data, nr)),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getpgid, 0, 1),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EXDEV),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
 	struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
+	unsigned long flags = 0;
 
+	if (strcmp(kind, "own-kill") == 0) {
+		extra_nr = SYS_seccomp;
+		extra_ret = SECCOMP_RET_KILL_PROCESS;
+	} else if (strcmp(kind, "own-notif") == 0) {
+		extra_nr = SYS_acct;
+		extra_ret = SECCOMP_RET_USER_NOTIF;
+		flags = SECCOMP_FILTER_FLAG_NEW_LISTENER;
+	}
+	f[3].k = (uint32_t)extra_nr;
+	f[4].k = extra_ret;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0) {
+	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog) < 0) {
 		say("FAIL own filter: %s\n", strerror(errno));
 		return -1;
 	}
 	return 0;
 }
 
-static int do_inject(const char *dir, const char *fifo, bool own)
+static int do_inject(const char *dir, const char *fifo, const char *own)
 {
 	void *(*fn[3])(void *) = { inject_reader, inject_sleeper,
 				   inject_spinner };
@@ -464,7 +493,7 @@ static int do_inject(const char *dir, const char *fifo, bool own)
 	pthread_t t;
 	int sig;
 
-	if (own && own_filter() < 0)
+	if (own && own_filter(own) < 0)
 		return 3;
 	inject_fifo = open(fifo, O_RDWR);
 	if (inject_fifo < 0) {
@@ -522,11 +551,10 @@ int main(int argc, char **argv)
 	if (argc == 3 && strcmp(argv[1], "tree") == 0)
 		return do_tree(argv[2]);
 	if ((argc == 4 || argc == 5) && strcmp(argv[1], "inject") == 0)
-		return do_inject(argv[2], argv[3],
-				 argc == 5 && strcmp(argv[4], "own") == 0);
+		return do_inject(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
 	if (argc == 2 && strcmp(argv[1], "reader") == 0)
 		return do_reader();
 	fprintf(stderr, "usage: attachee loop|threads|forker|busy|tree DIR, "
-		"attachee reader, attachee inject DIR FIFO [own]\n");
+		"attachee reader, attachee inject DIR FIFO [own|own-kill|own-notif]\n");
 	return 2;
 }
