@@ -27,10 +27,16 @@
  *     said in the warning), and it is traced at every call instead.
  * Why it is safe for symtrace: a task is treated as filtered
  * (TF_FILTERED, PTRACE_CONT between its family calls) only when the
- * kernel said the filter was installed in its thread group (seccomp()
- * returned 0: TSYNC gave it to every thread), or when it was created by a
- * filtered task (it inherits the filter).  Anything not known so is
- * traced at every call: slower, never blind. */
+ * kernel said the filter is in force in its thread group: seccomp()
+ * returned 0 there (TSYNC gave it to every thread; threads created later
+ * inherit it), or PTRACE_SECCOMP_GET_FILTER shows our very program among
+ * the group's filters (a child of a filtered process: inherited).  Not
+ * from a parent's fork event: a child forked just before the parent's
+ * group got the filter may report its event after, and would be taken
+ * for filtered while it is not.  Anything not known so is traced at every
+ * call: slower, never blind (without PTRACE_SECCOMP_GET_FILTER, which
+ * needs CAP_SYS_ADMIN, a new process is injected again: a second copy
+ * stacked on the inherited one). */
 #include "inject.h"
 
 #include <dirent.h>
@@ -88,8 +94,11 @@ struct group {
 
 static struct group *groups;
 static size_t ngroups, groups_size;
-static pid_t *pending; /* children of filtered tasks, first stop to come */
+static pid_t *pending; /* threads of a filtered group, first stop to come */
 static size_t npending, pending_size;
+/* The program (built once). */
+static struct sock_filter prog[SECCOMP_FILTER_MAX];
+static int prog_len;
 
 static struct group *group_find(pid_t tgid)
 {
@@ -302,14 +311,18 @@ static bool may_notify(const struct sock_filter *f, int n)
 	return false;
 }
 
-/* May the prefilter be injected into tid, which has filters of its own,
- * with calls d[0..nd)?  NULL, or why not. */
+/* May the prefilter be injected into tid, which has filters already,
+ * with calls d[0..nd)?  NULL, or why not.  *ours: one of them is our
+ * very program (inherited from a filtered parent, or left by an earlier
+ * symtrace): it traces every call ours would, so nothing needs to be
+ * injected. */
 static const char *own_filters_ok(pid_t tid, const struct seccomp_data *d,
-				  int nd, char *why, size_t size)
+				  int nd, char *why, size_t size, bool *ours)
 {
 	static struct sock_filter f[BPF_MAXINSNS];
 	int idx, n;
 
+	*ours = false;
 	for (idx = 0; idx < MAX_OWN_FILTERS; idx++) {
 		n = own_filter(tid, idx, f);
 		if (n == 0)
@@ -325,6 +338,11 @@ static const char *own_filters_ok(pid_t tid, const struct seccomp_data *d,
 			return "it has a seccomp filter of its own that can "
 			       "answer with user notifications, which outrank "
 			       "the prefilter's";
+		if (n == prog_len &&
+		    memcmp(f, prog, (size_t)n * sizeof(*f)) == 0) {
+			*ours = true;
+			continue;
+		}
 		for (int k = 0; k < nd; k++) {
 			uint32_t act = 0;
 
@@ -424,10 +442,8 @@ static int run_call(pid_t tid, const struct arch_regs *saved, enum abi abi,
 	return 0;
 }
 
-/* The program (built once) and the bytes written into the tracee: a
- * struct sock_fprog (64-bit or compat layout) followed by the filter. */
-static struct sock_filter prog[SECCOMP_FILTER_MAX];
-static int prog_len;
+/* The bytes written into the tracee: a struct sock_fprog (64-bit or
+ * compat layout) followed by the filter, prog. */
 
 static size_t blob_make(unsigned char *blob, uint64_t addr, bool compat)
 {
@@ -652,16 +668,27 @@ enum inject_result inject_at_entry(const struct session *s,
 		struct seccomp_data d[2];
 		int nd = planned_calls(s, t->tid, st->abi, need_nnp, d);
 		const char *no;
+		bool ours = false;
 
 		for (int k = 0; k < nd; k++)
 			d[k].instruction_pointer = st->ip;
 		no = nd < 0 ? "cannot read its registers"
-			    : own_filters_ok(t->tid, d, nd, why, sizeof(why));
+			    : own_filters_ok(t->tid, d, nd, why, sizeof(why),
+					     &ours);
 		if (no) {
 			failed(out, g, t, no);
 			return INJECT_NOT_HERE;
 		}
 		g->own_checked = true;
+		if (ours) {
+			/* Read from the kernel: every thread of the group
+			 * has it (TSYNC gave it to all, or all inherited
+			 * it from their creators). */
+			g->state = G_DONE;
+			t->flags |= TF_FILTERED;
+			mark_group(g->tgid);
+			return INJECT_NOT_HERE;
+		}
 	} else if (ts.seccomp == 1) {
 		failed(out, g, t, "it runs in seccomp strict mode");
 		return INJECT_NOT_HERE;
@@ -697,28 +724,6 @@ enum inject_result inject_at_entry(const struct session *s,
 		    "prefilter (set-id programs it runs lose their privileges)",
 		    (int)g->tgid);
 	return INJECT_STEPPED;
-}
-
-void inject_new_child(struct tracee *t)
-{
-	unsigned long child = 0;
-	struct tracee *c;
-	siginfo_t si;
-
-	if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &child) < 0 || !child)
-		return;
-	if ((c = tracee_find((pid_t)child))) {
-		c->flags |= TF_FILTERED;
-		return;
-	}
-	/* Its first stop is still to come - unless it was reaped already
-	 * (its end can be reported before this event): then its tid is
-	 * not ours any more and must not be remembered. */
-	memset(&si, 0, sizeof(si));
-	if (waitid(P_PID, (id_t)child, &si,
-		   WEXITED | WSTOPPED | WNOHANG | WNOWAIT | __WALL) < 0)
-		return;
-	pending_add((pid_t)child);
 }
 
 void inject_first_stop(struct tracee *t)

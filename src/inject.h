@@ -52,10 +52,8 @@ enum inject_result inject_at_entry(const struct session *s,
 				   const struct syscall_state *st,
 				   int *status);
 
-/* t (TF_FILTERED) is at a fork, vfork or clone event: its new task has
- * the filter too (marked now, or at its first stop). */
-void inject_new_child(struct tracee *t);
-/* t's first stop: is it a child marked so? */
+/* t's first stop: is it a thread of a filtered group, listed when the
+ * filter was installed? */
 void inject_first_stop(struct tracee *t);
 /* Task tid is gone (reaped, or replaced by an exec). */
 void inject_forget(pid_t tid);

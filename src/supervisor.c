@@ -492,8 +492,6 @@ static void on_stop(struct sup *u, struct tracee *t, int status, bool created)
 		 * comes (it may already have come, and even its exit:
 		 * creating it here could resurrect a dead tid).  Until then
 		 * it is stopped by the kernel and runs nothing. */
-		if (t->flags & TF_FILTERED)
-			inject_new_child(t);
 		resume(u->s, t, 0);
 		return;
 	case STOP_EXEC:

@@ -33,6 +33,9 @@ start()
 	_own=
 	case ${1:-} in own*) _own=$1; shift ;; esac
 	rm -f "$w"/m*
+	# (Emptied here: the helper's own redirection comes later, and an
+	# old "ready" must not be taken for its.)
+	: >"$tmp/log"
 	"$@" "$TESTBIN/attachee" inject "$w" "$tmp/fifo" $_own \
 		>"$tmp/log" 2>&1 &
 	hpid=$!
@@ -171,6 +174,32 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
 	detach
 	finish 7
 fi
+
+# ---- 3b. children forked after the injection inherit the filter --------------
+# (attachee forker: a child every 100 ms, one link each.)  Each child's
+# call is reported; the filter is found inherited (our program among its
+# filters, PTRACE_SECCOMP_GET_FILTER as root): injected once, into the
+# parent only.
+what="forks"
+: >"$tmp/log"
+"$TESTBIN/attachee" forker "$w" >"$tmp/log" 2>&1 &
+hpid=$!
+wait_grep '^c1 ' "$tmp/log" || { show log "$tmp/log"; fail "$what: no child"; }
+attach -v -r "$DENY"
+wait_grep "^symtrace: prefilter installed in process $hpid " "$tmp/err" ||
+	{ show stderr "$tmp/err"; fail "$what: no prefilter notice"; }
+n0=$(grep -c '^c' "$tmp/log")
+wait_grep "^c$((n0 + 5)) " "$tmp/log" || { show log "$tmp/log"; fail "$what: no 5 more children"; }
+for k in 1 2 3 4; do
+	c=$(sed -n "s/^c$((n0 + k)) \\([0-9]*\\) 0\$/\\1/p" "$tmp/log")
+	[ -n "$c" ] || { show log "$tmp/log"; fail "$what: c$((n0 + k)) failed"; }
+	grep -qx "\\[pid $c\\] symlinkat(\"child\", AT_FDCWD<[^>]*>, \"$w/c$((n0 + k))\") = 0" \
+		"$tmp/out" || { show output "$tmp/out"; fail "$what: c$((n0 + k)) not reported"; }
+done
+[ "$(id -u)" = 0 ] && [ "$(grep -c 'prefilter installed' "$tmp/err")" -ne 1 ] &&
+	{ show stderr "$tmp/err"; fail "$what: injected more than once"; }
+detach
+finish 7
 
 # ---- 4. trace mode: nothing unless --prefilter ------------------------------
 what="trace mode"
