@@ -102,9 +102,6 @@ void session_derive(struct session *s, const struct config *cfg,
 	/* Attach mode installs no filter before the attach (there is no
 	 * child to install it in) ... */
 	s->filtered = !s->attach_mode && !cfg->no_seccomp;
-	/* Attach mode: the existing descendants too, by default when a
-	 * rule can deny (workers started before the attach would
-	 * otherwise stay unguarded). */
 	/* ... unless it is injected (inject.h): by default when a rule can
 	 * deny (then the guarded calls failing with ENOSYS after a detach,
 	 * or if symtrace dies, is failing closed) and --fail=open was not
@@ -121,6 +118,9 @@ void session_derive(struct session *s, const struct config *cfg,
 					? FEAT_SECCOMP_FILTER
 					: FEAT_TRACESECCOMP);
 	}
+	/* Attach mode: the existing descendants too, by default when a
+	 * rule can deny (workers started before the attach would
+	 * otherwise stay unguarded). */
 	s->attach_tree = s->attach_mode &&
 			 (cfg->tree < 0 ? s->enforcing : cfg->tree > 0);
 	/* Default: closed when a rule can deny (a guard that dies must not

@@ -63,13 +63,14 @@ struct sup {
 
 /* ---- resuming -------------------------------------------------------- */
 
-/* Is t resumed with PTRACE_SYSCALL (its call's exit, or without the
- * prefilter every call, matters), or with PTRACE_CONT? */
+/* Is the prefilter in force for t (run mode's, or injected: inject.h)? */
 static bool filtered(const struct session *s, const struct tracee *t)
 {
 	return s->filtered || (t->flags & TF_FILTERED);
 }
 
+/* Is t resumed with PTRACE_SYSCALL (its call's exit, or without the
+ * prefilter every call, matters), or with PTRACE_CONT? */
 static bool resume_traced(const struct session *s, const struct tracee *t)
 {
 	return !filtered(s, t) || t->ev || (t->flags & TF_ROOT_CHANGING);
