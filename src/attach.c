@@ -2,12 +2,14 @@
  *
  * Invariants:
  *   - Every thread is seized (PTRACE_SEIZE) and interrupted, so from its
- *     first stop on every syscall is seen; attach mode installs no
- *     seccomp filter (one left behind would turn the family into ENOSYS).
+ *     first stop on every syscall is seen, until the prefilter is
+ *     injected (inject.h: deny mode, or --prefilter; one left behind
+ *     turns the family into ENOSYS).
  *   - In deny mode a process of another mount namespace is not attached
  *     (fail closed: its link paths could not be judged).
- *   - A detached task runs on as before: its pending signal is handed
- *     back, a group-stop stays, a denied call needs no undoing.
+ *   - A detached task runs on as before (but for the prefilter, if it
+ *     was injected): its pending signal is handed back, a group-stop
+ *     stays, a denied call needs no undoing.
  *   - --tree: a process's children are read only once every thread of
  *     it has been seen stopped (or gone) after the seize: a fork that
  *     was under way then has finished, its child is on the list; every

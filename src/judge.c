@@ -290,7 +290,7 @@ void delegation_finish(struct judge *j, struct tracee *t, struct event *ev,
 			   (int)t->tid);
 		kill(ev->pid, SIGKILL);
 	}
-	if (j->s->filtered) {
+	if (j->s->filtered || (t->flags & TF_FILTERED)) {
 		sink_report(j->out, ev); /* no exit stop */
 		return;
 	}

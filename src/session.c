@@ -33,7 +33,7 @@ static unsigned long ptrace_options(const struct session *s)
 			  PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
 			  PTRACE_O_TRACEEXEC;
 
-	if (s->filtered)
+	if (s->filtered || s->inject)
 		o |= PTRACE_O_TRACESECCOMP;
 	/* Fail closed: if symtrace dies, what it guards dies too (where
 	 * the kernel can: see session_derive()). */
@@ -99,9 +99,25 @@ void session_derive(struct session *s, const struct config *cfg,
 			 "yet)");
 		return;
 	}
-	/* Attach mode never installs a filter: one left behind after
-	 * detach would turn the family into ENOSYS. */
+	/* Attach mode installs no filter before the attach (there is no
+	 * child to install it in) ... */
 	s->filtered = !s->attach_mode && !cfg->no_seccomp;
+	/* ... unless it is injected (inject.h): by default when a rule can
+	 * deny (then the guarded calls failing with ENOSYS after a detach,
+	 * or if symtrace dies, is failing closed) and --fail=open was not
+	 * asked (the processes are to run on as if never traced), in trace
+	 * mode only when asked. */
+	s->inject = s->attach_mode && !cfg->no_seccomp &&
+		    (cfg->prefilter < 0
+			     ? s->enforcing && cfg->fail != FAIL_OPEN
+			     : cfg->prefilter > 0);
+	if (s->inject && (features_lack(f, FEAT_SECCOMP_FILTER) ||
+			  features_lack(f, FEAT_TRACESECCOMP))) {
+		s->inject = false;
+		note_feature(s, features_lack(f, FEAT_SECCOMP_FILTER)
+					? FEAT_SECCOMP_FILTER
+					: FEAT_TRACESECCOMP);
+	}
 	/* Attach mode: the existing descendants too, by default when a
 	 * rule can deny (workers started before the attach would
 	 * otherwise stay unguarded). */

@@ -22,6 +22,8 @@ struct session {
 	bool use_info;      /* try PTRACE_GET_SYSCALL_INFO */
 	bool filtered;      /* the seccomp prefilter is installed */
 	bool attach_mode;   /* -p: attach to running processes */
+	bool inject;        /* -p: the prefilter is injected into each
+			     * attached process (inject.h) */
 	bool attach_tree;   /* -p: every descendant too (--tree) */
 	bool fail_closed;   /* PTRACE_O_EXITKILL: the tracees die with
 			     * symtrace (--fail) */

@@ -108,7 +108,7 @@ static void restore_signals(const struct sigaction *saved)
 			sigaction(sig, &saved[sig], NULL);
 }
 
-static struct filter_spec filter_spec(const struct session *s)
+struct filter_spec filter_spec(const struct session *s)
 {
 	/* (chroot and pivot_root: whether a task's root is symtrace's is
 	 * kept, in both modes, until one is seen.) */

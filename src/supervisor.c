@@ -28,6 +28,7 @@
 #include "arch.h"
 #include "attach.h"
 #include "control.h"
+#include "inject.h"
 #include "inspect.h"
 #include "judge.h"
 #include "move.h"
@@ -45,6 +46,8 @@ struct sup {
 	struct sink *out;
 	struct judge j;
 	struct call_rules rules; /* how a call's stops come (stop.h) */
+	struct call_rules rules_inj; /* the same for a task with the
+				      * prefilter injected (inject.h) */
 	pid_t main_pid;  /* run mode: the command */
 	int main_status;
 	bool ending;     /* --exit-with-command: the command is gone, every
@@ -60,11 +63,25 @@ struct sup {
 
 /* ---- resuming -------------------------------------------------------- */
 
+/* Is the prefilter in force for t (run mode's, or injected: inject.h)? */
+static bool filtered(const struct session *s, const struct tracee *t)
+{
+	return s->filtered || (t->flags & TF_FILTERED);
+}
+
 /* Is t resumed with PTRACE_SYSCALL (its call's exit, or without the
  * prefilter every call, matters), or with PTRACE_CONT? */
 static bool resume_traced(const struct session *s, const struct tracee *t)
 {
-	return !s->filtered || t->ev || (t->flags & TF_ROOT_CHANGING);
+	return !filtered(s, t) || t->ev || (t->flags & TF_ROOT_CHANGING);
+}
+
+/* The rules of t's stops: attach mode has tasks with and without the
+ * prefilter. */
+static const struct call_rules *rules_of(const struct sup *u,
+					 const struct tracee *t)
+{
+	return (t->flags & TF_FILTERED) ? &u->rules_inj : &u->rules;
 }
 
 static void resume(const struct session *s, struct tracee *t, int sig)
@@ -262,19 +279,44 @@ static void resume_call(struct sup *u, struct tracee *t, enum call_pos pos,
 			enum call_step step, bool seccomp_stop)
 {
 	bool traced = resume_traced(u->s, t);
-	bool skipped = call_skip_matters(&u->rules, step, seccomp_stop,
+	bool skipped = call_skip_matters(rules_of(u, t), step, seccomp_stop,
 					 traced) && call_skipped(t);
 
-	set_call_pos(t, call_resumed(&u->rules, pos, step, seccomp_stop,
+	set_call_pos(t, call_resumed(rules_of(u, t), pos, step, seccomp_stop,
 				     traced, skipped));
 	resume(u->s, t, 0);
+}
+
+static void handle_status(struct sup *u, pid_t pid, int status);
+
+/* Attach mode: at an entry stop, one step of the prefilter's injection
+ * (inject.h).  true: the stop was taken by it (t was resumed, or ended
+ * and was handled). */
+static bool inject_step(struct sup *u, struct tracee *t,
+			const struct syscall_state *st)
+{
+	int status;
+
+	switch (inject_at_entry(u->s, u->out, t, st, &status)) {
+	case INJECT_STEPPED:
+		/* Its own call is made again: a new first stop. */
+		set_call_pos(t, CALL_OUT);
+		resume(u->s, t, 0);
+		return true;
+	case INJECT_GONE:
+		handle_status(u, t->tid, status);
+		return true;
+	case INJECT_NOT_HERE:
+	default:
+		return false;
+	}
 }
 
 static void on_syscall_stop(struct sup *u, struct tracee *t, bool seccomp_stop)
 {
 	struct syscall_state st;
 	enum call_pos pos = call_pos_of(t);
-	enum call_step step = call_step(&u->rules, pos, seccomp_stop,
+	enum call_step step = call_step(rules_of(u, t), pos, seccomp_stop,
 					SCOP_NONE);
 
 	if (step == STEP_AGAIN || (step == STEP_EXIT && !t->ev)) {
@@ -303,7 +345,10 @@ static void on_syscall_stop(struct sup *u, struct tracee *t, bool seccomp_stop)
 	}
 	if (arch_get_syscall(t->tid, u->s->use_info, &st) < 0)
 		return; /* vanished */
-	step = call_step(&u->rules, pos, seccomp_stop, st.op);
+	step = call_step(rules_of(u, t), pos, seccomp_stop, st.op);
+	if (step == STEP_FIRST && !seccomp_stop && inject_wanted(u->s, t) &&
+	    inject_step(u, t, &st))
+		return;
 	if (step == STEP_EXIT) {
 		if (t->flags & TF_ROOT_CHANGING)
 			root_change_end(&u->j, t);
@@ -325,6 +370,7 @@ static void gone(struct sup *u, struct tracee *t, int status)
 
 	root_change_end(&u->j, t);
 	inspect_forget(tid);
+	inject_forget(tid);
 	/* A call in progress when the task died: reported with "= ?". */
 	sink_report_pending(u->out, t);
 	sink_exit_notice(u->out, tid, status);
@@ -346,6 +392,8 @@ static void on_exec(struct sup *u, struct tracee *t)
 		former = (unsigned long)t->tid;
 	inspect_forget((pid_t)former);
 	inspect_forget(t->tid);
+	if ((pid_t)former != t->tid)
+		inject_forget((pid_t)former);
 	/* A set-id program, file capabilities; and a thread that exec'd
 	 * (below) has its own credentials and maybe its own root. */
 	forget_creds(t);
@@ -362,7 +410,9 @@ static void on_exec(struct sup *u, struct tracee *t)
 		root_change_end(&u->j, t); /* (the old leader's, if it was in one) */
 		if (old) {
 			root_change_end(&u->j, old);
-			t->flags |= old->flags & TF_ATTACHED;
+			/* (TF_FILTERED: one of the group's tasks has the
+			 * filter, so all have it.) */
+			t->flags |= old->flags & (TF_ATTACHED | TF_FILTERED);
 			sink_report_pending(u->out, old);
 			tracee_del(old);
 		}
@@ -541,6 +591,15 @@ static void detach_all(struct sup *u)
 			detach_task(u->out, t, 0);
 			break;
 		}
+		case STOP_SECCOMP:
+			/* A call of a task with the prefilter not judged
+			 * yet: detached here, it would run (the kernel does
+			 * not look at the filter again after the stop).  It
+			 * fails as every such call will once we are gone. */
+			if (t->flags & TF_FILTERED)
+				arch_skip_syscall(t->tid, -(int64_t)ENOSYS);
+			detach_task(u->out, t, 0);
+			break;
 		case STOP_SIGNAL:
 			/* Signal-delivery-stop: give the signal back. */
 			detach_task(u->out, t, WSTOPSIG(status));
@@ -596,8 +655,10 @@ static void handle_status_as(struct sup *u, pid_t pid, int status,
 	struct tracee *t = tracee_get(pid, &created);
 
 	created = created || was_new;
-	if (created)
+	if (created) {
 		count_new_task(u, pid, status);
+		inject_first_stop(t);
+	}
 	if (classify_stop(status, created, false) == STOP_GONE) {
 		gone(u, t, status);
 		attach_forget(pid);
@@ -625,18 +686,21 @@ static void handle_status(struct sup *u, pid_t pid, int status)
  * said once).  Without the filter the order is not needed: seccomp stops
  * come only from a tracee's own filter and are passed (call_step()). */
 static void choose_order(struct session *ses, struct sink *out,
-			 struct call_rules *r)
+			 struct call_rules *r, struct call_rules *ri)
 {
 	const struct seccomp_order_probe *p;
 
 	*r = (struct call_rules){ .filtered = ses->filtered };
-	if (!ses->filtered)
+	*ri = (struct call_rules){ .filtered = true };
+	if (!ses->filtered && !ses->inject)
 		return;
 	p = seccomp_order_probe();
 	r->order = p->order;
+	ri->order = p->order;
 	if (p->order != SECCOMP_ORDER_UNKNOWN)
 		return;
 	ses->filtered = false;
+	ses->inject = false;
 	r->filtered = false;
 	sink_notice(out, "seccomp_order",
 		    "\"order\":\"unknown\",\"filter\":false",
@@ -656,7 +720,7 @@ int supervise(const struct config *cfg)
 
 	session_init(&ses, cfg);
 	sink_open(&out, cfg);
-	choose_order(&ses, &out, &sup.rules);
+	choose_order(&ses, &out, &sup.rules, &sup.rules_inj);
 	sup.j = (struct judge){ .s = &ses, .out = &out,
 				.policy = cfg->policy,
 				.ident_needed = ses.ident_needed,

@@ -19,6 +19,10 @@ enum {
 	TF_ENTRY_DUE = 1u << 6,  /* old seccomp order: the next syscall-stop
 	                          * is the entry stop of the call seen at
 	                          * its seccomp stop (stop.h: CALL_ENTRY_DUE) */
+	TF_FILTERED = 1u << 7,   /* attach mode: symtrace's prefilter is in
+	                          * force for it (injected, or inherited) */
+	TF_NO_INJECT = 1u << 8,  /* attach mode: the prefilter could not be
+	                          * injected in its process: every call stops */
 };
 
 struct proc_info;
