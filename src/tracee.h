@@ -19,6 +19,10 @@ enum {
 	TF_ENTRY_DUE = 1u << 6,  /* old seccomp order: the next syscall-stop
 	                          * is the entry stop of the call seen at
 	                          * its seccomp stop (stop.h: CALL_ENTRY_DUE) */
+	/* Without PTRACE_SEIZE (noseize.h): */
+	TF_SIGSTOP_DUE = 1u << 7, /* PTRACE_ATTACH's SIGSTOP not seen yet:
+	                          * its delivery is the start, swallowed */
+	TF_OPTIONS_DUE = 1u << 8, /* PTRACE_SETOPTIONS at its next stop */
 };
 
 struct proc_info;
