@@ -40,16 +40,23 @@ int noseize_child_stopped(pid_t pid, unsigned long opts)
 	int status;
 	pid_t r;
 
-	do
+	for (;;) {
 		r = waitpid(pid, &status, __WALL);
-	while (r < 0 && errno == EINTR);
-	if (r < 0)
-		return -errno;
-	if (!WIFSTOPPED(status))
-		return -ECHILD;
-	/* (It may be another signal first, sent by someone else before
-	 * the SIGSTOP: its delivery is lost - the command has not even
-	 * started.) */
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (!WIFSTOPPED(status))
+			return -ECHILD;
+		if (WSTOPSIG(status) == SIGSTOP)
+			break;
+		/* Another signal first (sent to symtrace's process group
+		 * before the child stopped itself): delivered; the child
+		 * runs on to its SIGSTOP (no option is set yet: it makes
+		 * no other stop). */
+		if (ptrace(PTRACE_CONT, pid, 0, WSTOPSIG(status)) < 0)
+			return -errno;
+	}
 	if (ptrace(PTRACE_SETOPTIONS, pid, 0, opts) < 0)
 		return -errno;
 	return 0;

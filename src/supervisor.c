@@ -436,11 +436,14 @@ static enum siginfo_says siginfo_of(pid_t tid, int status)
 }
 
 /* Without PTRACE_SEIZE: is t's start (a SIGSTOP to swallow) still to
- * come?  A new task's first stop (the kernel's SIGSTOP of an auto-attached
- * child), or PTRACE_ATTACH's SIGSTOP. */
-static bool sigstop_due(const struct tracee *t, bool first)
+ * come?  From a new task's first stop on (the kernel queued a SIGSTOP for
+ * an auto-attached child; a group-stop in progress can be reported
+ * before it), or PTRACE_ATTACH's SIGSTOP; until a SIGSTOP is delivered. */
+static bool sigstop_due(struct tracee *t, bool first)
 {
-	return first || (t->flags & TF_SIGSTOP_DUE);
+	if (first)
+		t->flags |= TF_SIGSTOP_DUE;
+	return t->flags & TF_SIGSTOP_DUE;
 }
 
 /* The kind of t's stop, for the session's back end. */
