@@ -639,9 +639,9 @@ static void cont(struct tracee *t, int sig)
  * Someone else's is handed back with the detach (the task then stops, as
  * it was asked to).  A group-stop is detached where it is: it stays
  * stopped (the kernel enters it again; our SIGSTOP, if still pending,
- * keeps it so, and SIGCONT discards it).  (If SIGCONT discards our
- * SIGSTOP before it is delivered, the task is detached at its next stop
- * of no other kind only - a limitation shared with strace.) */
+ * keeps it so, and SIGCONT discards it).  A SIGCONT sent meanwhile
+ * discards a SIGSTOP still pending: ours is sent again at SIGCONT's
+ * delivery (merged into ours if ours was still there). */
 static void detach_all_noseize(struct sup *u)
 {
 	size_t n = tracee_count();
@@ -673,10 +673,13 @@ static void detach_all_noseize(struct sup *u)
 			detach_task(u->out, t, 0);
 			break;
 		case STOP_SIGNAL:
-			if (WSTOPSIG(status) == SIGSTOP)
+			if (WSTOPSIG(status) == SIGSTOP) {
 				detach_task(u->out, t, SIGSTOP);
-			else
-				cont(t, WSTOPSIG(status));
+				break;
+			}
+			if (WSTOPSIG(status) == SIGCONT)
+				noseize_interrupt(t->tid);
+			cont(t, WSTOPSIG(status));
 			break;
 		case STOP_SYSCALL:
 			if (t->ev && call_pos_of(t) == CALL_IN)
