@@ -641,13 +641,21 @@ static void cont(struct tracee *t, int sig)
  * stopped (the kernel enters it again; our SIGSTOP, if still pending,
  * keeps it so, and SIGCONT discards it).  A SIGCONT sent meanwhile
  * discards a SIGSTOP still pending: ours is sent again at SIGCONT's
- * delivery (merged into ours if ours was still there). */
+ * delivery (merged into ours if ours was still there).
+ *
+ * The loop ends when no tracee is left at all (ECHILD), not when the
+ * table is empty: a child whose parent's fork event was seen but whose
+ * first stop was not is traced and not in the table yet.  symtrace
+ * exiting would detach it with the kernel's SIGSTOP still pending, and
+ * that would stop it for good (with PTRACE_SEIZE the kernel queues a
+ * trap instead, which the detach discards).  It is detached at that
+ * SIGSTOP, which it reaches before it runs anything. */
 static void detach_all_noseize(struct sup *u)
 {
 	size_t n = tracee_count();
 
 	detach_interrupt_all();
-	while (tracee_count() > 0) {
+	for (;;) {
 		int status;
 		bool created;
 		struct tracee *t;
