@@ -32,6 +32,7 @@
 #include "inspect.h"
 #include "judge.h"
 #include "move.h"
+#include "noseize.h"
 #include "seccomp-order.h"
 #include "session.h"
 #include "sink.h"
@@ -474,12 +475,59 @@ static void follow_job_stop(struct sup *u, struct tracee *t, int sig)
 	sigaction(sig, &old, NULL);
 }
 
+/* Without PTRACE_SEIZE (noseize.h): what PTRACE_GETSIGINFO says of a stop
+ * with a stop signal and no event (asked only then). */
+static enum siginfo_says siginfo_of(pid_t tid, int status)
+{
+	if (WIFSTOPPED(status) && (unsigned)status >> 16 == 0 &&
+	    is_stop_signal(WSTOPSIG(status)))
+		return noseize_siginfo(tid, WSTOPSIG(status));
+	return SIGINFO_DELIVERY;
+}
+
+/* Without PTRACE_SEIZE: is t's start (a SIGSTOP to swallow) still to
+ * come?  From a new task's first stop on (the kernel queued a SIGSTOP for
+ * an auto-attached child; a group-stop in progress can be reported
+ * before it), or PTRACE_ATTACH's SIGSTOP; until a SIGSTOP is delivered. */
+static bool sigstop_due(struct tracee *t, bool first)
+{
+	if (first)
+		t->flags |= TF_SIGSTOP_DUE;
+	return t->flags & TF_SIGSTOP_DUE;
+}
+
+/* The kind of t's stop, for the session's back end. */
+static enum stop_kind kind_of(struct sup *u, struct tracee *t, int status,
+			      bool first)
+{
+	enum siginfo_says si;
+
+	if (u->s->seize)
+		return classify_stop(status, first, t->flags & TF_ATTACHED);
+	if ((t->flags & TF_OPTIONS_DUE) && WIFSTOPPED(status)) {
+		/* PTRACE_ATTACH'd: the options at its first stop, before it
+		 * is resumed (syscall-stops must be told by SIGTRAP|0x80). */
+		t->flags &= ~TF_OPTIONS_DUE;
+		if (noseize_set_options(t->tid, u->s->ptrace_options) < 0 &&
+		    errno != ESRCH)
+			warn_errno("PTRACE_SETOPTIONS %d", (int)t->tid);
+	}
+	si = siginfo_of(t->tid, status);
+	/* Any SIGSTOP delivered consumed the wake-up's, if one was
+	 * pending (one SIGSTOP pends at a time): the detach loop must send
+	 * another. */
+	if (WIFSTOPPED(status) && (unsigned)status >> 16 == 0 &&
+	    WSTOPSIG(status) == SIGSTOP && si != SIGINFO_NONE)
+		attach_interrupt_seen(t->tid);
+	return classify_stop_noseize(status, sigstop_due(t, first), si);
+}
+
 static void on_stop(struct sup *u, struct tracee *t, int status, bool created)
 {
 	int sig = WSTOPSIG(status);
 	bool first = created || !(t->flags & TF_STARTED);
 
-	switch (classify_stop(status, first, t->flags & TF_ATTACHED)) {
+	switch (kind_of(u, t, status, first)) {
 	case STOP_SYSCALL:
 		t->flags |= TF_STARTED;
 		on_syscall_stop(u, t, false);
@@ -500,8 +548,10 @@ static void on_stop(struct sup *u, struct tracee *t, int status, bool created)
 		return;
 	case STOP_START:
 		/* First stop of an auto-attached tracee, or the
-		 * PTRACE_INTERRUPT stop of one we attached to. */
+		 * PTRACE_INTERRUPT stop of one we attached to.  Without
+		 * PTRACE_SEIZE: the SIGSTOP of either, swallowed. */
 		t->flags |= TF_STARTED;
+		t->flags &= ~TF_SIGSTOP_DUE;
 		resume(u->s, t, 0);
 		if (created)
 			inspect_prefetch(t->tid);
@@ -513,6 +563,17 @@ static void on_stop(struct sup *u, struct tracee *t, int status, bool created)
 		 * group-stop: not a new one. */
 		bool was_stopped = t->flags & TF_GROUP_STOP;
 
+		if (!u->s->seize) {
+			/* No PTRACE_LISTEN: resumed, it runs (the man page's
+			 * KERNELS).  Where symtrace follows the stop of the
+			 * command on the terminal, it stops first, and the
+			 * command stays in its ptrace-stop until symtrace is
+			 * continued: the job stops as a whole. */
+			t->flags |= TF_STARTED;
+			follow_job_stop(u, t, sig);
+			resume(u->s, t, 0);
+			return;
+		}
 		t->flags |= TF_STARTED | TF_GROUP_STOP;
 		if (ptrace(PTRACE_LISTEN, t->tid, 0, 0) < 0 && errno != ESRCH)
 			warn_errno("PTRACE_LISTEN %d", (int)t->tid);
@@ -521,6 +582,8 @@ static void on_stop(struct sup *u, struct tracee *t, int status, bool created)
 		return;
 	}
 	case STOP_INTERRUPT:
+		/* (Without PTRACE_SEIZE: symtrace's own SIGSTOP, a wake-up
+		 * of the detach signals' handler, swallowed.) */
 		t->flags &= ~TF_GROUP_STOP;
 		resume(u->s, t, 0);
 		return;
@@ -554,9 +617,16 @@ static void exit_at_detach(struct sup *u, struct tracee *t)
  * blocking syscall sees it restarted transparently, a call we are inside
  * of completes with its results unchanged.  New children reported meanwhile
  * are detached at their first stop. */
+static void detach_all_noseize(struct sup *u);
+
 static void detach_all(struct sup *u)
 {
 	size_t n = tracee_count();
+
+	if (!u->s->seize) {
+		detach_all_noseize(u);
+		return;
+	}
 
 	detach_interrupt_all();
 	while (tracee_count() > 0) {
@@ -606,6 +676,97 @@ static void detach_all(struct sup *u)
 			break;
 		default:
 			detach_task(u->out, t, 0);
+			break;
+		}
+	}
+	detach_notice(u->out, n);
+}
+
+/* PTRACE_CONT from a stop of the detach loop. */
+static void cont(struct tracee *t, int sig)
+{
+	if (ptrace(PTRACE_CONT, t->tid, 0, sig) < 0 && errno != ESRCH)
+		warn_errno("cannot resume %d", (int)t->tid);
+}
+
+/* detach_all() without PTRACE_SEIZE.  Every task was sent a SIGSTOP
+ * (detach_interrupt_all()) and is detached at its delivery, so that none
+ * is left pending to stop it once it is no longer traced; its other
+ * stops until then are passed with PTRACE_CONT (a signal delivered, a
+ * call's exit reported).  A SIGSTOP pends once (a second one merges into
+ * it): PTRACE_ATTACH's still due, or someone else's, is ours as well.
+ * Someone else's is handed back with the detach (the task then stops, as
+ * it was asked to).  A group-stop is detached where it is: it stays
+ * stopped (the kernel enters it again; our SIGSTOP, if still pending,
+ * keeps it so, and SIGCONT discards it).  A SIGCONT sent meanwhile
+ * discards a SIGSTOP still pending: ours is sent again at SIGCONT's
+ * delivery (merged into ours if ours was still there).
+ *
+ * The loop ends when no tracee is left at all (ECHILD), not when the
+ * table is empty: a child whose parent's fork event was seen but whose
+ * first stop was not is traced and not in the table yet.  symtrace
+ * exiting would detach it with the kernel's SIGSTOP still pending, and
+ * that would stop it for good (with PTRACE_SEIZE the kernel queues a
+ * trap instead, which the detach discards).  It is detached at that
+ * SIGSTOP, which it reaches before it runs anything. */
+static void detach_all_noseize(struct sup *u)
+{
+	size_t n = tracee_count();
+
+	detach_interrupt_all();
+	for (;;) {
+		int status;
+		bool created;
+		struct tracee *t;
+		unsigned long child;
+		pid_t pid = waitpid(-1, &status, __WALL);
+
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		t = tracee_get(pid, &created);
+		switch (classify_stop_noseize(status,
+					      sigstop_due(t, created ||
+						 !(t->flags & TF_STARTED)),
+					      siginfo_of(pid, status))) {
+		case STOP_GONE:
+			gone(u, t, status);
+			break;
+		case STOP_START:
+		case STOP_INTERRUPT:
+		case STOP_GROUP:
+			detach_task(u->out, t, 0);
+			break;
+		case STOP_SIGNAL:
+			if (WSTOPSIG(status) == SIGSTOP) {
+				detach_task(u->out, t, SIGSTOP);
+				break;
+			}
+			if (WSTOPSIG(status) == SIGCONT)
+				noseize_interrupt(t->tid);
+			cont(t, WSTOPSIG(status));
+			break;
+		case STOP_SYSCALL:
+			if (t->ev && call_pos_of(t) == CALL_IN)
+				exit_at_detach(u, t);
+			report_late(u);
+			set_call_pos(t, CALL_OUT); /* no more syscall-stops */
+			cont(t, 0);
+			break;
+		case STOP_NEW_CHILD:
+			/* The child's first stop is the kernel's SIGSTOP:
+			 * detached there. */
+			if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &child) == 0)
+				tracee_get((pid_t)child, &created)->flags |=
+					TF_SIGSTOP_DUE;
+			cont(t, 0);
+			break;
+		case STOP_NONE:
+			break;
+		default:
+			cont(t, 0);
 			break;
 		}
 	}

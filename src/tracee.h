@@ -23,6 +23,10 @@ enum {
 	                          * force for it (injected, or inherited) */
 	TF_NO_INJECT = 1u << 8,  /* attach mode: the prefilter could not be
 	                          * injected in its process: every call stops */
+	/* Without PTRACE_SEIZE (noseize.h): */
+	TF_SIGSTOP_DUE = 1u << 9, /* PTRACE_ATTACH's SIGSTOP not seen yet:
+	                          * its delivery is the start, swallowed */
+	TF_OPTIONS_DUE = 1u << 10, /* PTRACE_SETOPTIONS at its next stop */
 };
 
 struct proc_info;
