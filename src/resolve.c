@@ -526,21 +526,29 @@ long long resolve_handle_mount_id(int fd)
 	return -1;
 }
 
-/* The mount id of fd from the mnt_id line of /proc/self/fdinfo (Linux
- * 3.15), or where the fdinfo has none (2.6.39 to 3.14) from
- * name_to_handle_at(); -1 where neither can tell (a file system without
- * file handles on a kernel before 3.15): the walk is then refused as one
- * into another namespace's mount - fail closed.  Used where statx has no
- * STATX_MNT_ID (dir_facts()). */
+/* The mount id of fd where statx has no STATX_MNT_ID (before 5.8, or a C
+ * library without statx, as musl 1.2.3: dir_facts()).  First from
+ * name_to_handle_at() (2.6.39): it needs no permission, and this runs
+ * inside delegate_enter(), with the caller's fsuid and without
+ * symtrace's capabilities - where /proc/self/fdinfo/N (3.15) cannot be
+ * opened before Linux 5.14 (it is symtrace's own, mode 0400: EACCES; a
+ * static musl symtrace on Debian 11's 5.10 refused every call of a
+ * non-root caller as "another mount namespace", found by make check-vm).
+ * Then, for a file system without file handles (procfs, some FUSE), the
+ * fdinfo line.  -1 where neither can tell: the walk is then refused as
+ * one into another namespace's mount - fail closed. */
 static long long mount_id(int fd)
 {
 	char path[64], buf[512], *p;
+	long long id = resolve_handle_mount_id(fd);
 
+	if (id >= 0)
+		return id;
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
 	if (read_small_file(path, buf, sizeof(buf)) <= 0)
 		return -1;
 	p = strstr(buf, "mnt_id:");
-	return p ? strtoll(p + 7, NULL, 10) : resolve_handle_mount_id(fd);
+	return p ? strtoll(p + 7, NULL, 10) : -1;
 }
 
 /* The ids of the mounts of symtrace's mount namespace, read from

@@ -15,6 +15,10 @@ mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
 mount -t tmpfs -o mode=1777 tmpfs /tmp
+# /run as on a booted system: symtrace run as root makes its control
+# socket in /run/symtrace (and says so when it cannot).
+mkdir -p /run
+mount -t tmpfs -o mode=0755 tmpfs /run
 # What udev would add to /dev (the tests use /dev/fd/N).
 ln -s /proc/self/fd /dev/fd
 ln -s /proc/self/fd/0 /dev/stdin
