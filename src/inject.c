@@ -29,14 +29,15 @@
  * (TF_FILTERED, PTRACE_CONT between its family calls) only when the
  * kernel said the filter is in force in its thread group: seccomp()
  * returned 0 there (TSYNC gave it to every thread; threads created later
- * inherit it), or PTRACE_SECCOMP_GET_FILTER shows our very program among
+ * inherit it) and the program it installed, read back, is ours (see
+ * install()), or PTRACE_SECCOMP_GET_FILTER shows our very program among
  * the group's filters (a child of a filtered process: inherited).  Not
  * from a parent's fork event: a child forked just before the parent's
  * group got the filter may report its event after, and would be taken
  * for filtered while it is not.  Anything not known so is traced at every
  * call: slower, never blind (without PTRACE_SECCOMP_GET_FILTER, which
- * needs CAP_SYS_ADMIN, a new process is injected again: a second copy
- * stacked on the inherited one). */
+ * needs CAP_SYS_ADMIN, nothing installed can be checked: every process
+ * stays every-stop). */
 #include "inject.h"
 
 #include <dirent.h>
@@ -193,7 +194,7 @@ static int read_tstatus(pid_t tid, struct tstatus *ts)
 
 #define MAX_OWN_FILTERS 64
 
-/* Filter idx (0: the newest) of tid into f[BPF_MAXINSNS]: its length,
+/* Filter idx (0: the oldest) of tid into f[BPF_MAXINSNS]: its length,
  * 0 when there is none, -errno. */
 static int own_filter(pid_t tid, int idx, struct sock_filter *f)
 {
@@ -542,6 +543,25 @@ static int mark_group(pid_t tgid)
 	return n;
 }
 
+/* How many tasks tgid's group has now (0: unreadable). */
+static int count_tasks(pid_t tgid)
+{
+	char path[64];
+	DIR *d;
+	struct dirent *de;
+	int n = 0;
+	long long tid;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)tgid);
+	if (!(d = opendir(path)))
+		return 0;
+	while ((de = readdir(d)))
+		if (parse_ll(de->d_name, 1, INT_MAX, &tid) == 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
 static void failed(struct sink *out, struct group *g, struct tracee *t,
 		   const char *why)
 {
@@ -552,6 +572,31 @@ static void failed(struct sink *out, struct group *g, struct tracee *t,
 	warn("cannot install the prefilter in process %d: %s; every system "
 	     "call of it stops (slower)%s", (int)g->tgid, why,
 	     g->nnp_set ? " (its no_new_privs stays set)" : "");
+}
+
+/* Is the newest filter of tid our program?  1, 0, or -errno when it
+ * cannot be read.  (PTRACE_SECCOMP_GET_FILTER counts from the oldest:
+ * index 0 is the first filter installed, whatever ptrace(2) says - read
+ * in the kernel's get_nth_filter(), and seen: a process with a filter of
+ * its own shows that one at 0 after ours is installed.  So the newest is
+ * the last index that answers.) */
+static int installed_is_ours(pid_t tid)
+{
+	static struct sock_filter f[BPF_MAXINSNS];
+	long idx;
+	int n;
+
+	/* (The kernel bounds the chain: 32768 instructions in all, each
+	 * filter counting 4 more; the bound here is only a guard.) */
+	for (idx = 0; idx < 16384; idx++)
+		if (ptrace(PTRACE_SECCOMP_GET_FILTER, tid, idx, NULL) < 0)
+			break;
+	if (idx == 0 || idx == 16384 || errno != ENOENT)
+		return idx ? -EINVAL : -errno;
+	if ((n = own_filter(tid, (int)idx - 1, f)) < 0)
+		return n;
+	return n == prog_len &&
+	       memcmp(f, prog, (size_t)n * sizeof(*f)) == 0;
 }
 
 /* The seccomp step at t's entry stop. */
@@ -609,6 +654,32 @@ static enum inject_result install(const struct session *s, struct sink *out,
 		else
 			snprintf(why, sizeof(why), "seccomp: %s",
 				 strerror((int)-ret));
+		failed(out, g, t, why);
+		return INJECT_STEPPED;
+	}
+	/* seccomp() returned 0: a filter is in force in every thread, but
+	 * not necessarily ours.  The kernel copied the program from the
+	 * tracee's memory during the call, and the other threads of the
+	 * process (and any process sharing its memory, CLONE_VM) ran
+	 * meanwhile: one of them can rewrite the struct sock_fprog or the
+	 * instructions between our write and the kernel's copy, and have a
+	 * program of its choosing installed (one that allows everything:
+	 * its calls would then run unjudged while we PTRACE_CONT it).  So
+	 * the program the kernel now holds as this thread's newest is
+	 * read back and compared with ours; only the very same program
+	 * makes the group filtered.  Anything else (another program, or
+	 * one that cannot be read: PTRACE_SECCOMP_GET_FILTER needs
+	 * CAP_SYS_ADMIN) fails closed: the group stays traced at every
+	 * call, which judges each call at its entry stop before any
+	 * filter runs, whatever filter is in force.  (Another thread can
+	 * only stack a filter of its own on top with TSYNC, which puts one
+	 * chain on every thread: ours as the newest is then in force in all.) */
+	if ((r = installed_is_ours(t->tid)) != 1) {
+		snprintf(why, sizeof(why), "%s", r == 0
+			 ? "the program the kernel installed is not symtrace's "
+			   "(its memory was changed during the call)"
+			 : "the installed program cannot be read back to check "
+			   "it (PTRACE_SECCOMP_GET_FILTER)");
 		failed(out, g, t, why);
 		return INJECT_STEPPED;
 	}
@@ -680,10 +751,18 @@ enum inject_result inject_at_entry(const struct session *s,
 			return INJECT_NOT_HERE;
 		}
 		g->own_checked = true;
-		if (ours) {
-			/* Read from the kernel: every thread of the group
-			 * has it (TSYNC gave it to all, or all inherited
-			 * it from their creators). */
+		/* Read from the kernel, for t only: filters are per
+		 * thread, and a thread can install one (our very program,
+		 * copied from its stack during an injection) without
+		 * TSYNC, its siblings left without any: taken for the
+		 * group's, they ran PTRACE_CONT and their symlinkat
+		 * unjudged (red team, tests/redteam19.sh "partial").  So
+		 * only a group whose one task is t (stopped: it creates
+		 * no thread meanwhile; later ones inherit its filters) is
+		 * filtered by this; a group of several threads gets ours
+		 * injected with TSYNC (a copy stacked on this one), which
+		 * puts it on every thread or fails. */
+		if (ours && count_tasks(g->tgid) == 1) {
 			g->state = G_DONE;
 			t->flags |= TF_FILTERED;
 			mark_group(g->tgid);
