@@ -458,6 +458,7 @@ static bool have_children_files(void)
 struct pstat {
 	char state;
 	pid_t ppid;
+	long threads;             /* field 20 */
 	unsigned long long start; /* field 22, clock ticks after boot */
 };
 
@@ -472,8 +473,8 @@ static int proc_stat(pid_t pid, struct pstat *ps)
 	if (read_small_file(path, buf, sizeof(buf)) < 0 ||
 	    !(p = strrchr(buf, ')')) ||
 	    sscanf(p + 1, " %c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u "
-		   "%*u %*d %*d %*d %*d %*d %*d %llu", &ps->state, &ppid,
-		   &ps->start) != 3)
+		   "%*u %*d %*d %*d %*d %ld %*d %llu", &ps->state, &ppid,
+		   &ps->threads, &ps->start) != 4)
 		return -1;
 	ps->ppid = (pid_t)ppid;
 	return 0;
@@ -577,6 +578,19 @@ static void describe_child(char *who, size_t size, const char *comm,
 	sbuf_free(&sb);
 }
 
+/* A child that cannot be attached: warned about, counted. */
+static void refuse(struct tree *tr, pid_t child, const char *who,
+		   size_t root, int err)
+{
+	if (err)
+		attach_error(child, who, err);
+	else
+		warn("cannot attach to %d%s: its main thread has ended and "
+		     "other threads run on (symtrace attaches a process "
+		     "through its main thread)", (int)child, who);
+	tr->failed[root]++;
+}
+
 /* Take in child (ps: its stat), found below v[parent]. */
 static void take_child(const struct session *s, struct tree *tr,
 		       pid_t child, const struct pstat *ps, size_t parent)
@@ -588,7 +602,7 @@ static void take_child(const struct session *s, struct tree *tr,
 	ssize_t n;
 	int r;
 
-	if (ps->state == 'Z' || ps->state == 'X') {
+	if ((ps->state == 'Z' && ps->threads <= 1) || ps->state == 'X') {
 		/* Ended: nothing to trace.  Its children were handed on
 		 * (to an ancestor, read again) before it ended. */
 		tree_add(tr, child, ps->start, root, parent, false);
@@ -624,15 +638,16 @@ static void take_child(const struct session *s, struct tree *tr,
 	/* Not a failure: a child that ended meanwhile (gone, or a zombie:
 	 * PTRACE_SEIZE says EPERM for one), or one that a traced thread
 	 * forked after the seize: the kernel attached it to us already
-	 * (its first stop is still to come, so it is not in the table). */
-	if (r == -ESRCH || proc_stat(child, &now) < 0 || now.state == 'Z' ||
-	    now.state == 'X')
+	 * (its first stop is still to come, so it is not in the table).
+	 * But a zombie main thread whose other threads run on is a live
+	 * process that cannot be seized by its pid: refused, loudly. */
+	if (r == -ESRCH || proc_stat(child, &now) < 0 || now.state == 'X' ||
+	    (now.state == 'Z' && now.threads <= 1))
 		return;
 	if (r == -EPERM && inspect_status(child, &pi) == 0 &&
 	    pi.tracer == getpid())
 		return;
-	attach_error(child, who, -r);
-	tr->failed[root]++;
+	refuse(tr, child, who, root, now.state == 'Z' ? 0 : -r);
 }
 
 struct by_depth {
@@ -745,28 +760,30 @@ static void attach_tree(const struct session *s, struct tree *tr)
 		 * process, e.g. a zombie its stopped parent cannot reap). */
 		for (int pass = 0; pass < 2; pass++)
 			for (size_t k = 0; k < nf; k++) {
+				pid_t child = f[k].child;
 				size_t p = f[k].parent;
 				struct pstat ps;
 
-				if ((tree_find(tr, f[k].child, 0, true) ==
-				     NO_PARENT) != (pass == 0))
+				if (!child || (pass == 0 &&
+				    tree_find(tr, child, 0, true) != NO_PARENT))
 					continue;
+				f[k].child = 0; /* done */
 				/* Gone since the read (or no longer the
 				 * child of v[p]): what it had was handed
 				 * on, above. */
-				if (proc_stat(f[k].child, &ps) < 0 ||
+				if (proc_stat(child, &ps) < 0 ||
 				    ps.ppid != tr->v[p].pid) {
 					mark_dirty(tr, p);
 					continue;
 				}
-				if (tree_find(tr, f[k].child, ps.start,
-					      false) != NO_PARENT)
+				if (tree_find(tr, child, ps.start, false) !=
+				    NO_PARENT)
 					continue;
 				if (f[k].second) {
 					changed = true;
 					tr->appeared[tr->v[p].root]++;
 				}
-				take_child(s, tr, f[k].child, &ps, p);
+				take_child(s, tr, child, &ps, p);
 				mark_dirty(tr, p);
 			}
 		if (changed)
@@ -817,6 +834,9 @@ size_t attach_all(const struct session *s, struct sink *out)
 			failed++;
 			continue;
 		}
+		/* Seized: its start time, for the walk (0 if it ended). */
+		if (proc_stat(pid, &ps) < 0)
+			ps.start = 0;
 		tree_add(&tr, pid, ps.start, i, NO_PARENT, true);
 		ok++;
 		out->summary.processes++;

@@ -20,6 +20,9 @@
 #     once): the warning that the tree kept changing, "1 could not be:
 #     they are NOT traced", exit 1.  (A run where no chain outran the
 #     first round sees no change: tried again, 3 runs at most.)
+#   a child whose main thread has ended while another thread runs on
+#     (forkchain leaderless): named in a warning, counted as not
+#     attached, exit 1 (its link is made: it is NOT traced, as said).
 . "$TESTSRC/attach-lib.sh"
 
 rule='deny target=/etc/**'
@@ -166,6 +169,52 @@ while :; do
 	ends 0
 	[ $tries -ge 3 ] && fail "$what: the bound was not hit in $tries runs"
 done
+
+# ---- a child whose main thread has ended (pthread_exit) while another
+# thread runs on: not seizable by its pid.  Before, taken for a child
+# that had ended: silently untraced.  Now named, counted, exit 1.
+# start_lone: a fresh helper ($hpid) and its child ($lone) in $c.
+start_lone()
+{
+	run=$((run + 1))
+	c=$w/c$run
+	mkdir -m 0777 "$c" || fail "mkdir $c"
+	# shellcheck disable=SC2086 # $as is a command and its options
+	$as "$TESTBIN/forkchain" leaderless "$c" >"$c.log" 2>&1 &
+	hpid=$!
+	wait_grep '^ready ' "$c.log" || { show log "$c.log"; fail "$what: no ready"; }
+	lone=$(sed -n "s/^ready $hpid \([0-9]*\)\$/\1/p" "$c.log")
+	[ -n "$lone" ] || { show log "$c.log"; fail "$what: not ready $hpid CHILD"; }
+}
+# lone_ends: the thread makes its link; the helper exits 0.
+lone_ends()
+{
+	touch "$c/go"
+	wait_for_file "$c/result0" || fail "$what: no result"
+	[ "$(cat "$c/result0")" = "symlink = 0 tracer=0" ] ||
+		fail "$what: '$(cat "$c/result0")'"
+	check_link "$c/lone" /etc/passwd
+	wait "$hpid"
+	_st=$?
+	hpid=
+	[ $_st -eq 0 ] || { show log "$c.log"; fail "$what: helper exit $_st"; }
+}
+what="native, a leaderless child"
+start_lone
+lone_ends
+what="deny, a leaderless child"
+start_lone
+top=$hpid
+attach -r "$rule"
+wait_grep ' descendants? of process ' "$tmp/err" ||
+	{ show stderr "$tmp/err"; fail "$what: no notice of the tree"; }
+lone_ends
+ends 1
+printf '%s\n' "symtrace: attached to process $top (1 thread)" \
+	"symtrace: cannot attach to $lone (forkchain), a child of $top: its main thread has ended and other threads run on (symtrace attaches a process through its main thread)" \
+	"symtrace: attached to 0 descendants of process $top (0 threads); 1 could not be: they are NOT traced" \
+	>"$tmp/want"
+diff -u "$tmp/want" "$tmp/err" >&2 || fail "$what: wrong messages"
 
 cd "$tmp" || fail cd
 check_no_leftovers

@@ -17,6 +17,13 @@
  * ends.  This process reaps the links and exits 0 once every chain has
  * written its result.
  *
+ *   forkchain leaderless DIR
+ *
+ * Forks a child whose main thread ends (pthread_exit) while another
+ * thread waits for DIR/go, then makes DIR/lone -> /etc/passwd and writes
+ * its result (as above) to DIR/result0; prints "ready PID CHILD" once
+ * the main thread is a zombie; exits 0 when the child has ended.
+ *
  * The watcher is a vfork child: until it ends, this process cannot stop
  * (see watcher()), so a symtrace attached to it reads its children
  * while the chains race.
@@ -33,6 +40,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sched.h>
 #include <linux/futex.h>
 #include <signal.h>
@@ -182,15 +190,84 @@ static void chain(int k, int links)
 	_exit(0);
 }
 
+static void *lone_thread(void *arg)
+{
+	char out[128], link[4096];
+	int r;
+
+	(void)arg;
+	while (!exists("go")) {
+		if (over()) {
+			put("result", 0, "timeout\n");
+			_exit(0);
+		}
+		nap(2000);
+	}
+	snprintf(link, sizeof(link), "%s/lone", dir);
+	r = symlink("/etc/passwd", link);
+	snprintf(out, sizeof(out), "symlink = %d%s%s tracer=%d\n", r,
+		 r ? " " : "", r ? strerrorname_np(errno) : "",
+		 tracer_of((pid_t)syscall(SYS_gettid)));
+	put("result", 0, out);
+	_exit(0);
+}
+
+/* A child whose main thread ends (pthread_exit: a zombie) while another
+ * thread runs on; this process waits for it. */
+static int leaderless(void)
+{
+	pid_t c = fork();
+
+	if (c < 0) {
+		perror("fork");
+		return 2;
+	}
+	if (c == 0) {
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, lone_thread, NULL) != 0)
+			_exit(2);
+		pthread_exit(NULL);
+	}
+	/* Ready once the main thread has ended. */
+	for (int i = 0; i < 1000; i++) {
+		char path[64], buf[512], *p;
+		int fd;
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "/proc/%d/stat", (int)c);
+		fd = open(path, O_RDONLY);
+		n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+		if (fd >= 0)
+			close(fd);
+		if (n > 0) {
+			buf[n] = '\0';
+			p = strrchr(buf, ')');
+			if (p && p[1] && p[2] == 'Z')
+				break;
+		}
+		nap(1000);
+	}
+	printf("ready %d %d\n", (int)top, (int)c);
+	fflush(stdout);
+	return waitpid(c, NULL, 0) == c ? 0 : 2;
+}
+
 int main(int argc, char **argv)
 {
 	int nchains, links;
 	struct rlimit rl;
 
+	if (argc == 3 && strcmp(argv[1], "leaderless") == 0) {
+		dir = argv[2];
+		top = getpid();
+		end = time(NULL) + 30;
+		return leaderless();
+	}
 	if (argc != 4 || (nchains = atoi(argv[2])) < 1 || nchains > 50 ||
 	    (links = atoi(argv[3])) < 1 || links > 500) {
 		fprintf(stderr, "usage: forkchain DIR NCHAINS(1-50) "
-				"LINKS(1-500)\n");
+				"LINKS(1-500) | leaderless DIR\n");
 		return 2;
 	}
 	dir = argv[1];
