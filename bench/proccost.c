@@ -33,6 +33,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -51,6 +52,8 @@ static double now_us(void)
 	return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
 }
 
+static const char *child_dir = ".";
+
 static pid_t stopped_child(void)
 {
 	pid_t c = fork();
@@ -61,6 +64,11 @@ static pid_t stopped_child(void)
 		exit(1);
 	}
 	if (c == 0) {
+		/* Its fd 9: a directory, as a dirfd (tar -x's -C). */
+		int d = open(child_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (d >= 0)
+			dup2(d, 9);
 		for (;;)
 			pause();
 	}
@@ -101,6 +109,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: proccost [N [DIR]]\n");
 		return 2;
 	}
+	child_dir = dir;
 	c = stopped_child();
 	printf("| %-44s | %8s |\n", "operation (cached /proc entries)", "us");
 	printf("|----------------------------------------------|---------:|\n");
@@ -170,6 +179,51 @@ int main(int argc, char **argv)
 	call += last_us;
 	row("one call: the sum (2x the first three)", call);
 	TIME("getppid (a syscall, for scale)", getppid());
+	/* The walk's base (issue 20): a dirfd through /proc, as before, and
+	 * with pidfd_getfd() (symtrace now); the cwd; the base's path; the
+	 * walked directory's facts (statx). */
+	snprintf(path, sizeof(path), "/proc/%d/fd/9", (int)c);
+	TIME("base dirfd: open /proc/PID/fd/N + close", {
+		fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0)
+			close(fd);
+	});
+#if defined(SYS_pidfd_open) && defined(SYS_pidfd_getfd)
+	{
+		int pfd = (int)syscall(SYS_pidfd_open, c, O_EXCL);
+		struct stat sb;
+
+		if (pfd >= 0) {
+			TIME("base dirfd: pidfd_getfd + fstat + close", {
+				fd = (int)syscall(SYS_pidfd_getfd, pfd, 9, 0);
+				if (fd >= 0) {
+					fstat(fd, &sb);
+					close(fd);
+				}
+			});
+			close(pfd);
+		}
+	}
+#endif
+	snprintf(path, sizeof(path), "/proc/%d/cwd", (int)c);
+	TIME("base cwd: open /proc/PID/cwd + close", {
+		fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0)
+			close(fd);
+	});
+	fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	TIME("base path: readlink /proc/self/fd/N", readlink(self, buf, sizeof(buf)));
+#if defined(STATX_MNT_ID)
+	{
+		struct statx sx;
+
+		TIME("dir facts: statx (nlink, ino, mnt_id)",
+		     statx(fd, "", AT_EMPTY_PATH,
+			   STATX_NLINK | STATX_INO | STATX_MNT_ID, &sx));
+	}
+#endif
+	close(fd);
 	close(mfd);
 	kill(c, SIGKILL);
 	waitpid(c, NULL, 0);

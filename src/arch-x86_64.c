@@ -411,3 +411,117 @@ bool arch_abi_runs(enum abi abi)
 	}
 	return x32;
 }
+
+/* ---- injection (arch.h) ---------------------------------------------- */
+
+_Static_assert(sizeof(struct user_regs_struct) <= sizeof(struct arch_regs),
+	       "struct arch_regs too small");
+
+static struct user_regs_struct uregs(const struct arch_regs *r)
+{
+	struct user_regs_struct u;
+
+	memcpy(&u, r->w, sizeof(u));
+	return u;
+}
+
+int arch_regs_get(pid_t tid, struct arch_regs *r)
+{
+	struct user_regs_struct u;
+	int e = get_regs(tid, &u);
+
+	if (e == 0)
+		memcpy(r->w, &u, sizeof(u));
+	return e;
+}
+
+int arch_regs_set(pid_t tid, const struct arch_regs *r)
+{
+	struct user_regs_struct u = uregs(r);
+
+	if (ptrace(PTRACE_SETREGS, tid, 0, &u) < 0)
+		return -errno;
+	return 0;
+}
+
+uint64_t arch_regs_sp(const struct arch_regs *r)
+{
+	return uregs(r).rsp;
+}
+
+int64_t arch_regs_ret(const struct arch_regs *r)
+{
+	struct user_regs_struct u = uregs(r);
+
+	return u.cs == 0x23 ? (int32_t)u.rax : (int64_t)u.rax;
+}
+
+void arch_regs_call(struct arch_regs *r, enum abi abi, uint64_t nr,
+		    const uint64_t args[6])
+{
+	struct user_regs_struct u = uregs(r);
+
+	u.orig_rax = nr;
+	if (abi == ABI_I386) {
+		u.rbx = args[0];
+		u.rcx = args[1];
+		u.rdx = args[2];
+		u.rsi = args[3];
+		u.rdi = args[4];
+		u.rbp = args[5];
+	} else {
+		u.rdi = args[0];
+		u.rsi = args[1];
+		u.rdx = args[2];
+		u.r10 = args[3];
+		u.r8 = args[4];
+		u.r9 = args[5];
+	}
+	memcpy(r->w, &u, sizeof(u));
+}
+
+void arch_regs_rewind(struct arch_regs *r)
+{
+	struct user_regs_struct u = uregs(r);
+
+	/* (orig_rax stays the call's number, >= 0, and rax is not an
+	 * -ERESTART* value: the kernel's own restart logic leaves it.) */
+	u.rip -= 2;
+	u.rax = u.orig_rax;
+	memcpy(r->w, &u, sizeof(u));
+}
+
+int64_t arch_nr_seccomp(enum abi abi)
+{
+	switch (abi) {
+	case ABI_X86_64:
+		return 317;
+	case ABI_X32:
+		return X32_BIT | 317;
+	case ABI_I386:
+		return 354;
+	case ABI_UNKNOWN:
+	default:
+		return -1;
+	}
+}
+
+int64_t arch_nr_prctl(enum abi abi)
+{
+	switch (abi) {
+	case ABI_X86_64:
+		return 157;
+	case ABI_X32:
+		return X32_BIT | 157;
+	case ABI_I386:
+		return 172;
+	case ABI_UNKNOWN:
+	default:
+		return -1;
+	}
+}
+
+bool arch_abi_compat(enum abi abi)
+{
+	return abi == ABI_I386 || abi == ABI_X32;
+}

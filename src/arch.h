@@ -113,4 +113,33 @@ int arch_get_return(pid_t tid, int64_t *retval);
 /* At syscall entry: replace argument i (0-based) of the current ABI. */
 int arch_set_arg(pid_t tid, enum abi abi, int i, uint64_t value);
 
+/* ---- injection (inject.c): making a stopped task run a call of ours ----
+ *
+ * At a syscall-entry stop the number and arguments may be replaced: the
+ * kernel reads them from the registers after the stop.  At the exit stop
+ * of that call, the saved registers with the instruction pointer moved
+ * back over the 2-byte syscall instruction (syscall, int $0x80; the
+ * sysenter return path lands after an int $0x80) and the original number
+ * in the return register make the task issue its own call again, as a
+ * restarted call is issued. */
+struct arch_regs {
+	uint64_t w[32]; /* the general registers (opaque) */
+};
+
+int arch_regs_get(pid_t tid, struct arch_regs *r);
+int arch_regs_set(pid_t tid, const struct arch_regs *r);
+uint64_t arch_regs_sp(const struct arch_regs *r);
+/* The return value in r (at a syscall-exit stop), sign-extended. */
+int64_t arch_regs_ret(const struct arch_regs *r);
+/* r: call nr of abi (a raw number, x32 bit included) with args[0..5]. */
+void arch_regs_call(struct arch_regs *r, enum abi abi, uint64_t nr,
+		    const uint64_t args[6]);
+/* r (saved at an entry stop): issue that call again once resumed. */
+void arch_regs_rewind(struct arch_regs *r);
+/* The raw numbers of seccomp(2) and prctl(2) in abi; -1: none. */
+int64_t arch_nr_seccomp(enum abi abi);
+int64_t arch_nr_prctl(enum abi abi);
+/* Is a pointer of abi 32 bits wide (a compat struct sock_fprog)? */
+bool arch_abi_compat(enum abi abi);
+
 #endif

@@ -2,12 +2,19 @@
  *
  * Invariants:
  *   - Every thread is seized (PTRACE_SEIZE) and interrupted, so from its
- *     first stop on every syscall is seen; attach mode installs no
- *     seccomp filter (one left behind would turn the family into ENOSYS).
+ *     first stop on every syscall is seen, until the prefilter is
+ *     injected (inject.h: deny mode, or --prefilter; one left behind
+ *     turns the family into ENOSYS).
+ *     Without PTRACE_SEIZE (before 3.4, noseize.h) PTRACE_ATTACH's
+ *     SIGSTOP makes the first stop (swallowed, the options set there),
+ *     and SIGSTOP sent by symtrace (tkill) replaces PTRACE_INTERRUPT.
+ *     A process found stopped (state T) is not attached then: PTRACE_
+ *     ATTACH without PTRACE_LISTEN would make it run.
  *   - In deny mode a process of another mount namespace is not attached
  *     (fail closed: its link paths could not be judged).
- *   - A detached task runs on as before: its pending signal is handed
- *     back, a group-stop stays, a denied call needs no undoing.
+ *   - A detached task runs on as before (but for the prefilter, if it
+ *     was injected): its pending signal is handed back, a group-stop
+ *     stays, a denied call needs no undoing.
  *   - --tree: a process's children are read only once every thread of
  *     it has been seen stopped (or gone) after the seize: a fork that
  *     was under way then has finished, its child is on the list; every
@@ -34,12 +41,21 @@
 #include <unistd.h>
 
 #include "inspect.h"
+#include "noseize.h"
 #include "output.h"
 #include "util.h"
 
 /* Set by the signal handlers (they know nothing else). */
 static volatile sig_atomic_t detach_requested_flag;
 static volatile sig_atomic_t wake_tid; /* a tracee to interrupt */
+static volatile sig_atomic_t noseize;  /* no PTRACE_SEIZE: SIGSTOP wakes */
+static volatile sig_atomic_t wake_sent; /* ... and this tid's is pending */
+
+/* attach_process()'s "error" for a stopped process without PTRACE_SEIZE
+ * (beyond every errno). */
+#define ATTACH_E_STOPPED 4096
+
+static char proc_state(pid_t pid);
 
 static void on_detach_signal(int sig);
 
@@ -83,6 +99,13 @@ static void attach_error(pid_t pid, const char *who, int err)
 		warn("cannot attach to %d%s: no such process", (int)pid, who);
 		return;
 	}
+	if (err == ATTACH_E_STOPPED) {
+		warn("cannot attach to %d%s: it is stopped (job control), and "
+		     "without PTRACE_SEIZE (Linux 3.4) attaching would make it "
+		     "run; continue it (kill -CONT) and attach again", (int)pid,
+		     who);
+		return;
+	}
 	if (inspect_status(pid, &pi) == 0)
 		tracer = (long)pi.tracer;
 	if (err == EPERM) {
@@ -109,9 +132,24 @@ static int seize_task(const struct session *s, pid_t tid)
 {
 	struct tracee *t;
 	bool c;
+	int r;
 
 	if (tracee_find(tid))
 		return 0;
+	if (!s->seize) {
+		/* PTRACE_ATTACH sends the SIGSTOP that makes its first
+		 * stop; the options are set at that first stop, whatever it
+		 * is (another signal's delivery may come first). */
+		r = noseize_attach(tid);
+		if (r < 0)
+			return r;
+		t = tracee_get(tid, &c);
+		t->flags |= TF_ATTACHED | TF_SIGSTOP_DUE | TF_OPTIONS_DUE;
+		noseize = 1;
+		if (!wake_tid)
+			wake_tid = tid;
+		return 0;
+	}
 	if (ptrace(PTRACE_SEIZE, tid, 0, s->ptrace_options) < 0)
 		return -errno;
 	t = tracee_get(tid, &c);
@@ -132,6 +170,13 @@ static int attach_process(const struct session *s, pid_t pid)
 	char path[64];
 	int n = 0, r, added;
 
+	/* Without PTRACE_SEIZE a stopped process would run once attached
+	 * (it would be resumed from its group-stop, and PTRACE_LISTEN does
+	 * not exist): it is left alone, said, and counted as not attached.
+	 * (Stopped between this look and the attach: it runs - the
+	 * approximate job control of the man page's KERNELS.) */
+	if (!s->seize && proc_state(pid) == 'T')
+		return -ATTACH_E_STOPPED;
 	r = seize_task(s, pid);
 	if (r < 0)
 		return r;
@@ -885,17 +930,36 @@ static void on_detach_signal(int sig)
 	int e = errno;
 
 	(void)sig;
+	if (noseize && detach_requested_flag)
+		return; /* one SIGSTOP at most: see below */
 	detach_requested_flag = 1;
 	/* Make waitpid return even if the signal came just before it
-	 * blocked: an interrupt stop is a harmless event. */
-	if (wake_tid > 0)
+	 * blocked: an interrupt stop is a harmless event.  Without
+	 * PTRACE_SEIZE a SIGSTOP, swallowed by the loop (which then clears
+	 * wake_sent) or by the detach loop (which sends no second one to
+	 * wake_sent: a SIGSTOP left pending would stop the task once
+	 * detached). */
+	if (wake_tid > 0 && noseize) {
+		if (noseize_interrupt((pid_t)wake_tid) == 0)
+			wake_sent = wake_tid;
+	} else if (wake_tid > 0) {
 		ptrace(PTRACE_INTERRUPT, (pid_t)wake_tid, 0, 0);
+	}
 	errno = e;
 }
 
 static void interrupt_one(struct tracee *t, void *arg)
 {
 	(void)arg;
+	if (noseize && t->tid == wake_sent)
+		return; /* its SIGSTOP is on its way already */
+	if (noseize) {
+		/* The detach loop (supervisor.c) detaches it at the
+		 * delivery of this SIGSTOP, so that none is left behind. */
+		if (noseize_interrupt(t->tid) == -ESRCH)
+			t->flags |= TF_GONE_PENDING;
+		return;
+	}
 	if (ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) < 0 && errno == ESRCH)
 		t->flags |= TF_GONE_PENDING;
 }
@@ -903,6 +967,12 @@ static void interrupt_one(struct tracee *t, void *arg)
 void detach_interrupt_all(void)
 {
 	tracee_foreach(interrupt_one, NULL);
+}
+
+void attach_interrupt_seen(pid_t tid)
+{
+	if (wake_sent == tid)
+		wake_sent = 0;
 }
 
 void detach_notice(struct sink *out, size_t n)

@@ -23,8 +23,12 @@ bool detach_requested(void);
 void attach_forget(pid_t tid);
 
 /* The detach loop (supervisor.c): interrupt every task, detach each at
- * its next stop (sig: the signal to hand back), then notice. */
+ * its next stop (sig: the signal to hand back), then notice.  Without
+ * PTRACE_SEIZE the interrupt is a SIGSTOP (noseize.h), and a task is
+ * detached at its delivery; attach_interrupt_seen(): the wait loop
+ * swallowed tid's (a wake-up). */
 void detach_interrupt_all(void);
+void attach_interrupt_seen(pid_t tid);
 void detach_task(struct sink *out, struct tracee *t, int sig);
 void detach_notice(struct sink *out, size_t n);
 

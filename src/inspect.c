@@ -186,15 +186,15 @@ static bool procmap_query_missing;
 
 /* Ask for the mapping that covers addr.  1 if it is shared and writable,
  * 0 if not (or nothing is mapped there), -1 if the kernel cannot answer;
- * *end is the mapping's end (0 when none). */
-static int query_vma(int fd, uint64_t addr, uint64_t *end)
+ * [*start, *end) is the mapping (0, 0 when none). */
+static int query_vma(int fd, uint64_t addr, uint64_t *start, uint64_t *end)
 {
 	struct st_procmap_query q;
 
 	memset(&q, 0, sizeof(q));
 	q.size = sizeof(q);
 	q.query_addr = addr;
-	*end = 0;
+	*start = *end = 0;
 	if (ioctl(fd, ST_PROCMAP_QUERY, &q) < 0) {
 		if (errno == ENOENT)
 			return 0;
@@ -202,6 +202,7 @@ static int query_vma(int fd, uint64_t addr, uint64_t *end)
 			procmap_query_missing = true;
 		return -1;
 	}
+	*start = q.vma_start;
 	*end = q.vma_end;
 	return (q.vma_flags & (ST_VMA_WRITABLE | ST_VMA_SHARED)) ==
 	       (ST_VMA_WRITABLE | ST_VMA_SHARED);
@@ -254,6 +255,7 @@ static unsigned long maps_clock;
 
 void inspect_forget(pid_t tid)
 {
+	resolve_forget(tid);
 	for (int i = 0; i < MAPS_SLOTS; i++) {
 		if (maps_cache[i].tid && (tid == 0 || maps_cache[i].tid == tid)) {
 			close(maps_cache[i].fd);
@@ -302,16 +304,34 @@ static int maps_open(pid_t tid)
 	return fd;
 }
 
+/* The last mapping asked about in one mark_shared() call: the other
+ * string often lies in it too (both on the stack, or both in the heap),
+ * and then needs no question of its own.  Kept for one call only: the
+ * tracee's mappings can change between calls (mmap is not traced). */
+struct vma_seen {
+	uint64_t start, end;
+	int shared; /* as query_vma(); -1: nothing seen */
+};
+
 /* Is [first, last] (at most two mappings) in a shared writable mapping?
  * 1 yes, 0 no, -1 cannot ask. */
-static int range_shared(int fd, uint64_t first, uint64_t last)
+static int range_shared(int fd, uint64_t first, uint64_t last,
+			struct vma_seen *seen)
 {
-	uint64_t end;
-	int r = query_vma(fd, first, &end);
+	uint64_t start, end;
+	int r;
 
+	if (seen->shared >= 0 && first >= seen->start && last < seen->end)
+		return seen->shared; /* in the mapping asked about already */
+	r = query_vma(fd, first, &start, &end);
+	if (r >= 0 && end) {
+		seen->start = start;
+		seen->end = end;
+		seen->shared = r;
+	}
 	if (r != 0 || last < end)
 		return r; /* shared, unknown, or one mapping holds it all */
-	return query_vma(fd, last, &end);
+	return query_vma(fd, last, &start, &end);
 }
 
 /* Mark the strings that lie in a shared writable mapping: processes
@@ -321,6 +341,7 @@ static int range_shared(int fd, uint64_t first, uint64_t last)
 static void mark_shared(struct event *ev)
 {
 	struct tstr *strs[2] = { &ev->target, &ev->linkpath };
+	struct vma_seen seen = { 0, 0, -1 };
 	struct sbuf maps = SBUF_INIT;
 	char chunk[16384];
 	ssize_t n;
@@ -337,7 +358,7 @@ static void mark_shared(struct event *ev)
 		if (t->status != TSTR_OK && t->status != TSTR_TOOLONG)
 			continue;
 		if (!procmap_query_missing)
-			shared = range_shared(fd, first, last);
+			shared = range_shared(fd, first, last, &seen);
 		if (shared < 0) {
 			if (!maps.len) {
 				lseek(fd, 0, SEEK_SET);
@@ -390,10 +411,13 @@ static void pin_link_dir(struct event *ev, signed char *own_root)
 
 	res = resolve_open_base_hint(ev->tid, ev->dirfd, path[0] == '/',
 				     own_root, &b, &why);
-	ev->dir = b.path ? b.path : inspect_base_dir(ev->tid, ev->dirfd);
-	b.path = NULL;
+	/* The walk first: it takes the directory's real path from the
+	 * base's path when no symlink is crossed (b.path, read once), and
+	 * asks the kernel again only when it must. */
 	if (res == 0)
 		res = resolve_parent(&b, path, &r, &why);
+	ev->dir = b.path ? b.path : inspect_base_dir(ev->tid, ev->dirfd);
+	b.path = NULL;
 	resolve_close_base(&b);
 	if (res == 0) {
 		ev->path = path_join(r.dir, r.last);

@@ -290,7 +290,7 @@ void delegation_finish(struct judge *j, struct tracee *t, struct event *ev,
 			   (int)t->tid);
 		kill(ev->pid, SIGKILL);
 	}
-	if (j->s->filtered) {
+	if (j->s->filtered || (t->flags & TF_FILTERED)) {
 		sink_report(j->out, ev); /* no exit stop */
 		return;
 	}
@@ -388,15 +388,15 @@ static void physical_target(struct event *ev, int dirfd, const char *dir)
 }
 
 /* The directory a call with dirfd and path starts from, for the report:
- * the one walked from (b), or (absolute paths) what it would be. */
+ * the one walked from (b), or (absolute paths) what it would be.  A
+ * copy: b->path stays for resolve_parent(), which takes the directory's
+ * real path from it when the walk crosses no symlink (without it, one
+ * more readlink of /proc/self/fd/N per call). */
 char *report_dir(pid_t tid, int dirfd, struct resolve_base *b)
 {
-	char *d = b->path;
-
-	if (!d)
+	if (!b->path)
 		return inspect_base_dir(tid, dirfd);
-	b->path = NULL;
-	return d;
+	return xstrdup(b->path);
 }
 
 void delegate_symlink(struct judge *j, struct tracee *t,

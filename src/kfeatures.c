@@ -39,9 +39,11 @@
 #endif
 
 const struct feature_desc feature_descs[FEAT_COUNT] = {
-	[FEAT_SEIZE] = { "PTRACE_SEIZE", "3.4", "nothing",
-			 "symtrace refuses to run: it has no "
-			 "PTRACE_ATTACH back end yet", true },
+	[FEAT_SEIZE] = { "PTRACE_SEIZE", "3.4", "PTRACE_ATTACH/TRACEME",
+			 "job control of traced processes is approximate: "
+			 "a process stopped by a signal goes on at once "
+			 "unless symtrace stops with it; -p refuses stopped "
+			 "processes", true },
 	[FEAT_SECCOMP_FILTER] = { "SECCOMP_MODE_FILTER", "3.5",
 				  "every-stop mode",
 				  "every system call stops, as with "

@@ -43,7 +43,7 @@ static void usage(FILE *f)
 "  -v, --verbose         also print '+++ exited with N +++' lines (with\n"
 "                        --json: exit, attach and detach notices)\n"
 "      --syslog          also send each call to syslog (authpriv), as a\n"
-"                        kv line\n"
+"                        kv line (paths cut at 1024 bytes: truncated=yes)\n"
 "      --journal         also send each call to the systemd journal\n"
 "                        (native protocol, SYMTRACE_* fields); chosen\n"
 "                        instead of stderr when stderr is the journal\n"
@@ -78,6 +78,12 @@ static void usage(FILE *f)
 "      --tree            with -p: also attach to every process already\n"
 "                        running below each PID (default when a rule\n"
 "                        can deny); --no-tree: only PID's own threads\n"
+"      --prefilter       with -p: install symtrace's seccomp prefilter in\n"
+"                        each attached process, so that only the calls\n"
+"                        symtrace judges stop (default when a rule can\n"
+"                        deny); it cannot be removed: after a detach\n"
+"                        those calls fail with ENOSYS until the process\n"
+"                        restarts.  --no-prefilter: every call stops\n"
 "      --fail=closed|open  if symtrace dies: closed kills every traced\n"
 "                        process (default when a rule can deny), open\n"
 "                        lets them run on unguarded (default otherwise;\n"
@@ -136,6 +142,8 @@ enum {
 	OPT_FEATURES,
 	OPT_TREE,
 	OPT_NO_TREE,
+	OPT_PREFILTER,
+	OPT_NO_PREFILTER,
 	OPT_FAIL,
 	OPT_EXIT_WITH_COMMAND,
 	OPT_FORMAT,
@@ -150,6 +158,8 @@ static const struct option long_options[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "tree", no_argument, NULL, OPT_TREE },
 	{ "no-tree", no_argument, NULL, OPT_NO_TREE },
+	{ "prefilter", no_argument, NULL, OPT_PREFILTER },
+	{ "no-prefilter", no_argument, NULL, OPT_NO_PREFILTER },
 	{ "fail", required_argument, NULL, OPT_FAIL },
 	{ "exit-with-command", no_argument, NULL, OPT_EXIT_WITH_COMMAND },
 	{ "append", no_argument, NULL, 'A' },
@@ -294,7 +304,8 @@ static void add_pids(struct config *cfg, const char *arg)
 
 int main(int argc, char **argv)
 {
-	struct config cfg = { .out_fd = STDERR_FILENO, .tree = -1 };
+	struct config cfg = { .out_fd = STDERR_FILENO, .tree = -1,
+			     .prefilter = -1 };
 	struct policy *pol;
 	struct rules_sources src = { NULL, 0, 0, 0 };
 	struct rules_seen seen = { NULL, 0, NULL, 0 };
@@ -335,6 +346,10 @@ int main(int argc, char **argv)
 		case OPT_TREE:
 		case OPT_NO_TREE:
 			cfg.tree = opt == OPT_TREE;
+			break;
+		case OPT_PREFILTER:
+		case OPT_NO_PREFILTER:
+			cfg.prefilter = opt == OPT_PREFILTER;
 			break;
 		case OPT_FAIL:
 			if (strcmp(optarg, "closed") == 0)
@@ -474,6 +489,9 @@ int main(int argc, char **argv)
 			    "");
 	if (!cfg.npids && cfg.tree >= 0)
 		usage_error("%s--tree and --no-tree need -p PID", "");
+	if (!cfg.npids && cfg.prefilter >= 0)
+		usage_error("%s--prefilter and --no-prefilter need -p PID",
+			    "");
 	if (!cfg.npids)
 		cfg.argv = argv + optind;
 	if (deny_errno)

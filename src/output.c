@@ -494,27 +494,72 @@ void kv_value(struct sbuf *sb, const char *s, size_t len)
 		escape_str(sb, s, len, false);
 }
 
-/* " KEY=VALUE"; s NULL: "-". */
-static void kv_cstr(struct sbuf *sb, const char *key, const char *s)
+/* Cut sb back to len bytes (still NUL-terminated). */
+static void sbuf_cut(struct sbuf *sb, size_t len)
+{
+	sb->len = len;
+	if (sb->buf)
+		sb->buf[len] = '\0';
+}
+
+/* A value as kv_value() writes it (toolong: quoted, then "..."), in at
+ * most cap bytes when cap is not 0: a longer one is the quoted escape of
+ * as many of its first bytes as fit, then "..." (as a string cut at
+ * PATH_MAX), and *cut is set.  (Removing k bytes shortens the escape by
+ * k to 4k bytes, so each round removes a quarter of the excess.) */
+static void kv_capped(struct sbuf *sb, const char *s, size_t len,
+		      bool toolong, size_t cap, bool *cut)
+{
+	size_t start = sb->len, n = len;
+
+	if (toolong)
+		escape_str(sb, s, len, true);
+	else
+		kv_value(sb, s, len);
+	if (!cap || sb->len - start <= cap)
+		return;
+	*cut = true;
+	for (;;) {
+		size_t excess;
+
+		sbuf_cut(sb, start);
+		escape_str(sb, s, n, true);
+		if (sb->len - start <= cap || n == 0)
+			return;
+		excess = (sb->len - start - cap + 3) / 4;
+		n -= excess < n ? excess : n;
+	}
+}
+
+/* " KEY=VALUE"; s NULL: "-".  cap, cut: kv_capped(). */
+static void kv_cstr_cap(struct sbuf *sb, const char *key, const char *s,
+			size_t cap, bool *cut)
 {
 	sbuf_addf(sb, " %s=", key);
 	if (s)
-		kv_value(sb, s, strlen(s));
+		kv_capped(sb, s, strlen(s), false, cap, cut);
 	else
 		sbuf_addc(sb, '-');
 }
 
+static void kv_cstr(struct sbuf *sb, const char *key, const char *s)
+{
+	bool cut = false;
+
+	kv_cstr_cap(sb, key, s, 0, &cut);
+}
+
 /* A tracee string: its bytes; too long: quoted, then "..."; NULL or
- * unreadable: "-" (JSON has the address). */
-static void kv_tstr(struct sbuf *sb, const char *key, const struct tstr *t)
+ * unreadable: "-" (JSON has the address).  cap, cut: kv_capped(). */
+static void kv_tstr(struct sbuf *sb, const char *key, const struct tstr *t,
+		    size_t cap, bool *cut)
 {
 	sbuf_addf(sb, " %s=", key);
 	switch (t->status) {
 	case TSTR_OK:
-		kv_value(sb, t->buf, t->len);
-		break;
 	case TSTR_TOOLONG:
-		escape_str(sb, t->buf, t->len, true);
+		kv_capped(sb, t->buf, t->len, t->status == TSTR_TOOLONG, cap,
+			  cut);
 		break;
 	case TSTR_NULL:
 	case TSTR_FAULT:
@@ -577,23 +622,30 @@ void output_rule_at(const struct event *ev, char *buf, size_t size)
 
 void format_kv(struct sbuf *sb, const struct event *ev, const char *user)
 {
+	format_kv_cap(sb, ev, user, 0);
+}
+
+void format_kv_cap(struct sbuf *sb, const struct event *ev, const char *user,
+		   size_t cap)
+{
 	char word[PATH_MAX + 32];
 	const char *sep = "";
+	bool cut = false;
 
+	/* The decision first, in fields of bounded size that the caller
+	 * does not choose (user: the password database's; rule: the
+	 * operator's), and only then what the caller sizes (comm: 16
+	 * bytes; exe, link, path and the targets: up to PATH_MAX each, 4
+	 * bytes per byte escaped): a syslog daemon that cuts a long message
+	 * (rsyslog: at 8 KiB) cuts those, never action= or rule=, and a
+	 * filter reading the line from its start (contrib/fail2ban) meets
+	 * no caller's text before the uid and the action. */
 	kv_time(sb, &ev->time);
 	sbuf_addf(sb, " pid=%d tid=%d uid=%u", (int)ev->pid, (int)ev->tid,
 		  (unsigned)ev->ruid);
 	kv_cstr(sb, "user", user);
 	sbuf_addf(sb, " euid=%u", (unsigned)ev->euid);
-	sbuf_adds(sb, " comm=");
-	kv_value(sb, ev->comm, strnlen(ev->comm, sizeof(ev->comm)));
-	kv_cstr(sb, "exe", ev->exe);
 	sbuf_addf(sb, " call=%s abi=%s", sysc_name(ev->sc), abi_name(ev->abi));
-	kv_tstr(sb, "link", &ev->linkpath);
-	kv_cstr(sb, "path", ev->path);
-	kv_tstr(sb, "target", &ev->target);
-	kv_cstr(sb, "target_resolved", ev->target_resolved);
-	kv_cstr(sb, "target_physical", ev->target_physical);
 	if (!ev->finished)
 		sbuf_adds(sb, " ret=?");
 	else
@@ -603,6 +655,14 @@ void format_kv(struct sbuf *sb, const struct event *ev, const char *user)
 	sbuf_addf(sb, " errno=%s action=%s", word, action_name(ev->action));
 	output_rule_at(ev, word, sizeof(word));
 	kv_cstr(sb, "rule", strcmp(word, "-") ? word : NULL);
+	sbuf_adds(sb, " comm=");
+	kv_value(sb, ev->comm, strnlen(ev->comm, sizeof(ev->comm)));
+	kv_cstr_cap(sb, "exe", ev->exe, cap, &cut);
+	kv_tstr(sb, "link", &ev->linkpath, cap, &cut);
+	kv_cstr_cap(sb, "path", ev->path, cap, &cut);
+	kv_tstr(sb, "target", &ev->target, cap, &cut);
+	kv_cstr_cap(sb, "target_resolved", ev->target_resolved, cap, &cut);
+	kv_cstr_cap(sb, "target_physical", ev->target_physical, cap, &cut);
 	/* Only when there is something to say, always in this order. */
 	if (ev->refused)
 		kv_cstr(sb, "refused", ev->refused);
@@ -623,6 +683,8 @@ void format_kv(struct sbuf *sb, const struct event *ev, const char *user)
 		if (ev->tags & TAG_UNVERIFIED)
 			sbuf_addf(sb, "%sUNVERIFIED", sep);
 	}
+	if (cut)
+		sbuf_adds(sb, " truncated=yes");
 	sbuf_addc(sb, '\n');
 }
 

@@ -69,11 +69,22 @@ void format_json_notice(struct sbuf *sb, const char *event,
  * grammar is in the man page (OUTPUT, Key=value).  user: the name of
  * ev->ruid, or NULL (printed "-").  E.g.
  *   time=2026-11-22T04:20:04.123456+01:00 pid=4242 tid=4243 uid=33
- *   user=www-data euid=33 comm=php-fpm8.2 exe=/usr/sbin/php-fpm8.2
- *   call=symlinkat abi=x86_64 link=pw path=/var/www/pw target=/etc/passwd
- *   target_resolved=/etc/passwd target_physical=- ret=-1 errno=EPERM
- *   action=deny rule=/etc/symtrace/rules:2   (one line) */
+ *   user=www-data euid=33 call=symlinkat abi=x86_64 ret=-1 errno=EPERM
+ *   action=deny rule=/etc/symtrace/rules:2 comm=php-fpm8.2
+ *   exe=/usr/sbin/php-fpm8.2 link=pw path=/var/www/pw target=/etc/passwd
+ *   target_resolved=/etc/passwd target_physical=-   (one line)
+ * Every field before comm has a bounded size the caller does not choose. */
 void format_kv(struct sbuf *sb, const struct event *ev, const char *user);
+/* format_kv() with each value the caller sizes (exe, link, path, target,
+ * target_resolved, target_physical) in at most cap bytes (0: no cap): a
+ * longer one is cut, quoted, then "..." and the line ends with
+ * " truncated=yes".  --syslog uses OUTPUT_SYSLOG_VALUE_MAX, so that a
+ * whole record fits in the 8 KiB a syslog daemon keeps (rsyslog's
+ * default maxMessageSize): 6 values of 1 KiB + the rest (< 1 KiB unless
+ * a rules file has a path of more than 1 KiB). */
+#define OUTPUT_SYSLOG_VALUE_MAX 1024
+void format_kv_cap(struct sbuf *sb, const struct event *ev, const char *user,
+		   size_t cap);
 /* -v with kv: "time=... event=exited pid=N status=S" or "... event=killed
  * pid=N signal=SIGX core=yes|no". */
 void format_kv_exit(struct sbuf *sb, pid_t tid, int status);

@@ -3,7 +3,9 @@
  * Why this is safe (deny mode judges what this returns):
  *   - The walk starts from descriptors of the caller's own cwd, dirfd and
  *     root (opened through /proc/TID/..., which the kernel resolves to the
- *     caller's directories, whatever the caller's strings say), and runs
+ *     caller's directories, whatever the caller's strings say; a dirfd is
+ *     taken with pidfd_getfd() where the kernel has it: the caller's very
+ *     open file, from its own file table), and runs
  *     with the caller's credentials (delegate.c): it can reach nothing the
  *     caller could not.
  *   - Its result is a descriptor.  What is judged is the real path the
@@ -28,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -117,6 +120,104 @@ static int our_root_fd(struct stat *st)
 	return fd;
 }
 
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL /* Linux 6.9 */
+#endif
+
+/* pidfds of the last few tasks whose dirfd was asked for (a busy task
+ * asks again and again): pidfd_getfd() takes the caller's own open file
+ * for its dirfd in a third of the time an open of /proc/TID/fd/N takes
+ * (bench/proccost), and without a lookup in /proc.  A thread's own pidfd
+ * (PIDFD_THREAD) is needed: a thread may have a file table of its own
+ * (clone without CLONE_FILES).  Forgotten when the task execs or ends
+ * (resolve_forget(), from inspect_forget()). */
+#define PIDFD_SLOTS 8
+
+static struct {
+	pid_t tid;
+	int fd;
+	unsigned long used;
+} pidfds[PIDFD_SLOTS];
+static unsigned long pidfd_clock;
+static bool pidfd_missing; /* no pidfd_getfd or no PIDFD_THREAD here */
+
+void resolve_forget(pid_t tid)
+{
+	for (int i = 0; i < PIDFD_SLOTS; i++) {
+		if (pidfds[i].tid && (tid == 0 || pidfds[i].tid == tid)) {
+			close(pidfds[i].fd);
+			pidfds[i].tid = 0;
+		}
+	}
+}
+
+static int task_pidfd(pid_t tid)
+{
+	static int slots;
+	struct rlimit rl;
+	int victim = 0, fd;
+
+	if (pidfd_missing)
+		return -1;
+	/* (Fewer under a low RLIMIT_NOFILE, as inspect.c's maps fds.) */
+	if (!slots)
+		slots = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 64
+				? 2
+				: PIDFD_SLOTS;
+	for (int i = 0; i < slots; i++) {
+		if (pidfds[i].tid == tid) {
+			pidfds[i].used = ++pidfd_clock;
+			return pidfds[i].fd;
+		}
+		if (pidfds[i].used < pidfds[victim].used)
+			victim = i;
+	}
+	fd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
+	if (fd < 0) {
+		if (errno == ENOSYS || errno == EINVAL)
+			pidfd_missing = true;
+		return -1;
+	}
+	if (pidfds[victim].tid)
+		close(pidfds[victim].fd);
+	pidfds[victim].tid = tid;
+	pidfds[victim].fd = fd;
+	pidfds[victim].used = ++pidfd_clock;
+	return fd;
+}
+
+/* The caller's own open file for its dirfd (the one its call resolves
+ * from: the same as /proc/TID/fd/N leads to), or -errno: -EBADF if it is
+ * not open, -ENOTDIR if not a directory; -EAGAIN: ask /proc instead (no
+ * pidfd here, the task gone or another error; /proc then says which). */
+static int dirfd_of(pid_t tid, int dirfd)
+{
+	struct stat sb;
+	int pfd, fd;
+
+	if (dirfd < 0 || (pfd = task_pidfd(tid)) < 0)
+		return -EAGAIN;
+	fd = (int)syscall(SYS_pidfd_getfd, pfd, dirfd, 0);
+	if (fd < 0) {
+		if (errno == EBADF)
+			return -EBADF;
+		if (errno == ENOSYS)
+			pidfd_missing = true;
+		return -EAGAIN;
+	}
+	if (fstat(fd, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
+		close(fd);
+		return -ENOTDIR;
+	}
+	return fd;
+}
+
 int resolve_open_base(pid_t tid, int dirfd, bool absolute,
 		      struct resolve_base *b, const char **why)
 {
@@ -156,12 +257,21 @@ int resolve_open_base_hint(pid_t tid, int dirfd, bool absolute,
 	}
 	if (absolute)
 		return 0;
+	if (dirfd != -100) {
+		int fd = dirfd_of(tid, dirfd);
+
+		if (fd >= 0)
+			b->basefd = fd;
+		else if (fd != -EAGAIN)
+			return fd;
+	}
 	if (dirfd == -100)
 		snprintf(link, sizeof(link), "/proc/%d/cwd", (int)tid);
 	else
 		snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)tid,
 			 dirfd);
-	b->basefd = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (b->basefd < 0)
+		b->basefd = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (b->basefd < 0) {
 		int err = errno;
 
@@ -416,21 +526,29 @@ long long resolve_handle_mount_id(int fd)
 	return -1;
 }
 
-/* The mount id of fd from the mnt_id line of /proc/self/fdinfo (Linux
- * 3.15), or where the fdinfo has none (2.6.39 to 3.14) from
- * name_to_handle_at(); -1 where neither can tell (a file system without
- * file handles on a kernel before 3.15): the walk is then refused as one
- * into another namespace's mount - fail closed.  Used where statx has no
- * STATX_MNT_ID (dir_facts()). */
+/* The mount id of fd where statx has no STATX_MNT_ID (before 5.8, or a C
+ * library without statx, as musl 1.2.3: dir_facts()).  First from
+ * name_to_handle_at() (2.6.39): it needs no permission, and this runs
+ * inside delegate_enter(), with the caller's fsuid and without
+ * symtrace's capabilities - where /proc/self/fdinfo/N (3.15) cannot be
+ * opened before Linux 5.14 (it is symtrace's own, mode 0400: EACCES; a
+ * static musl symtrace on Debian 11's 5.10 refused every call of a
+ * non-root caller as "another mount namespace", found by make check-vm).
+ * Then, for a file system without file handles (procfs, some FUSE), the
+ * fdinfo line.  -1 where neither can tell: the walk is then refused as
+ * one into another namespace's mount - fail closed. */
 static long long mount_id(int fd)
 {
 	char path[64], buf[512], *p;
+	long long id = resolve_handle_mount_id(fd);
 
+	if (id >= 0)
+		return id;
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
 	if (read_small_file(path, buf, sizeof(buf)) <= 0)
 		return -1;
 	p = strstr(buf, "mnt_id:");
-	return p ? strtoll(p + 7, NULL, 10) : resolve_handle_mount_id(fd);
+	return p ? strtoll(p + 7, NULL, 10) : -1;
 }
 
 /* The ids of the mounts of symtrace's mount namespace, read from

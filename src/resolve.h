@@ -49,6 +49,9 @@ int resolve_open_base_hint(pid_t tid, int dirfd, bool absolute,
 			   signed char *own_root, struct resolve_base *b,
 			   const char **why);
 void resolve_close_base(struct resolve_base *b);
+/* Forget what is kept about task tid (its pidfd), or about all (0): at
+ * its exec or its end. */
+void resolve_forget(pid_t tid);
 #define RESOLVE_BASE_INIT { -1, false, -1, false, NULL, NULL }
 
 /* The parent directory of path's last component, pinned. */

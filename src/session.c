@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ptrace.h>
 
 #include "compat.h"
@@ -33,7 +34,7 @@ static unsigned long ptrace_options(const struct session *s)
 			  PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
 			  PTRACE_O_TRACEEXEC;
 
-	if (s->filtered)
+	if (s->filtered || s->inject)
 		o |= PTRACE_O_TRACESECCOMP;
 	/* Fail closed: if symtrace dies, what it guards dies too (where
 	 * the kernel can: see session_derive()). */
@@ -92,16 +93,30 @@ void session_derive(struct session *s, const struct config *cfg,
 
 	/* The kernel (issue 18; the table and its texts: kfeatures.c).
 	 * Each fallback that matters for this run is said once. */
-	if (features_lack(f, FEAT_SEIZE)) {
-		snprintf(s->refusal, sizeof(s->refusal),
-			 "kernel lacks PTRACE_SEIZE (Linux 3.4): symtrace "
-			 "cannot trace here (it has no PTRACE_ATTACH back end "
-			 "yet)");
-		return;
-	}
-	/* Attach mode never installs a filter: one left behind after
-	 * detach would turn the family into ENOSYS. */
+	/* Without PTRACE_SEIZE (before 3.4): PTRACE_TRACEME and
+	 * PTRACE_ATTACH (noseize.h), job control approximate. */
+	s->seize = !features_lack(f, FEAT_SEIZE);
+	if (!s->seize)
+		note_feature(s, FEAT_SEIZE);
+	/* Attach mode installs no filter before the attach (there is no
+	 * child to install it in) ... */
 	s->filtered = !s->attach_mode && !cfg->no_seccomp;
+	/* ... unless it is injected (inject.h): by default when a rule can
+	 * deny (then the guarded calls failing with ENOSYS after a detach,
+	 * or if symtrace dies, is failing closed) and --fail=open was not
+	 * asked (the processes are to run on as if never traced), in trace
+	 * mode only when asked. */
+	s->inject = s->attach_mode && !cfg->no_seccomp &&
+		    (cfg->prefilter < 0
+			     ? s->enforcing && cfg->fail != FAIL_OPEN
+			     : cfg->prefilter > 0);
+	if (s->inject && (features_lack(f, FEAT_SECCOMP_FILTER) ||
+			  features_lack(f, FEAT_TRACESECCOMP))) {
+		s->inject = false;
+		note_feature(s, features_lack(f, FEAT_SECCOMP_FILTER)
+					? FEAT_SECCOMP_FILTER
+					: FEAT_TRACESECCOMP);
+	}
 	/* Attach mode: the existing descendants too, by default when a
 	 * rule can deny (workers started before the attach would
 	 * otherwise stay unguarded). */
@@ -173,9 +188,21 @@ void session_derive(struct session *s, const struct config *cfg,
 
 void session_init(struct session *s, const struct config *cfg)
 {
-	session_derive(s, cfg, features_get());
+	struct features f = *features_get();
+	const char *e = getenv("SYMTRACE_NO_SEIZE");
+	bool forced = e && strcmp(e, "1") == 0 &&
+		      !features_lack(&f, FEAT_SEIZE);
+	char seize_note[sizeof(s->notes[0])];
+
+	/* For testing the PTRACE_ATTACH back end on a kernel that has
+	 * PTRACE_SEIZE: the rest of the kernel's features stay. */
+	if (forced)
+		f.have[FEAT_SEIZE] = FEAT_NO;
+	session_derive(s, cfg, &f);
 	if (s->refusal[0])
 		die(EXIT_SYMTRACE_FAILURE, "%s", s->refusal);
+	features_notice(FEAT_SEIZE, seize_note, sizeof(seize_note));
 	for (int i = 0; i < s->nnotes; i++)
-		warn("%s", s->notes[i]);
+		if (!forced || strcmp(s->notes[i], seize_note) != 0)
+			warn("%s", s->notes[i]);
 }

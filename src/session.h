@@ -19,9 +19,13 @@ struct session {
 	/* What inspect_ident() must read: only what the output and rules
 	 * use (the first rules; struct judge follows a reload). */
 	unsigned ident_needed;
+	bool seize;         /* PTRACE_SEIZE back end; false: PTRACE_TRACEME
+			     * and PTRACE_ATTACH (noseize.h) */
 	bool use_info;      /* try PTRACE_GET_SYSCALL_INFO */
 	bool filtered;      /* the seccomp prefilter is installed */
 	bool attach_mode;   /* -p: attach to running processes */
+	bool inject;        /* -p: the prefilter is injected into each
+			     * attached process (inject.h) */
 	bool attach_tree;   /* -p: every descendant too (--tree) */
 	bool fail_closed;   /* PTRACE_O_EXITKILL: the tracees die with
 			     * symtrace (--fail) */
@@ -30,7 +34,8 @@ struct session {
 	 * (JSON), which changes without any call of the task. */
 	bool cache_creds;
 	bool exitkill;      /* the kernel has PTRACE_O_EXITKILL */
-	unsigned long ptrace_options; /* PTRACE_SEIZE's */
+	unsigned long ptrace_options; /* PTRACE_SEIZE's (PTRACE_SETOPTIONS'
+				       * without it) */
 	int poll_count;     /* polls before blocking (supervisor.c) */
 	/* What the kernel lacks that matters for this run, one line each
 	 * (said at start), and why symtrace cannot run at all ("" if it
@@ -46,7 +51,9 @@ struct features;
 void session_derive(struct session *s, const struct config *cfg,
 		    const struct features *f);
 /* session_derive() with the features of this kernel (probed once); the
- * notices on stderr; dies with the refusal, if any. */
+ * notices on stderr; dies with the refusal, if any.  SYMTRACE_NO_SEIZE=1
+ * in the environment (for testing) takes PTRACE_SEIZE as missing,
+ * without its notice. */
 void session_init(struct session *s, const struct config *cfg);
 /* What inspect_ident() must read for the output and the rules p (the
  * rules may be replaced: control.h). */

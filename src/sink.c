@@ -268,12 +268,15 @@ static const char *user_name(struct sink *k, uid_t uid)
 
 /* --syslog: one message per call, facility authpriv, the kv line as the
  * message; denied, killed and TOCTOU calls at LOG_WARNING, audited ones
- * at LOG_NOTICE, the rest at LOG_INFO (output_priority()). */
+ * at LOG_NOTICE, the rest at LOG_INFO (output_priority()).  The values
+ * a caller sizes are cut at OUTPUT_SYSLOG_VALUE_MAX bytes each (marked
+ * "..." and truncated=yes) so that the whole record fits in what a
+ * syslog daemon keeps; -o files and the journal have them whole. */
 static void log_event(const struct event *ev, const char *user)
 {
 	struct sbuf msg = SBUF_INIT;
 
-	format_kv(&msg, ev, user);
+	format_kv_cap(&msg, ev, user, OUTPUT_SYSLOG_VALUE_MAX);
 	if (msg.len && msg.buf[msg.len - 1] == '\n')
 		msg.buf[--msg.len] = '\0';
 	syslog(LOG_AUTHPRIV | output_priority(ev), "%s", sbuf_str(&msg));

@@ -3,7 +3,10 @@
  * Invariants:
  *   - The child is seized before it runs anything of the command: it
  *     waits on a pipe until PTRACE_SEIZE is done, then installs the
- *     seccomp prefilter and execs - nothing escapes the tracer.
+ *     seccomp prefilter and execs - nothing escapes the tracer.  Without
+ *     PTRACE_SEIZE (before 3.4) it calls PTRACE_TRACEME and stops itself
+ *     first; the parent sets the options at that stop (noseize.c says
+ *     why its children are traced from their first instruction).
  *   - The child gets back the signal dispositions symtrace found.
  *   - Signals are passed on to the command only while it lives: once
  *     it is reaped its pid may name another process.
@@ -25,6 +28,7 @@
 #include "kfeatures.h"
 #include "errnoname.h"
 #include "inspect.h"
+#include "noseize.h"
 #include "notify.h"
 #include "seccomp.h"
 #include "sidedoor.h"
@@ -108,7 +112,7 @@ static void restore_signals(const struct sigaction *saved)
 			sigaction(sig, &saved[sig], NULL);
 }
 
-static struct filter_spec filter_spec(const struct session *s)
+struct filter_spec filter_spec(const struct session *s)
 {
 	/* (chroot and pivot_root: whether a task's root is symtrace's is
 	 * kept, in both modes, until one is seen.) */
@@ -175,12 +179,20 @@ static void exec_command(char **argv)
 	errno = ENOEXEC;
 }
 
-static void child_exec(char **argv, const struct sigaction *saved, int go_fd,
-		       const struct sock_filter *prog, int len)
+static void child_exec(const struct session *s, const struct sigaction *saved,
+		       int go_fd, const struct sock_filter *prog, int len)
 {
 	char c;
 	int r;
 
+	if (!s->seize && (r = noseize_traceme()) < 0) {
+		fprintf(stderr, "%s: cannot trace the command (ptrace "
+			"PTRACE_TRACEME): %s%s\n", progname, strerror(-r),
+			r == -EPERM ? " - is ptrace forbidden here "
+				      "(container, kernel.yama.ptrace_scope)?"
+				    : "");
+		_exit(EXIT_SYMTRACE_FAILURE);
+	}
 	/* Wait until the parent has seized us: nothing we run from here on
 	 * (the filter, the exec) escapes the tracer. */
 	while (read(go_fd, &c, 1) < 0 && errno == EINTR)
@@ -204,17 +216,38 @@ static void child_exec(char **argv, const struct sigaction *saved, int go_fd,
 			_exit(EXIT_SYMTRACE_FAILURE);
 		}
 	}
-	exec_command(argv);
+	exec_command(s->cfg->argv);
 	r = errno;
-	fprintf(stderr, "%s: cannot run '%s': %s\n", progname, argv[0],
-		strerror(r));
+	fprintf(stderr, "%s: cannot run '%s': %s\n", progname,
+		s->cfg->argv[0], strerror(r));
 	_exit(r == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
+}
+
+/* Without PTRACE_SEIZE: the child (PTRACE_TRACEME) has stopped itself;
+ * the options are set there, before it runs anything else, and it is
+ * resumed (its SIGSTOP swallowed) to wait for the go of the pipe. */
+static void trace_child_noseize(const struct session *s, pid_t pid)
+{
+	int r = noseize_child_stopped(pid, s->ptrace_options);
+
+	if (r == -ECHILD)
+		die(EXIT_SYMTRACE_FAILURE, "the command (pid %d) ended before "
+		    "it could be traced", (int)pid);
+	if (r == 0 && ptrace(s->filtered ? PTRACE_CONT : PTRACE_SYSCALL, pid,
+			     0, 0) < 0)
+		r = -errno;
+	if (r < 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, __WALL);
+		errno = -r;
+		die_errno(EXIT_SYMTRACE_FAILURE, "cannot trace the command "
+			  "(ptrace PTRACE_SETOPTIONS of %d)", (int)pid);
+	}
 }
 
 pid_t spawn_command(const struct session *s)
 {
 	struct sock_filter prog[SECCOMP_FILTER_MAX];
-	const struct config *cfg = s->cfg;
 	struct sigaction saved[NSIG];
 	struct filter_spec spec = filter_spec(s);
 	int len = 0, go[2];
@@ -235,11 +268,12 @@ pid_t spawn_command(const struct session *s)
 		die_errno(EXIT_SYMTRACE_FAILURE, "fork");
 	if (pid == 0) {
 		close(go[1]);
-		child_exec(cfg->argv, saved, go[0],
-			   s->filtered ? prog : NULL, len);
+		child_exec(s, saved, go[0], s->filtered ? prog : NULL, len);
 	}
 	close(go[0]);
-	if (ptrace(PTRACE_SEIZE, pid, 0, s->ptrace_options) < 0) {
+	if (!s->seize) {
+		trace_child_noseize(s, pid);
+	} else if (ptrace(PTRACE_SEIZE, pid, 0, s->ptrace_options) < 0) {
 		int e = errno;
 
 		kill(pid, SIGKILL);

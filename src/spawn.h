@@ -5,8 +5,13 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "seccomp.h"
 #include "session.h"
 #include "sink.h"
+
+/* The calls the prefilter traces in this session (also injected by
+ * -p: inject.h). */
+struct filter_spec filter_spec(const struct session *s);
 
 /* Fork, seize and let the child install the seccomp prefilter and exec
  * s->cfg->argv; the command is added to the tracee table.  Sets up the

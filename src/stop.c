@@ -42,6 +42,25 @@ enum stop_kind classify_stop(int status, bool first, bool attached)
 	}
 }
 
+enum stop_kind classify_stop_noseize(int status, bool sigstop_due,
+				     enum siginfo_says si)
+{
+	if (WIFSTOPPED(status) &&
+	    (unsigned)status >> 16 == PTRACE_EVENT_STOP)
+		return STOP_OTHER_EVENT; /* only a seized task makes it */
+	/* Ends, syscall-stops and the other events: as with SEIZE. */
+	if (!WIFSTOPPED(status) || WSTOPSIG(status) == (SIGTRAP | 0x80) ||
+	    (unsigned)status >> 16 != 0)
+		return classify_stop(status, false, false);
+	if (si == SIGINFO_NONE && is_stop_signal(WSTOPSIG(status)))
+		return STOP_GROUP;
+	if (WSTOPSIG(status) == SIGSTOP && sigstop_due)
+		return STOP_START;
+	if (si == SIGINFO_OURS && WSTOPSIG(status) == SIGSTOP)
+		return STOP_INTERRUPT;
+	return STOP_SIGNAL;
+}
+
 /* ---- the stops of one system call (see stop.h) ------------------------ */
 
 const char *seccomp_order_name(enum seccomp_order o)

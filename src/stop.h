@@ -53,6 +53,25 @@ enum stop_kind {
  * seized by -p. */
 enum stop_kind classify_stop(int status, bool first, bool attached);
 
+/* Without PTRACE_SEIZE (before Linux 3.4, noseize.h) a stop with no event
+ * is a signal-delivery-stop or, for a stop signal, a group-stop, and
+ * only PTRACE_GETSIGINFO tells them apart; the caller asks it (for stop
+ * signals only) and passes what it said. */
+enum siginfo_says {
+	SIGINFO_DELIVERY, /* a signal is being delivered */
+	SIGINFO_NONE,     /* EINVAL: a group-stop */
+	SIGINFO_OURS,     /* the delivery of a SIGSTOP symtrace sent (tkill,
+			   * si_pid symtrace's): its interrupt */
+};
+
+/* The kind of status without PTRACE_SEIZE.  sigstop_due: the task's
+ * start is still to come (a new task, or one PTRACE_ATTACH sent its
+ * SIGSTOP): a SIGSTOP delivered is that start, STOP_START (swallowed).
+ * A group-stop is STOP_GROUP, symtrace's own SIGSTOP STOP_INTERRUPT
+ * (swallowed); PTRACE_EVENT_STOP cannot come (STOP_OTHER_EVENT). */
+enum stop_kind classify_stop_noseize(int status, bool sigstop_due,
+				     enum siginfo_says si);
+
 /* SIGSTOP, SIGTSTP, SIGTTIN or SIGTTOU. */
 bool is_stop_signal(int sig);
 

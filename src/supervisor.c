@@ -28,9 +28,11 @@
 #include "arch.h"
 #include "attach.h"
 #include "control.h"
+#include "inject.h"
 #include "inspect.h"
 #include "judge.h"
 #include "move.h"
+#include "noseize.h"
 #include "seccomp-order.h"
 #include "session.h"
 #include "sink.h"
@@ -45,6 +47,8 @@ struct sup {
 	struct sink *out;
 	struct judge j;
 	struct call_rules rules; /* how a call's stops come (stop.h) */
+	struct call_rules rules_inj; /* the same for a task with the
+				      * prefilter injected (inject.h) */
 	pid_t main_pid;  /* run mode: the command */
 	int main_status;
 	bool ending;     /* --exit-with-command: the command is gone, every
@@ -60,11 +64,25 @@ struct sup {
 
 /* ---- resuming -------------------------------------------------------- */
 
+/* Is the prefilter in force for t (run mode's, or injected: inject.h)? */
+static bool filtered(const struct session *s, const struct tracee *t)
+{
+	return s->filtered || (t->flags & TF_FILTERED);
+}
+
 /* Is t resumed with PTRACE_SYSCALL (its call's exit, or without the
  * prefilter every call, matters), or with PTRACE_CONT? */
 static bool resume_traced(const struct session *s, const struct tracee *t)
 {
-	return !s->filtered || t->ev || (t->flags & TF_ROOT_CHANGING);
+	return !filtered(s, t) || t->ev || (t->flags & TF_ROOT_CHANGING);
+}
+
+/* The rules of t's stops: attach mode has tasks with and without the
+ * prefilter. */
+static const struct call_rules *rules_of(const struct sup *u,
+					 const struct tracee *t)
+{
+	return (t->flags & TF_FILTERED) ? &u->rules_inj : &u->rules;
 }
 
 static void resume(const struct session *s, struct tracee *t, int sig)
@@ -262,19 +280,44 @@ static void resume_call(struct sup *u, struct tracee *t, enum call_pos pos,
 			enum call_step step, bool seccomp_stop)
 {
 	bool traced = resume_traced(u->s, t);
-	bool skipped = call_skip_matters(&u->rules, step, seccomp_stop,
+	bool skipped = call_skip_matters(rules_of(u, t), step, seccomp_stop,
 					 traced) && call_skipped(t);
 
-	set_call_pos(t, call_resumed(&u->rules, pos, step, seccomp_stop,
+	set_call_pos(t, call_resumed(rules_of(u, t), pos, step, seccomp_stop,
 				     traced, skipped));
 	resume(u->s, t, 0);
+}
+
+static void handle_status(struct sup *u, pid_t pid, int status);
+
+/* Attach mode: at an entry stop, one step of the prefilter's injection
+ * (inject.h).  true: the stop was taken by it (t was resumed, or ended
+ * and was handled). */
+static bool inject_step(struct sup *u, struct tracee *t,
+			const struct syscall_state *st)
+{
+	int status;
+
+	switch (inject_at_entry(u->s, u->out, t, st, &status)) {
+	case INJECT_STEPPED:
+		/* Its own call is made again: a new first stop. */
+		set_call_pos(t, CALL_OUT);
+		resume(u->s, t, 0);
+		return true;
+	case INJECT_GONE:
+		handle_status(u, t->tid, status);
+		return true;
+	case INJECT_NOT_HERE:
+	default:
+		return false;
+	}
 }
 
 static void on_syscall_stop(struct sup *u, struct tracee *t, bool seccomp_stop)
 {
 	struct syscall_state st;
 	enum call_pos pos = call_pos_of(t);
-	enum call_step step = call_step(&u->rules, pos, seccomp_stop,
+	enum call_step step = call_step(rules_of(u, t), pos, seccomp_stop,
 					SCOP_NONE);
 
 	if (step == STEP_AGAIN || (step == STEP_EXIT && !t->ev)) {
@@ -303,7 +346,10 @@ static void on_syscall_stop(struct sup *u, struct tracee *t, bool seccomp_stop)
 	}
 	if (arch_get_syscall(t->tid, u->s->use_info, &st) < 0)
 		return; /* vanished */
-	step = call_step(&u->rules, pos, seccomp_stop, st.op);
+	step = call_step(rules_of(u, t), pos, seccomp_stop, st.op);
+	if (step == STEP_FIRST && !seccomp_stop && inject_wanted(u->s, t) &&
+	    inject_step(u, t, &st))
+		return;
 	if (step == STEP_EXIT) {
 		if (t->flags & TF_ROOT_CHANGING)
 			root_change_end(&u->j, t);
@@ -325,6 +371,7 @@ static void gone(struct sup *u, struct tracee *t, int status)
 
 	root_change_end(&u->j, t);
 	inspect_forget(tid);
+	inject_forget(tid);
 	/* A call in progress when the task died: reported with "= ?". */
 	sink_report_pending(u->out, t);
 	sink_exit_notice(u->out, tid, status);
@@ -346,6 +393,8 @@ static void on_exec(struct sup *u, struct tracee *t)
 		former = (unsigned long)t->tid;
 	inspect_forget((pid_t)former);
 	inspect_forget(t->tid);
+	if ((pid_t)former != t->tid)
+		inject_forget((pid_t)former);
 	/* A set-id program, file capabilities; and a thread that exec'd
 	 * (below) has its own credentials and maybe its own root. */
 	forget_creds(t);
@@ -362,7 +411,9 @@ static void on_exec(struct sup *u, struct tracee *t)
 		root_change_end(&u->j, t); /* (the old leader's, if it was in one) */
 		if (old) {
 			root_change_end(&u->j, old);
-			t->flags |= old->flags & TF_ATTACHED;
+			/* (TF_FILTERED: one of the group's tasks has the
+			 * filter, so all have it.) */
+			t->flags |= old->flags & (TF_ATTACHED | TF_FILTERED);
 			sink_report_pending(u->out, old);
 			tracee_del(old);
 		}
@@ -424,12 +475,59 @@ static void follow_job_stop(struct sup *u, struct tracee *t, int sig)
 	sigaction(sig, &old, NULL);
 }
 
+/* Without PTRACE_SEIZE (noseize.h): what PTRACE_GETSIGINFO says of a stop
+ * with a stop signal and no event (asked only then). */
+static enum siginfo_says siginfo_of(pid_t tid, int status)
+{
+	if (WIFSTOPPED(status) && (unsigned)status >> 16 == 0 &&
+	    is_stop_signal(WSTOPSIG(status)))
+		return noseize_siginfo(tid, WSTOPSIG(status));
+	return SIGINFO_DELIVERY;
+}
+
+/* Without PTRACE_SEIZE: is t's start (a SIGSTOP to swallow) still to
+ * come?  From a new task's first stop on (the kernel queued a SIGSTOP for
+ * an auto-attached child; a group-stop in progress can be reported
+ * before it), or PTRACE_ATTACH's SIGSTOP; until a SIGSTOP is delivered. */
+static bool sigstop_due(struct tracee *t, bool first)
+{
+	if (first)
+		t->flags |= TF_SIGSTOP_DUE;
+	return t->flags & TF_SIGSTOP_DUE;
+}
+
+/* The kind of t's stop, for the session's back end. */
+static enum stop_kind kind_of(struct sup *u, struct tracee *t, int status,
+			      bool first)
+{
+	enum siginfo_says si;
+
+	if (u->s->seize)
+		return classify_stop(status, first, t->flags & TF_ATTACHED);
+	if ((t->flags & TF_OPTIONS_DUE) && WIFSTOPPED(status)) {
+		/* PTRACE_ATTACH'd: the options at its first stop, before it
+		 * is resumed (syscall-stops must be told by SIGTRAP|0x80). */
+		t->flags &= ~TF_OPTIONS_DUE;
+		if (noseize_set_options(t->tid, u->s->ptrace_options) < 0 &&
+		    errno != ESRCH)
+			warn_errno("PTRACE_SETOPTIONS %d", (int)t->tid);
+	}
+	si = siginfo_of(t->tid, status);
+	/* Any SIGSTOP delivered consumed the wake-up's, if one was
+	 * pending (one SIGSTOP pends at a time): the detach loop must send
+	 * another. */
+	if (WIFSTOPPED(status) && (unsigned)status >> 16 == 0 &&
+	    WSTOPSIG(status) == SIGSTOP && si != SIGINFO_NONE)
+		attach_interrupt_seen(t->tid);
+	return classify_stop_noseize(status, sigstop_due(t, first), si);
+}
+
 static void on_stop(struct sup *u, struct tracee *t, int status, bool created)
 {
 	int sig = WSTOPSIG(status);
 	bool first = created || !(t->flags & TF_STARTED);
 
-	switch (classify_stop(status, first, t->flags & TF_ATTACHED)) {
+	switch (kind_of(u, t, status, first)) {
 	case STOP_SYSCALL:
 		t->flags |= TF_STARTED;
 		on_syscall_stop(u, t, false);
@@ -450,8 +548,10 @@ static void on_stop(struct sup *u, struct tracee *t, int status, bool created)
 		return;
 	case STOP_START:
 		/* First stop of an auto-attached tracee, or the
-		 * PTRACE_INTERRUPT stop of one we attached to. */
+		 * PTRACE_INTERRUPT stop of one we attached to.  Without
+		 * PTRACE_SEIZE: the SIGSTOP of either, swallowed. */
 		t->flags |= TF_STARTED;
+		t->flags &= ~TF_SIGSTOP_DUE;
 		resume(u->s, t, 0);
 		if (created)
 			inspect_prefetch(t->tid);
@@ -463,6 +563,17 @@ static void on_stop(struct sup *u, struct tracee *t, int status, bool created)
 		 * group-stop: not a new one. */
 		bool was_stopped = t->flags & TF_GROUP_STOP;
 
+		if (!u->s->seize) {
+			/* No PTRACE_LISTEN: resumed, it runs (the man page's
+			 * KERNELS).  Where symtrace follows the stop of the
+			 * command on the terminal, it stops first, and the
+			 * command stays in its ptrace-stop until symtrace is
+			 * continued: the job stops as a whole. */
+			t->flags |= TF_STARTED;
+			follow_job_stop(u, t, sig);
+			resume(u->s, t, 0);
+			return;
+		}
 		t->flags |= TF_STARTED | TF_GROUP_STOP;
 		if (ptrace(PTRACE_LISTEN, t->tid, 0, 0) < 0 && errno != ESRCH)
 			warn_errno("PTRACE_LISTEN %d", (int)t->tid);
@@ -471,6 +582,8 @@ static void on_stop(struct sup *u, struct tracee *t, int status, bool created)
 		return;
 	}
 	case STOP_INTERRUPT:
+		/* (Without PTRACE_SEIZE: symtrace's own SIGSTOP, a wake-up
+		 * of the detach signals' handler, swallowed.) */
 		t->flags &= ~TF_GROUP_STOP;
 		resume(u->s, t, 0);
 		return;
@@ -504,9 +617,16 @@ static void exit_at_detach(struct sup *u, struct tracee *t)
  * blocking syscall sees it restarted transparently, a call we are inside
  * of completes with its results unchanged.  New children reported meanwhile
  * are detached at their first stop. */
+static void detach_all_noseize(struct sup *u);
+
 static void detach_all(struct sup *u)
 {
 	size_t n = tracee_count();
+
+	if (!u->s->seize) {
+		detach_all_noseize(u);
+		return;
+	}
 
 	detach_interrupt_all();
 	while (tracee_count() > 0) {
@@ -541,12 +661,112 @@ static void detach_all(struct sup *u)
 			detach_task(u->out, t, 0);
 			break;
 		}
+		case STOP_SECCOMP:
+			/* A call of a task with the prefilter not judged
+			 * yet: detached here, it would run (the kernel does
+			 * not look at the filter again after the stop).  It
+			 * fails as every such call will once we are gone. */
+			if (t->flags & TF_FILTERED)
+				arch_skip_syscall(t->tid, -(int64_t)ENOSYS);
+			detach_task(u->out, t, 0);
+			break;
 		case STOP_SIGNAL:
 			/* Signal-delivery-stop: give the signal back. */
 			detach_task(u->out, t, WSTOPSIG(status));
 			break;
 		default:
 			detach_task(u->out, t, 0);
+			break;
+		}
+	}
+	detach_notice(u->out, n);
+}
+
+/* PTRACE_CONT from a stop of the detach loop. */
+static void cont(struct tracee *t, int sig)
+{
+	if (ptrace(PTRACE_CONT, t->tid, 0, sig) < 0 && errno != ESRCH)
+		warn_errno("cannot resume %d", (int)t->tid);
+}
+
+/* detach_all() without PTRACE_SEIZE.  Every task was sent a SIGSTOP
+ * (detach_interrupt_all()) and is detached at its delivery, so that none
+ * is left pending to stop it once it is no longer traced; its other
+ * stops until then are passed with PTRACE_CONT (a signal delivered, a
+ * call's exit reported).  A SIGSTOP pends once (a second one merges into
+ * it): PTRACE_ATTACH's still due, or someone else's, is ours as well.
+ * Someone else's is handed back with the detach (the task then stops, as
+ * it was asked to).  A group-stop is detached where it is: it stays
+ * stopped (the kernel enters it again; our SIGSTOP, if still pending,
+ * keeps it so, and SIGCONT discards it).  A SIGCONT sent meanwhile
+ * discards a SIGSTOP still pending: ours is sent again at SIGCONT's
+ * delivery (merged into ours if ours was still there).
+ *
+ * The loop ends when no tracee is left at all (ECHILD), not when the
+ * table is empty: a child whose parent's fork event was seen but whose
+ * first stop was not is traced and not in the table yet.  symtrace
+ * exiting would detach it with the kernel's SIGSTOP still pending, and
+ * that would stop it for good (with PTRACE_SEIZE the kernel queues a
+ * trap instead, which the detach discards).  It is detached at that
+ * SIGSTOP, which it reaches before it runs anything. */
+static void detach_all_noseize(struct sup *u)
+{
+	size_t n = tracee_count();
+
+	detach_interrupt_all();
+	for (;;) {
+		int status;
+		bool created;
+		struct tracee *t;
+		unsigned long child;
+		pid_t pid = waitpid(-1, &status, __WALL);
+
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		t = tracee_get(pid, &created);
+		switch (classify_stop_noseize(status,
+					      sigstop_due(t, created ||
+						 !(t->flags & TF_STARTED)),
+					      siginfo_of(pid, status))) {
+		case STOP_GONE:
+			gone(u, t, status);
+			break;
+		case STOP_START:
+		case STOP_INTERRUPT:
+		case STOP_GROUP:
+			detach_task(u->out, t, 0);
+			break;
+		case STOP_SIGNAL:
+			if (WSTOPSIG(status) == SIGSTOP) {
+				detach_task(u->out, t, SIGSTOP);
+				break;
+			}
+			if (WSTOPSIG(status) == SIGCONT)
+				noseize_interrupt(t->tid);
+			cont(t, WSTOPSIG(status));
+			break;
+		case STOP_SYSCALL:
+			if (t->ev && call_pos_of(t) == CALL_IN)
+				exit_at_detach(u, t);
+			report_late(u);
+			set_call_pos(t, CALL_OUT); /* no more syscall-stops */
+			cont(t, 0);
+			break;
+		case STOP_NEW_CHILD:
+			/* The child's first stop is the kernel's SIGSTOP:
+			 * detached there. */
+			if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &child) == 0)
+				tracee_get((pid_t)child, &created)->flags |=
+					TF_SIGSTOP_DUE;
+			cont(t, 0);
+			break;
+		case STOP_NONE:
+			break;
+		default:
+			cont(t, 0);
 			break;
 		}
 	}
@@ -596,8 +816,10 @@ static void handle_status_as(struct sup *u, pid_t pid, int status,
 	struct tracee *t = tracee_get(pid, &created);
 
 	created = created || was_new;
-	if (created)
+	if (created) {
 		count_new_task(u, pid, status);
+		inject_first_stop(t);
+	}
 	if (classify_stop(status, created, false) == STOP_GONE) {
 		gone(u, t, status);
 		attach_forget(pid);
@@ -625,18 +847,21 @@ static void handle_status(struct sup *u, pid_t pid, int status)
  * said once).  Without the filter the order is not needed: seccomp stops
  * come only from a tracee's own filter and are passed (call_step()). */
 static void choose_order(struct session *ses, struct sink *out,
-			 struct call_rules *r)
+			 struct call_rules *r, struct call_rules *ri)
 {
 	const struct seccomp_order_probe *p;
 
 	*r = (struct call_rules){ .filtered = ses->filtered };
-	if (!ses->filtered)
+	*ri = (struct call_rules){ .filtered = true };
+	if (!ses->filtered && !ses->inject)
 		return;
 	p = seccomp_order_probe();
 	r->order = p->order;
+	ri->order = p->order;
 	if (p->order != SECCOMP_ORDER_UNKNOWN)
 		return;
 	ses->filtered = false;
+	ses->inject = false;
 	r->filtered = false;
 	sink_notice(out, "seccomp_order",
 		    "\"order\":\"unknown\",\"filter\":false",
@@ -656,7 +881,7 @@ int supervise(const struct config *cfg)
 
 	session_init(&ses, cfg);
 	sink_open(&out, cfg);
-	choose_order(&ses, &out, &sup.rules);
+	choose_order(&ses, &out, &sup.rules, &sup.rules_inj);
 	sup.j = (struct judge){ .s = &ses, .out = &out,
 				.policy = cfg->policy,
 				.ident_needed = ses.ident_needed,

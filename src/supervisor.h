@@ -23,6 +23,8 @@ struct config {
 	int tree;           /* -p: also every descendant (--tree 1,
 			     * --no-tree 0, -1: when a rule can deny) */
 	enum fail_mode fail; /* --fail */
+	int prefilter;      /* -p: the prefilter injected (--prefilter 1,
+			     * --no-prefilter 0, -1: when a rule can deny) */
 	bool exit_with_command; /* run mode: end when the command ends */
 	bool no_seccomp;    /* stop at every syscall */
 	bool no_syscall_info; /* force the register fallback */

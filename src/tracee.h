@@ -19,6 +19,14 @@ enum {
 	TF_ENTRY_DUE = 1u << 6,  /* old seccomp order: the next syscall-stop
 	                          * is the entry stop of the call seen at
 	                          * its seccomp stop (stop.h: CALL_ENTRY_DUE) */
+	TF_FILTERED = 1u << 7,   /* attach mode: symtrace's prefilter is in
+	                          * force for it (injected, or inherited) */
+	TF_NO_INJECT = 1u << 8,  /* attach mode: the prefilter could not be
+	                          * injected in its process: every call stops */
+	/* Without PTRACE_SEIZE (noseize.h): */
+	TF_SIGSTOP_DUE = 1u << 9, /* PTRACE_ATTACH's SIGSTOP not seen yet:
+	                          * its delivery is the start, swallowed */
+	TF_OPTIONS_DUE = 1u << 10, /* PTRACE_SETOPTIONS at its next stop */
 };
 
 struct proc_info;

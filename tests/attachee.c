@@ -33,6 +33,25 @@
  *                         ends the workers (each its children) and it
  *                         exits 7; a worker exits 0.  w2 takes the
  *                         command name $ATTACHEE_W2_COMM if set.
+ *   attachee inject DIR FIFO [own]
+ *                         a busy process of 4 threads (issue 19): a reader
+ *                         blocked in read() on FIFO (opened O_RDWR) prints
+ *                         "read N:DATA" for each read; a sleeper prints
+ *                         "slept MS" after one nanosleep of 3 s; a spinner
+ *                         calls getpid without pause; the main thread
+ *                         prints "ready", then on each SIGUSR1 makes 10
+ *                         links DIR/mR_K -> "inject" (R: the round) and
+ *                         prints "round R: OK" or "round R: ERRNO-NAME"
+ *                         (the first failure), then "getpgid OK" or
+ *                         "getpgid ERRNO-NAME".  A read or nanosleep that
+ *                         fails, or a sleep cut short, prints "FAIL ...".
+ *                         SIGTERM: "term", exit 7.  With "own", a seccomp
+ *                         filter of its own (getpgid fails with EXDEV) is
+ *                         installed first; "own-kill": the same, and it
+ *                         kills the process at a seccomp() call;
+ *                         "own-notif": the same, and acct() answered by a
+ *                         user-notification listener (its fd kept open,
+ *                         never read).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,9 +59,14 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -372,6 +396,148 @@ static int do_tree(const char *dir)
 	return 7;
 }
 
+static int inject_fifo = -1;
+
+static void *inject_reader(void *p)
+{
+	char buf[256];
+
+	(void)p;
+	for (;;) {
+		ssize_t n = read(inject_fifo, buf, sizeof(buf) - 1);
+
+		if (n < 0) {
+			say("FAIL read: %s\n", strerror(errno));
+			return NULL;
+		}
+		buf[n] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
+		say("read %zd:%s\n", n, buf);
+	}
+}
+
+static void *inject_sleeper(void *p)
+{
+	struct timespec ts = { 3, 0 };
+	long long t0 = now_ms(), dt;
+
+	(void)p;
+	if (nanosleep(&ts, NULL) < 0) {
+		say("FAIL nanosleep: %s\n", strerror(errno));
+		return NULL;
+	}
+	dt = now_ms() - t0;
+	if (dt < 3000)
+		say("FAIL nanosleep: only %lld ms\n", dt);
+	say("slept %lld\n", dt);
+	return NULL;
+}
+
+static void *inject_spinner(void *p)
+{
+	(void)p;
+	for (;;)
+		syscall(SYS_getpid);
+	return NULL;
+}
+
+#ifndef SECCOMP_RET_USER_NOTIF
+#define SECCOMP_RET_USER_NOTIF 0x7fc00000U
+#endif
+#ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
+#define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
+#endif
+
+/* A filter of the process's own: getpgid fails with EXDEV; with "kill",
+ * seccomp() kills the process; with "notif", acct() goes to a listener
+ * (never called). */
+static int own_filter(const char *kind)
+{
+	uint32_t extra_ret = SECCOMP_RET_ALLOW;
+	long extra_nr = SYS_getpgid;
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getpgid, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EXDEV),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
+	unsigned long flags = 0;
+
+	if (strcmp(kind, "own-kill") == 0) {
+		extra_nr = SYS_seccomp;
+		extra_ret = SECCOMP_RET_KILL_PROCESS;
+	} else if (strcmp(kind, "own-notif") == 0) {
+		extra_nr = SYS_acct;
+		extra_ret = SECCOMP_RET_USER_NOTIF;
+		flags = SECCOMP_FILTER_FLAG_NEW_LISTENER;
+	}
+	f[3].k = (uint32_t)extra_nr;
+	f[4].k = extra_ret;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog) < 0) {
+		say("FAIL own filter: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int do_inject(const char *dir, const char *fifo, const char *own)
+{
+	void *(*fn[3])(void *) = { inject_reader, inject_sleeper,
+				   inject_spinner };
+	sigset_t set;
+	pthread_t t;
+	int sig;
+
+	if (own && own_filter(own) < 0)
+		return 3;
+	inject_fifo = open(fifo, O_RDWR);
+	if (inject_fifo < 0) {
+		say("FAIL open %s: %s\n", fifo, strerror(errno));
+		return 3;
+	}
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	for (int i = 0; i < 3; i++)
+		if (pthread_create(&t, NULL, fn[i], NULL) != 0) {
+			say("FAIL pthread_create\n");
+			return 3;
+		}
+	say("ready\n");
+	for (int round = 0;;) {
+		const char *res = "OK";
+		char path[PATH_MAX];
+
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig == SIGTERM)
+			break;
+		for (int k = 0; k < 10; k++) {
+			snprintf(path, sizeof(path), "%s/m%d_%d", dir, round,
+				 k);
+			if (syscall(SYS_symlinkat, "inject", AT_FDCWD,
+				    path) != 0) {
+				res = errno == ENOSYS ? "ENOSYS"
+						      : strerror(errno);
+				break;
+			}
+		}
+		say("round %d: %s\n", round++, res);
+		res = syscall(SYS_getpgid, 0) >= 0 ? "OK"
+		      : errno == EXDEV		   ? "EXDEV"
+						   : strerror(errno);
+		say("getpgid %s\n", res);
+	}
+	say("term\n");
+	return 7;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "loop") == 0)
@@ -384,9 +550,11 @@ int main(int argc, char **argv)
 		return do_busy(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "tree") == 0)
 		return do_tree(argv[2]);
+	if ((argc == 4 || argc == 5) && strcmp(argv[1], "inject") == 0)
+		return do_inject(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
 	if (argc == 2 && strcmp(argv[1], "reader") == 0)
 		return do_reader();
 	fprintf(stderr, "usage: attachee loop|threads|forker|busy|tree DIR, "
-		"attachee reader\n");
+		"attachee reader, attachee inject DIR FIFO [own|own-kill|own-notif]\n");
 	return 2;
 }

@@ -2069,28 +2069,28 @@ START_TEST(test_kv_fields)
 	base_event(&ev);
 	check_kv(&ev, "alice",
 		 "time=2026-11-22T03:20:04.123456+00:00 " KV_HEAD
-		 "user=alice euid=0 comm=ln exe=/usr/bin/ln call=symlinkat "
-		 "abi=x86_64 link=pw path=/tmp/w/pw target=/etc/passwd "
-		 "target_resolved=/etc/passwd target_physical=- ret=-1 "
-		 "errno=EPERM action=deny rule=2\n");
+		 "user=alice euid=0 call=symlinkat abi=x86_64 ret=-1 "
+		 "errno=EPERM action=deny rule=2 comm=ln exe=/usr/bin/ln "
+		 "link=pw path=/tmp/w/pw target=/etc/passwd "
+		 "target_resolved=/etc/passwd target_physical=-\n");
 
 	/* the zone's offset, always: +01:00, -05:30 */
 	setenv("TZ", "XYZ-1", 1);
 	tzset();
 	check_kv(&ev, "alice",
 		 "time=2026-11-22T04:20:04.123456+01:00 " KV_HEAD
-		 "user=alice euid=0 comm=ln exe=/usr/bin/ln call=symlinkat "
-		 "abi=x86_64 link=pw path=/tmp/w/pw target=/etc/passwd "
-		 "target_resolved=/etc/passwd target_physical=- ret=-1 "
-		 "errno=EPERM action=deny rule=2\n");
+		 "user=alice euid=0 call=symlinkat abi=x86_64 ret=-1 "
+		 "errno=EPERM action=deny rule=2 comm=ln exe=/usr/bin/ln "
+		 "link=pw path=/tmp/w/pw target=/etc/passwd "
+		 "target_resolved=/etc/passwd target_physical=-\n");
 	setenv("TZ", "XYZ+5:30", 1);
 	tzset();
 	check_kv(&ev, NULL,
 		 "time=2026-11-21T21:50:04.123456-05:30 " KV_HEAD
-		 "user=- euid=0 comm=ln exe=/usr/bin/ln call=symlinkat "
-		 "abi=x86_64 link=pw path=/tmp/w/pw target=/etc/passwd "
-		 "target_resolved=/etc/passwd target_physical=- ret=-1 "
-		 "errno=EPERM action=deny rule=2\n");
+		 "user=- euid=0 call=symlinkat abi=x86_64 ret=-1 "
+		 "errno=EPERM action=deny rule=2 comm=ln exe=/usr/bin/ln "
+		 "link=pw path=/tmp/w/pw target=/etc/passwd "
+		 "target_resolved=/etc/passwd target_physical=-\n");
 	setenv("TZ", "UTC", 1);
 	tzset();
 
@@ -2104,10 +2104,10 @@ START_TEST(test_kv_fields)
 	replace(&ev.target_physical, "/etc/passwd");
 	check_kv(&ev, "alice",
 		 "time=2026-11-22T03:20:04.123456+00:00 " KV_HEAD
-		 "user=alice euid=0 comm=ln exe=- call=symlinkat "
-		 "abi=x86_64 link=pw path=- target=/etc/passwd "
-		 "target_resolved=- target_physical=/etc/passwd ret=0 "
-		 "errno=- action=allow rule=-\n");
+		 "user=alice euid=0 call=symlinkat abi=x86_64 ret=0 "
+		 "errno=- action=allow rule=- comm=ln exe=- link=pw path=- "
+		 "target=/etc/passwd target_resolved=- "
+		 "target_physical=/etc/passwd\n");
 	event_free(&ev);
 }
 END_TEST
@@ -2135,11 +2135,12 @@ START_TEST(test_kv_quoting)
 	ev.tags = TAG_TOCTOU | TAG_UNVERIFIED;
 	check_kv(&ev, "a\tb",
 		 "time=2026-11-22T03:20:04.123456+00:00 " KV_HEAD
-		 "user=\"a\\tb\" euid=0 comm=\"a b\" exe=/usr/bin/ln "
-		 "call=symlinkat abi=i386 link=\"-\" path=/w/=ok "
+		 "user=\"a\\tb\" euid=0 call=symlinkat abi=i386 ret=? "
+		 "errno=- action=kill rule=2 comm=\"a b\" exe=/usr/bin/ln "
+		 "link=\"-\" path=/w/=ok "
 		 "target=\"x\\n\\233[2J\\\"\\\\<>\\377\" "
-		 "target_resolved=/etc/passwd target_physical=- ret=? "
-		 "errno=- action=kill rule=2 refused=\"magic link\" "
+		 "target_resolved=/etc/passwd target_physical=- "
+		 "refused=\"magic link\" "
 		 "unresolved=chroot target_unjudged=x tags=TOCTOU,UNVERIFIED\n");
 
 	/* an empty string, one too long, an unreadable pointer, NULL */
@@ -2154,20 +2155,64 @@ START_TEST(test_kv_quoting)
 	ev.linkpath.status = TSTR_TOOLONG;
 	check_kv(&ev, NULL,
 		 "time=2026-11-22T03:20:04.123456+00:00 " KV_HEAD
-		 "user=- euid=0 comm=\"a b\" exe=/usr/bin/ln "
-		 "call=symlinkat abi=i386 link=\"ab\"... path=/w/=ok "
-		 "target=\"\" target_resolved=/etc/passwd target_physical=- "
-		 "ret=-1 errno=ENOENT action=allow rule=-\n");
+		 "user=- euid=0 call=symlinkat abi=i386 ret=-1 "
+		 "errno=ENOENT action=allow rule=- comm=\"a b\" "
+		 "exe=/usr/bin/ln link=\"ab\"... path=/w/=ok "
+		 "target=\"\" target_resolved=/etc/passwd "
+		 "target_physical=-\n");
 	tstr_free(&ev.target);
 	ev.target.status = TSTR_FAULT;
 	ev.target.addr = 0x1000;
 	ev.linkpath.status = TSTR_NULL;
 	check_kv(&ev, NULL,
 		 "time=2026-11-22T03:20:04.123456+00:00 " KV_HEAD
-		 "user=- euid=0 comm=\"a b\" exe=/usr/bin/ln "
-		 "call=symlinkat abi=i386 link=- path=/w/=ok "
-		 "target=- target_resolved=/etc/passwd target_physical=- "
-		 "ret=-1 errno=ENOENT action=allow rule=-\n");
+		 "user=- euid=0 call=symlinkat abi=i386 ret=-1 "
+		 "errno=ENOENT action=allow rule=- comm=\"a b\" "
+		 "exe=/usr/bin/ln link=- path=/w/=ok target=- "
+		 "target_resolved=/etc/passwd target_physical=-\n");
+	event_free(&ev);
+}
+END_TEST
+
+/* format_kv_cap() (--syslog): each value the caller sizes in at most
+ * cap bytes: cut ones quoted, then "...", never cut inside an escape,
+ * and " truncated=yes" last; the rest (comm too) whole; 0: no cap. */
+static void check_kv_cap(const struct event *ev, size_t cap,
+			 const char *want)
+{
+	struct sbuf sb = SBUF_INIT;
+
+	format_kv_cap(&sb, ev, "alice", cap);
+	ck_assert_msg(strcmp(sbuf_str(&sb), want) == 0, "got  %swant %s",
+		      sbuf_str(&sb), want);
+	sbuf_free(&sb);
+}
+
+START_TEST(test_kv_cap)
+{
+	struct event ev;
+	struct sbuf sb = SBUF_INIT;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	base_event(&ev);
+	strcpy(ev.comm, "abcdefghijklmno");
+	set_tstr_s(&ev.target, "\377\377\377");
+	set_tstr_s(&ev.linkpath, "abcdefghijkl");
+	ev.linkpath.status = TSTR_TOOLONG;
+	ev.tags = TAG_SHARED;
+	check_kv_cap(&ev, 10,
+		     "time=2026-11-22T03:20:04.123456+00:00 " KV_HEAD
+		     "user=alice euid=0 call=symlinkat abi=x86_64 ret=-1 "
+		     "errno=EPERM action=deny rule=2 comm=abcdefghijklmno "
+		     "exe=\"/usr/\"... link=\"abcde\"... path=/tmp/w/pw "
+		     "target=\"\\377\"... target_resolved=\"/etc/\"... "
+		     "target_physical=- tags=SHARED truncated=yes\n");
+	/* all fit: nothing cut, the line of format_kv() */
+	format_kv(&sb, &ev, "alice");
+	check_kv_cap(&ev, 20, sbuf_str(&sb));
+	check_kv_cap(&ev, 0, sbuf_str(&sb));
+	sbuf_free(&sb);
 	event_free(&ev);
 }
 END_TEST
@@ -2197,10 +2242,10 @@ START_TEST(test_journal_fields)
 {
 	static const char msg[] =
 		"time=2026-11-22T03:20:04.123456+00:00 " KV_HEAD
-		"user=alice euid=0 comm=ln exe=/usr/bin/ln call=symlinkat "
-		"abi=x86_64 link=pw path=/tmp/w/pw target=\"/etc/\\npasswd\" "
-		"target_resolved=/etc/passwd target_physical=- ret=-1 "
-		"errno=EPERM action=deny rule=2";
+		"user=alice euid=0 call=symlinkat abi=x86_64 ret=-1 "
+		"errno=EPERM action=deny rule=2 comm=ln exe=/usr/bin/ln "
+		"link=pw path=/tmp/w/pw target=\"/etc/\\npasswd\" "
+		"target_resolved=/etc/passwd target_physical=-";
 	struct sbuf want = SBUF_INIT, got = SBUF_INIT;
 	struct event ev;
 
@@ -2304,6 +2349,7 @@ static Suite *output_suite(void)
 	tc = tcase_create("kv");
 	tcase_add_test(tc, test_kv_fields);
 	tcase_add_test(tc, test_kv_quoting);
+	tcase_add_test(tc, test_kv_cap);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("journal");

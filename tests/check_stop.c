@@ -104,6 +104,64 @@ START_TEST(test_limits)
 }
 END_TEST
 
+/* ---- without PTRACE_SEIZE (classify_stop_noseize) --------------------
+ * The statuses as a PTRACE_ATTACH/TRACEME tracer sees them (ptrace(2):
+ * the start is a SIGSTOP's delivery, a group-stop has no event and
+ * PTRACE_GETSIGINFO fails with EINVAL there). */
+static const struct noseize_case {
+	int status;
+	bool sigstop_due;
+	enum siginfo_says si;
+	enum stop_kind kind;
+} noseize_cases[] = {
+	/* The start: PTRACE_ATTACH's or an auto-attached child's SIGSTOP,
+	 * whatever the siginfo says (PTRACE_ATTACH's is the kernel's). */
+	{ STOPPED(SIGSTOP), true, SIGINFO_DELIVERY, STOP_START },
+	{ STOPPED(SIGSTOP), true, SIGINFO_OURS, STOP_START },
+	/* Another signal before the start's SIGSTOP: delivered. */
+	{ STOPPED(SIGINT), true, SIGINFO_DELIVERY, STOP_SIGNAL },
+	{ STOPPED(SIGTSTP), true, SIGINFO_DELIVERY, STOP_SIGNAL },
+	/* A stop signal delivered, then its group-stop. */
+	{ STOPPED(SIGSTOP), false, SIGINFO_DELIVERY, STOP_SIGNAL },
+	{ STOPPED(SIGSTOP), false, SIGINFO_NONE, STOP_GROUP },
+	{ STOPPED(SIGTSTP), false, SIGINFO_DELIVERY, STOP_SIGNAL },
+	{ STOPPED(SIGTSTP), false, SIGINFO_NONE, STOP_GROUP },
+	{ STOPPED(SIGTTIN), false, SIGINFO_NONE, STOP_GROUP },
+	{ STOPPED(SIGTTOU), true, SIGINFO_NONE, STOP_GROUP },
+	/* symtrace's own SIGSTOP (tkill): swallowed. */
+	{ STOPPED(SIGSTOP), false, SIGINFO_OURS, STOP_INTERRUPT },
+	/* The rest as with PTRACE_SEIZE. */
+	{ STOPPED(SIGTRAP | 0x80), true, SIGINFO_DELIVERY, STOP_SYSCALL },
+	{ EVENT(PTRACE_EVENT_SECCOMP, SIGTRAP), false, SIGINFO_DELIVERY,
+	  STOP_SECCOMP },
+	{ EVENT(PTRACE_EVENT_FORK, SIGTRAP), true, SIGINFO_DELIVERY,
+	  STOP_NEW_CHILD },
+	{ EVENT(PTRACE_EVENT_EXEC, SIGTRAP), false, SIGINFO_DELIVERY,
+	  STOP_EXEC },
+	{ EXITED(0), true, SIGINFO_DELIVERY, STOP_GONE },
+	{ KILLED(SIGKILL, false), false, SIGINFO_DELIVERY, STOP_GONE },
+	{ STOPPED(SIGCHLD), false, SIGINFO_DELIVERY, STOP_SIGNAL },
+	/* A non-stop signal is never a group-stop (the caller does not
+	 * ask; a stray EINVAL does not make one). */
+	{ STOPPED(SIGINT), false, SIGINFO_NONE, STOP_SIGNAL },
+	/* Only a seized task makes PTRACE_EVENT_STOP. */
+	{ EVENT(PTRACE_EVENT_STOP, SIGSTOP), true, SIGINFO_DELIVERY,
+	  STOP_OTHER_EVENT },
+	{ 0xffff, false, SIGINFO_DELIVERY, STOP_NONE },
+};
+
+START_TEST(test_noseize)
+{
+	const struct noseize_case *c = &noseize_cases[_i];
+	enum stop_kind k = classify_stop_noseize(c->status, c->sigstop_due,
+						 c->si);
+
+	ck_assert_msg(k == c->kind, "case %d: status %#x due %d si %d: got "
+		      "%d, expected %d", _i, (unsigned)c->status,
+		      c->sigstop_due, c->si, k, c->kind);
+}
+END_TEST
+
 /* ---- the stops of one call ------------------------------------------
  *
  * A sequence is what one run showed, stop by stop: which task stopped,
@@ -608,6 +666,9 @@ static Suite *stop_suite(void)
 	tcase_add_loop_test(tc, test_cases, 0,
 			    (int)(sizeof(cases) / sizeof(cases[0])));
 	tcase_add_test(tc, test_stop_signals);
+	tcase_add_loop_test(tc, test_noseize, 0,
+			    (int)(sizeof(noseize_cases) /
+				  sizeof(noseize_cases[0])));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("limits");
 	tcase_add_test(tc, test_limits);

@@ -6,8 +6,10 @@
 # fork, --no-seccomp), deny mode (a denied call, a delegated one, a
 # chrooted caller as root), each with its exact report, exit status and
 # the exact notices on stderr.  3.4 (no seccomp filter, no EXITKILL)
-# refuses deny mode without --fail=open; 3.3 and older refuse to run (no
-# PTRACE_SEIZE back end yet).  3.7 (no EXITKILL): symtrace killed, the
+# refuses deny mode without --fail=open; 3.3 and older (no PTRACE_SEIZE:
+# the PTRACE_ATTACH/TRACEME back end) do the same as 3.4, and -p there
+# reports a call, detaches on SIGINT (the process lives on, untraced) and
+# refuses a stopped process.  3.7 (no EXITKILL): symtrace killed, the
 # processes go on and their symlink calls fail with ENOSYS; without the
 # filter (--no-seccomp, -p) deny mode is refused, or run with --fail=open.
 # 3.4: -p traces (PTRACE_O_TRACESECCOMP is not asked for).
@@ -35,7 +37,7 @@ n_exitkill="$L PTRACE_O_EXITKILL (Linux 3.8): the seccomp filter instead (if sym
 n_failopen="$L PTRACE_O_EXITKILL (Linux 3.8): nothing instead (deny mode is NOT fail-closed: if symtrace dies, the processes go on unguarded)"
 n_peek="$L process_vm_readv (Linux 3.2): PTRACE_PEEKDATA, word by word up to the NUL instead (slower reads of the paths)"
 r_exitkill="$L PTRACE_O_EXITKILL (Linux 3.8) and SECCOMP_MODE_FILTER (Linux 3.5): deny mode would not be fail-closed (if symtrace died, the processes would go on unguarded); --fail=open runs it so"
-r_seize="$L PTRACE_SEIZE (Linux 3.4): symtrace cannot trace here (it has no PTRACE_ATTACH back end yet)"
+n_seize="$L PTRACE_SEIZE (Linux 3.4): PTRACE_ATTACH/TRACEME instead (job control of traced processes is approximate: a process stopped by a signal goes on at once unless symtrace stops with it; -p refuses stopped processes)"
 eperm='-1 EPERM (Operation not permitted)'
 
 # notices LEVEL MODE: the lines symtrace must say at start (MODE: trace,
@@ -51,17 +53,20 @@ notices()
 	     else
 		set -- "$n_info" "$n_openat2"
 	     fi ;;
-	3.4) case $2 in
-	     trace) set -- "$n_filter" "$n_info" "$n_openat2" ;;
-	     noseccomp) set -- "$n_info" "$n_openat2" ;;
+	3.4 | 3.3 | 2.6.32 | 2.6.26)
+	     _s=$n_seize _p=
+	     [ "$1" = 3.4 ] && _s=
+	     case $1 in 2.6.*) _p=$n_peek ;; esac
+	     case $2 in
+	     trace) set -- "$_s" "$n_filter" "$n_info" "$_p" "$n_openat2" ;;
+	     noseccomp | attach) set -- "$_s" "$n_info" "$_p" "$n_openat2" ;;
 	     deny) set -- "$r_exitkill" ;;
-	     failopen) set -- "$n_filter" "$n_info" "$n_openat2" \
-			"$n_failopen" ;;
+	     failopen) set -- "$_s" "$n_filter" "$n_info" "$_p" \
+			"$n_openat2" "$n_failopen" ;;
 	     esac ;;
 	peek) set -- "$n_peek" ;;
-	*) set -- "$r_seize" ;;
 	esac
-	if [ $# -gt 0 ]; then printf '%s\n' "$@"; fi >"$tmp/notices"
+	for _n; do [ -n "$_n" ] && printf '%s\n' "$_n"; done >"$tmp/notices"
 }
 
 # k LEVEL WHAT [--mask=...] SYMTRACE-ARGS...: symtrace under kernsim,
@@ -141,7 +146,9 @@ for lv in "6.10 yyyyyyyyyyn" "5.5 yyyyyyyyynn" "5.2 yyyyyyyynnn" \
 done
 
 # ---- the levels that trace ----
-for l in 6.10 5.5 5.2 4.4 3.10 3.7 3.4; do
+for l in 6.10 5.5 5.2 4.4 3.10 3.7 3.4 3.3 2.6.32 2.6.26; do
+	nofilter=no
+	case $l in 3.4 | 3.3 | 2.6.*) nofilter=yes ;; esac
 	rm -f x y z d ok
 	helper_match $l trace "symlink" symlink /etc/passwd x
 	check_link x /etc/passwd
@@ -156,7 +163,7 @@ for l in 6.10 5.5 5.2 4.4 3.10 3.7 3.4; do
 	# Deny mode: denied, and delegated.
 	notices $l deny
 	k $l "--deny" --deny -- ln -s a d
-	if [ $l = 3.4 ]; then
+	if [ $nofilter = yes ]; then
 		expect 125 ""
 		report_is
 	else
@@ -166,10 +173,14 @@ for l in 6.10 5.5 5.2 4.4 3.10 3.7 3.4; do
 	[ -L d ] && fail "$what: d was made"
 	rm -f ok
 	k $l "delegated" -r 'allow link=**/ok' --deny -- ln -s a ok
-	if [ $l = 3.4 ]; then
+	if [ $nofilter = yes ]; then
 		expect 125 ""
 		[ -L ok ] && fail "$what: ok was made"
 		notices $l failopen
+		k $l "--fail=open --deny" --fail=open --deny -- ln -s a d
+		expect 1 "ln: failed to create symbolic link 'd': Operation not permitted"
+		report_is "symlinkat(\"a\", AT_FDCWD<$w>, \"d\") = $eperm <denied rule --deny>"
+		[ -L d ] && fail "$what: d was made"
 		k $l "--fail=open" --fail=open -r 'allow link=**/ok' --deny -- \
 			ln -s a ok
 	fi
@@ -271,10 +282,66 @@ expect 0 ""
 report_is "symlinkat(\"a\", AT_FDCWD<$w>, \"att\") = 0"
 check_link att a
 
-# ---- before 3.4: refused, with the reason ----
+# ---- before 3.4 (PTRACE_ATTACH): -p reports a call and detaches on
+# SIGINT, the process lives on untraced; a stopped process is refused ----
 for l in 3.3 2.6.32 2.6.26; do
-	notices $l trace
-	k $l "refused" -- true
-	expect 125 ""
+	what="$l: -p"
+	rm -f go att end alive
+	sh -c 'while [ ! -e go ]; do sleep 0.05; done; ln -s a att
+		while [ ! -e end ]; do sleep 0.05; done; echo alive >alive' &
+	hpid=$!
+	notices $l attach
+	rm -f "$tmp/out"
+	"$ks" $l -- "$SYMTRACE" -q -o "$tmp/out" -p "$hpid" 2>"$tmp/stderr" &
+	spid=$!
+	i=0
+	until [ "$(sed -n 's/^TracerPid:[[:space:]]*//p' /proc/$hpid/status)" = "$spid" ]
+	do
+		i=$((i + 1))
+		[ $i -gt 100 ] && { kill $hpid $spid; fail "$what: not attached"; }
+		sleep 0.05
+	done
+	: >go
+	i=0
+	until grep -q '"att") = 0$' "$tmp/out" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -gt 100 ] && { kill $hpid $spid; fail "$what: no report"; }
+		sleep 0.05
+	done
+	kill -INT $spid
+	wait $spid
+	st=$?
+	sed 's/^\[pid [0-9]*\] //' "$tmp/out" >"$tmp/report"
+	expect 0 ""
+	report_is "symlinkat(\"a\", AT_FDCWD<$w>, \"att\") = 0"
+	check_link att a
+	tr=$(sed -n 's/^TracerPid:[[:space:]]*//p' /proc/$hpid/status)
+	s=$(proc_state $hpid)
+	[ "$tr" = 0 ] || { kill $hpid; fail "$what: still traced by $tr"; }
+	case $s in S | R) ;; *) kill $hpid; fail "$what: state $s after the detach" ;; esac
+	: >end
+	wait $hpid
+	[ "$(cat alive 2>/dev/null)" = alive ] ||
+		fail "$what: the process did not go on after the detach"
 done
+
+what="3.3: -p of a stopped process"
+sleep 30 &
+zpid=$!
+kill -STOP $zpid
+i=0
+until [ "$(proc_state $zpid)" = T ]; do
+	i=$((i + 1))
+	[ $i -gt 50 ] && { kill -9 $zpid; fail "$what: sleep did not stop"; }
+	sleep 0.05
+done
+notices 3.3 attach
+"$ks" 3.3 -- "$SYMTRACE" -q -p $zpid 2>"$tmp/stderr"
+st=$?
+s=$(proc_state $zpid)
+kill -9 $zpid
+wait $zpid 2>/dev/null
+expect 125 "symtrace: cannot attach to $zpid: it is stopped (job control), and without PTRACE_SEIZE (Linux 3.4) attaching would make it run; continue it (kill -CONT) and attach again
+symtrace: no process could be attached"
+[ "$s" = T ] || fail "$what: the process is in state $s"
 exit 0

@@ -6,7 +6,8 @@
 # allowed ones do not - also one whose target and link path spell a
 # whole denial of uid 0 (a user framing root, or hiding in the noise).
 # The same lines as syslog writes them (a "HOST symtrace[PID]: " prefix
-# after the date) match the same way.
+# after the date) match the same way, also when cut short after rule=
+# (a syslog daemon keeps 8 KiB of a message).
 . "$TESTSRC/lib.sh"
 
 skip_unless_ptrace
@@ -20,7 +21,7 @@ enter_w
 chmod 777 "$w" || fail chmod
 mk=$TESTBIN/mklink
 printf '%s\n' 'deny target=/etc/**' 'kill target=/kill/**' >"$tmp/rules"
-fake='pid=1 tid=1 uid=0 user=root euid=0 comm=ln exe=/bin/ln call=symlink abi=x86_64 link=l path=/p target=/etc/passwd target_resolved=/etc/passwd target_physical=- ret=-1 errno=EPERM action=deny rule=x'
+fake='pid=1 tid=1 uid=0 user=root euid=0 call=symlink abi=x86_64 ret=-1 errno=EPERM action=deny rule=x comm=ln exe=/bin/ln link=l path=/p target=/etc/passwd target_resolved=/etc/passwd target_physical=-'
 cat >"$tmp/script" <<'END'
 mk=$1 fake=$2
 as() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
@@ -42,12 +43,17 @@ st=$?
 # allowed (they failed: no such directories).
 [ "$(grep -c ' action=allow ' "$tmp/kv.log")" -eq 3 ] ||
 	fail "not 3 allowed calls"
-[ "$(grep -c 'uid=0 user=root euid=0 comm=ln' "$tmp/kv.log")" -eq 2 ] ||
+[ "$(grep -c 'uid=0 user=root euid=0 call=symlink abi=x86_64 ret=-1 errno=EPERM action=deny rule=x comm=ln' "$tmp/kv.log")" -eq 2 ] ||
 	fail "the framing text is not in the lines"
 # each line once as syslog writes it
 sed 's/^/Nov 27 17:06:14 myhost symtrace[42]: /' "$tmp/kv.log" >"$tmp/sys.log"
+# and cut 3 bytes into comm=, as a syslog daemon cuts a long message
+# (what follows rule= is not needed)
+sed 's/^\(.* rule=[^ ]* comm=...\).*/Nov 27 17:06:14 myhost symtrace[42]: \1/' \
+	"$tmp/kv.log" >"$tmp/cut.log"
+[ "$(grep -c ' comm=...$' "$tmp/cut.log")" -eq 7 ] || fail "cut.log"
 
-for log in kv sys; do
+for log in kv sys cut; do
 	fail2ban-regex -o id "$tmp/$log.log" "$filter" >"$tmp/$log.id" 2>&1 ||
 		{ show out "$tmp/$log.id"; fail "$log: fail2ban-regex failed"; }
 	printf '0\n65534\n65534\n65534\n' | diff -u - "$tmp/$log.id" >&2 ||

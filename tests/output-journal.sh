@@ -68,7 +68,7 @@ b"
 u=$(id -u) n=$(id -un)
 cat >"$tmp/basic.want" <<END
 -- empty
-MESSAGE=T uid=$u user=$n euid=$u comm=mklink exe=$mk call=symlinkat abi=x86_64 link=pw path=$w/pw target=/etc/passwd target_resolved=/etc/passwd target_physical=/etc/passwd ret=-1 errno=EPERM action=deny rule=$tmp/rules:1
+MESSAGE=T uid=$u user=$n euid=$u call=symlinkat abi=x86_64 ret=-1 errno=EPERM action=deny rule=$tmp/rules:1 comm=mklink exe=$mk link=pw path=$w/pw target=/etc/passwd target_resolved=/etc/passwd target_physical=/etc/passwd
 PRIORITY=4
 SYSLOG_FACILITY=10
 SYSLOG_IDENTIFIER=symtrace
@@ -90,7 +90,7 @@ SYMTRACE_TID=N
 SYMTRACE_COMM=mklink
 SYMTRACE_EXE=$mk
 --
-MESSAGE=T uid=$u user=$n euid=$u comm=mklink exe=$mk call=symlink abi=x86_64 link=ok path=$w/ok target="a\\\\nb" target_resolved="$w/a\\\\nb" target_physical="$w/a\\\\nb" ret=0 errno=- action=allow rule=-
+MESSAGE=T uid=$u user=$n euid=$u call=symlink abi=x86_64 ret=0 errno=- action=allow rule=- comm=mklink exe=$mk link=ok path=$w/ok target="a\\\\nb" target_resolved="$w/a\\\\nb" target_physical="$w/a\\\\nb"
 PRIORITY=6
 SYSLOG_FACILITY=10
 SYSLOG_IDENTIFIER=symtrace

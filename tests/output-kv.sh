@@ -32,8 +32,8 @@ uid=$(id -u)
 sed 's/^time=[^ ]* pid=[0-9]* tid=[0-9]* /PIDS /' "$tmp/out" >"$tmp/got"
 q='"a b\"\233\377\nz"'
 cat >"$tmp/want" <<END
-PIDS uid=$uid user=$user euid=$uid comm=mklink exe=$mk call=symlinkat abi=x86_64 link=pw path=$w/pw target=/etc/passwd target_resolved=/etc/passwd target_physical=/etc/passwd ret=-1 errno=EPERM action=deny rule=$tmp/rules:2
-PIDS uid=$uid user=$user euid=$uid comm=mklink exe=$mk call=symlink abi=x86_64 link=$q path="$w/a b\"\233\377\nz" target=$q target_resolved="$w/a b\"\233\377\nz" target_physical="$w/a b\"\233\377\nz" ret=0 errno=- action=allow rule=-
+PIDS uid=$uid user=$user euid=$uid call=symlinkat abi=x86_64 ret=-1 errno=EPERM action=deny rule=$tmp/rules:2 comm=mklink exe=$mk link=pw path=$w/pw target=/etc/passwd target_resolved=/etc/passwd target_physical=/etc/passwd
+PIDS uid=$uid user=$user euid=$uid call=symlink abi=x86_64 ret=0 errno=- action=allow rule=- comm=mklink exe=$mk link=$q path="$w/a b\"\233\377\nz" target=$q target_resolved="$w/a b\"\233\377\nz" target_physical="$w/a b\"\233\377\nz"
 END
 diff -u "$tmp/want" "$tmp/got" >&2 || fail "wrong kv lines"
 # pid and tid are the helper's own: equal (single-threaded)

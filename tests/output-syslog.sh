@@ -54,14 +54,18 @@ with open(out, "w") as f:
         f.write(repr(d) + "\n")
         f.flush()
 EOF
-# syslog_run PRIS RULES SCRIPT: run "symtrace --syslog --rules=FILE -- sh -c
-# SCRIPT", FILE holding RULES, with /dev/log replaced; its calls must be logged, in order, with
-# the priorities PRIS (e.g. "84 86"), each message being
-# "<PRI>TIMESTAMP symtrace[PID]: LINE", LINE the --format=kv output line.
+# syslog_run PRIS RULES SCRIPT [ARG...]: run "symtrace --syslog
+# --rules=FILE -- sh -c SCRIPT ARG...", FILE holding RULES, with /dev/log
+# replaced; its calls must be logged, in order, with the priorities PRIS
+# (e.g. "84 86"), each message being "<PRI>TIMESTAMP symtrace[PID]: LINE",
+# LINE the --format=kv output line (with $cut set to the deciding rule's
+# FILE:LINE: LINE cut as the python check below says).
+cut=
 syslog_run()
 {
 	pris=$1 script=$3
 	printf '%s\n' "$2" >"$tmp/rules"
+	shift 3
 	rm -f "$tmp/log.sock" "$tmp/ready" "$tmp/msgs"
 	"$PYTHON" "$tmp/recv.py" "$tmp/log.sock" "$tmp/msgs" "$tmp/ready" &
 	rpid=$!
@@ -78,7 +82,7 @@ syslog_run()
 		exec "$@"' sh "$tmp/log.sock" "$tmp/st.pid" \
 		"$SYMTRACE" --syslog --format=kv -o "$tmp/out" \
 		--rules="$tmp/rules" -- \
-		sh -c "$script" \
+		sh -c "$script" "$@" \
 		>"$tmp/stdout" 2>"$tmp/err"
 	st=$?
 	[ $st -eq 99 ] &&
@@ -94,11 +98,12 @@ s.sendto(b"quit", sys.argv[1])' "$tmp/log.sock" ||
 		fail "cannot stop the receiver"
 	wait "$rpid"
 	rpid=
-	"$PYTHON" - "$tmp/msgs" "$tmp/out" "$spid" $pris <<'EOF' ||
-import ast, re, sys
+	SYSLOG_CUT=$cut "$PYTHON" - "$tmp/msgs" "$tmp/out" "$spid" $pris <<'EOF' ||
+import ast, os, re, sys
 msgs = [ast.literal_eval(l) for l in open(sys.argv[1])]
 out = open(sys.argv[2]).read().splitlines()
 spid, pris = sys.argv[3], [int(p) for p in sys.argv[4:]]
+cut = os.environ.get("SYSLOG_CUT")
 assert len(out) == len(pris), "%d output lines" % len(out)
 assert len(msgs) == len(pris), "%d messages, expected %d" % (len(msgs),
                                                             len(pris))
@@ -112,7 +117,19 @@ for m, pri, line in zip(msgs, pris, out):
     body = r.group(4)
     assert re.match(r"^time=\S+ pid=\d+ tid=\d+ uid=0 user=root ", body), \
         "not a kv line: %r" % body
-    assert body == line, "message %r, output line %r" % (body, line)
+    if not cut:
+        assert body == line, "message %r, output line %r" % (body, line)
+        continue
+    # A record longer than a syslog daemon keeps (rsyslog: 8 KiB): the
+    # decision in its first 8192 bytes; the message cut to fit, marked;
+    # the -o line whole.
+    assert (" action=deny rule=%s " % cut) in m[:8192], \
+        "action=deny rule=%s not in the first 8192 bytes" % cut
+    assert len(m) <= 8192, "a message of %d bytes" % len(m)
+    assert body.endswith(" truncated=yes"), "not marked: %r" % body[-200:]
+    assert len(line) > 8192 and "truncated" not in line, "the line is cut"
+    head = line[:line.index(" comm=")]
+    assert body.startswith(head + " comm="), "%r != %r" % (body, line)
 EOF
 	{ show messages "$tmp/msgs"; show output "$tmp/out"
 	  fail "$script: bad messages"; }
@@ -123,9 +140,9 @@ syslog_run "84 86" 'deny target=/etc/**' \
 	'ln -s /etc/passwd x 2>/dev/null; ln -s /tmp y'
 check_link y /tmp
 [ -L x ] && fail "the denied link exists"
-grep -q ' target=/etc/passwd .* action=deny rule='"$tmp"'/rules:1' \
+grep -q ' action=deny rule='"$tmp"'/rules:1 .* target=/etc/passwd ' \
 	"$tmp/msgs" || fail "the denied message lacks rule=$tmp/rules:1"
-grep -q ' target=/tmp .* action=allow rule=-' "$tmp/msgs" ||
+grep -q ' action=allow rule=- .* target=/tmp ' "$tmp/msgs" ||
 	fail "no message for y"
 
 # Audited: notice (85); killed: warning (84).  (The shell's "Killed"
@@ -134,10 +151,25 @@ syslog_run "85 84" "audit target=/audit
 kill target=/kill" 'exec 2>/dev/null; ln -s /audit a; ln -s /kill k; exit 0'
 check_link a /audit
 [ -L k ] && fail "the killed call made its link"
-grep -q ' target=/audit .* action=audit rule='"$tmp"'/rules:1' \
+grep -q ' action=audit rule='"$tmp"'/rules:1 .* target=/audit ' \
 	"$tmp/msgs" || fail "no audit rule=$tmp/rules:1"
-grep -q ' target=/kill .* ret=? errno=- action=kill rule='"$tmp"'/rules:2' \
+grep -q ' ret=? errno=- action=kill rule='"$tmp"'/rules:2 .* target=/kill ' \
 	"$tmp/msgs" || fail "no kill rule=$tmp/rules:2"
+
+# A denied call with a link path of 3000 bytes (12 names of 250 bytes
+# 0xff, 4 bytes each escaped: link= and path= hold 12 KB each): the
+# syslog message keeps action=deny and rule= in its first 8192 bytes
+# (they came after link= and path=, at byte 24000 or so, before), and is
+# cut to 8 KiB, marked truncated=yes; the -o line has the whole path.
+n=$(printf '\377%.0s' $(seq 250))
+long=$n/$n/$n/$n/$n/$n/$n/$n/$n/$n/$n/$n
+[ "$(printf %s "$long" | wc -c)" -eq 3011 ] || fail "the long path's length"
+mkdir -p "${long%/*}" || fail "mkdir the long path"
+cut=$tmp/rules:1
+syslog_run "84" 'deny target=/etc/**' \
+	'ln -s /etc/passwd "$0" 2>/dev/null; exit 0' "$long"
+[ -L "$long" ] && fail "the long denied link exists"
+rm -r "${long%%/*}" || fail "rm the long path"
 
 cd "$tmp" || fail cd
 check_no_leftovers

@@ -35,6 +35,13 @@
 # check_rules_reload (automatic rules reload) a changed symtrace.rules
 #                takes effect without a restart; a broken one does not
 #                (the last good rules stay and the error is reported).
+# check_attach   (issue 19) symtrace -p MASTER on a php-fpm started
+#                without it: the master and its 2 workers (--tree, the
+#                default in deny mode) get the prefilter (Seccomp: 2 each;
+#                the workers, uid 2001, get no_new_privs, said once each),
+#                the attack is denied and logged once, the site's own
+#                link made; after the detach the prefilter stays and the
+#                workers' symlink() fails with ENOSYS.
 . "$TESTSRC/lib.sh"
 
 LC_ALL=C
@@ -381,6 +388,46 @@ check_quit()
 	done
 }
 
+check_attach()
+{
+	start
+	alog=$tmp/attach.log
+	"$SYMTRACE" -v -o "$alog" --rules="$ETC/symtrace.rules" -p "$master" \
+		2>"$tmp/attach.stderr" &
+	apid=$!
+	filtered() {
+		for _p in $master $workers; do
+			grep -q '^Seccomp:[[:space:]]*2' /proc/"$_p"/status ||
+				return 1
+		done
+	}
+	wait_until 100 filtered || { cat "$tmp/attach.stderr" >&2; fail \
+		"attach: not every php-fpm process got the prefilter"; }
+	for p in $workers; do
+		grep -qx "symtrace: process $p lacks CAP_SYS_ADMIN: no_new_privs set for the prefilter (set-id programs it runs lose their privileges)" \
+			"$tmp/attach.stderr" || { cat "$tmp/attach.stderr" >&2; \
+			fail "attach: no_new_privs of worker $p not said"; }
+	done
+	rm -f $S1/pw
+	fcgi /etc/passwd $S1/pw
+	expect_body false "symlink(): Operation not permitted"
+	[ -e $S1/pw ] || [ -L $S1/pw ] && fail "attach: $S1/pw was made"
+	echo "[pid $worker] symlink(\"/etc/passwd\", \"$S1/pw\") = -1 EPERM (Operation not permitted) <denied rule $ETC/rules.d/10-shared-hosting.rules:$ETC_RULE>" >"$tmp/expect.a"
+	fcgi releases/42 $S1/current-a
+	expect_body ok
+	[ "$(readlink $S1/current-a)" = releases/42 ] ||
+		fail "attach: the site's own link was not made"
+	echo "[pid $worker] symlink(\"releases/42\", \"$S1/current-a\") = 0" >>"$tmp/expect.a"
+	log_is "$tmp/expect.a" "$alog" || fail "attach: the log is not as expected"
+	kill -INT "$apid"
+	wait "$apid" || fail "attach: symtrace exited $? after SIGINT"
+	fcgi /etc/passwd $S1/pw
+	expect_body false "symlink(): Function not implemented"
+	[ -e $S1/pw ] || [ -L $S1/pw ] && fail "attach: $S1/pw made after the detach"
+	stop
+	[ $st -eq 0 ] || fail "attach: php-fpm exited with $st after SIGQUIT"
+}
+
 check_kill_master()
 {
 	start --exit-with-command -o "$LOG.kill" --rules="$ETC/symtrace.rules"
@@ -413,5 +460,6 @@ run check_logrotate
 run check_rules_reload
 run check_quit
 run check_kill_master
+run check_attach
 echo "$me: $(($(date +%s) - begin)) s" >&2
 exit 0

@@ -228,7 +228,7 @@ if [ -x "$jd" ] && command -v journalctl >/dev/null 2>&1 &&
 		[ $n -le 0 ] && { show log "$tmp/jd.log"; fail "no journald"; }
 		sleep 0.1
 	done
-	forged='pid=1 tid=1 uid=2002 user=site2 euid=2002 comm=ln exe=/bin/ln call=symlink abi=x86_64 link=l path=/p target=/etc/passwd target_resolved=/etc/passwd target_physical=- ret=-1 errno=EPERM action=deny rule=forged'
+	forged='pid=1 tid=1 uid=2002 user=site2 euid=2002 call=symlink abi=x86_64 ret=-1 errno=EPERM action=deny rule=forged comm=ln exe=/bin/ln link=l path=/p target=/etc/passwd target_resolved=/etc/passwd target_physical=-'
 	printf '%s\n' SYSLOG_IDENTIFIER=symtrace SYMTRACE_ACTION=deny \
 		"MESSAGE=$forged" | $as2001 logger --journald ||
 		fail "logger --journald"
@@ -246,9 +246,9 @@ if [ -x "$jd" ] && command -v journalctl >/dev/null 2>&1 &&
 	# shellcheck disable=SC2086
 	journalctl -q --no-pager -o cat $jm >"$tmp/j.sel" 2>&1
 	ctl=$(journalctl -q --no-pager -o cat SYSLOG_IDENTIFIER=symtrace \
-		SYMTRACE_ACTION=deny | grep -c 'rule=forged$')
-	forged_n=$(grep -c 'rule=forged$' "$tmp/j.sel")
-	real_n=$(grep -c "uid=0 .*link=$w/j1 .*action=deny" "$tmp/j.sel")
+		SYMTRACE_ACTION=deny | grep -c ' rule=forged ')
+	forged_n=$(grep -c ' rule=forged ' "$tmp/j.sel")
+	real_n=$(grep -c "uid=0 .* action=deny .* link=$w/j1 " "$tmp/j.sel")
 	if [ "$ctl" -eq 1 ] && [ "$forged_n" -eq 0 ] && [ "$real_n" -eq 1 ]; then
 		pass "journal: the forged record is not selected, symtrace's is"
 	else

@@ -134,6 +134,7 @@ else
 fi
 
 # ---- 3. SIGSTOP to the command stops it (and only it); SIGCONT resumes.
+# (Not with SYMTRACE_NO_SEIZE=1: then it goes on.)
 rm -f "$D/pid" "$D/counter"
 "$SYMTRACE" -o "$tmp/out" -- sh -c '
 	echo $$ >"$D/pid"
@@ -147,24 +148,35 @@ wait_for_file "$D/pid" || fail "the command did not start"
 pid=$(cat "$D/pid")
 wait_for_file "$D/counter" || fail "the command does not count"
 kill -STOP "$pid"
-k=0
-while :; do
+if [ "${SYMTRACE_NO_SEIZE:-}" = 1 ]; then
+	# The PTRACE_ATTACH back end (tests/noseize.sh): without
+	# PTRACE_LISTEN the group-stop is resumed and the command goes on
+	# (the man page's KERNELS).
+	c1=$(cat "$D/counter")
+	sleep 1
+	c2=$(cat "$D/counter")
+	[ "$c2" -gt "$c1" ] ||
+		fail "SIGSTOP (no SEIZE): the command did not go on ($c1, $c2)"
+else
+	k=0
+	while :; do
+		s=$(proc_state "$pid")
+		case $s in T|t) break ;; esac
+		k=$((k + 1))
+		[ $k -gt 20 ] && fail "SIGSTOP: the command is in state '$s' after 2 s"
+		sleep 0.1
+	done
+	sleep 0.2
+	c1=$(cat "$D/counter")
+	sleep 1
+	c2=$(cat "$D/counter")
+	[ "$c1" = "$c2" ] || fail "SIGSTOP: the command went on counting ($c1, $c2)"
 	s=$(proc_state "$pid")
-	case $s in T|t) break ;; esac
-	k=$((k + 1))
-	[ $k -gt 20 ] && fail "SIGSTOP: the command is in state '$s' after 2 s"
-	sleep 0.1
-done
-sleep 0.2
-c1=$(cat "$D/counter")
-sleep 1
-c2=$(cat "$D/counter")
-[ "$c1" = "$c2" ] || fail "SIGSTOP: the command went on counting ($c1, $c2)"
-s=$(proc_state "$pid")
-case $s in T|t) ;; *) fail "SIGSTOP: the command is in state '$s'" ;; esac
-s=$(proc_state $stpid)
-case $s in S|R|D) ;; *) fail "SIGSTOP: symtrace is in state '$s'" ;; esac
-[ "$c1" -lt 30 ] || fail "SIGSTOP: came too late to test anything"
+	case $s in T|t) ;; *) fail "SIGSTOP: the command is in state '$s'" ;; esac
+	s=$(proc_state $stpid)
+	case $s in S|R|D) ;; *) fail "SIGSTOP: symtrace is in state '$s'" ;; esac
+	[ "$c1" -lt 30 ] || fail "SIGSTOP: came too late to test anything"
+fi
 kill -CONT "$pid"
 wait_exit $stpid 20
 [ $st -eq 5 ] || { show stderr "$tmp/err"; fail "SIGCONT: exit status $st"; }

@@ -40,7 +40,11 @@ static const char *ename(int e)
 
 static const char *abi_tag(void)
 {
+#if defined(__x86_64__) && defined(__ILP32__)
+	return " <x32>";	/* built with -mx32 (check-vm): all calls are x32 */
+#else
 	return sizeof(void *) == 4 ? " <i386>" : "";
+#endif
 }
 
 /* Print a result the way symtrace does. */
