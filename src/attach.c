@@ -525,6 +525,14 @@ static int proc_stat(pid_t pid, struct pstat *ps)
 	return 0;
 }
 
+/* pid's state letter ('\0' when gone). */
+static char proc_state(pid_t pid)
+{
+	struct pstat ps;
+
+	return proc_stat(pid, &ps) < 0 ? '\0' : ps.state;
+}
+
 struct found {
 	pid_t child;
 	size_t parent;  /* index in v */
