@@ -15,9 +15,10 @@
  *       "timeout"), and after 2000 links ("too many links").  chain DIR
  *       N: N (at most 20) such chains (DIR/chainK, DIR/resultK); the
  *       subreaper waits for the last one's result.  Not run by a test
- *       (the --tree race it shows is not fixed: see the red-team report
- *       of issue 17); by hand: symtrace -r 'deny target=/etc/ **' -p PID,
- *       wait for the tree notice, touch DIR/go, count "tracer=0".
+ *       (tests/attach-chain.sh runs a bounded version, forkchain.c, of
+ *       this --tree race, closed since); by hand: symtrace -r 'deny
+ *       target=/etc/ **' -p PID, wait for the tree notice, touch DIR/go,
+ *       count "tracer=0".
  *   fakesym SOCKDIR REPLY
  *       renames itself "symtrace" (comm), listens on SOCKDIR/PID.sock and
  *       answers every connection with the bytes of REPLY (C escapes
