@@ -90,9 +90,14 @@ results()
 # messages: symtrace's stderr in $tmp/msgs without the prefilter's
 # notices (one for each process of uid 2001, which lacks CAP_SYS_ADMIN:
 # deny mode injects the prefilter into attached processes).
+# (Also left out: the warning about a thread that did not stop within 2 s
+# of the attach, which a loaded machine gives - the fresh-clone CI beside
+# another test run did; the chains' denied lines above are what proves the
+# walk complete.)
 messages()
 {
-	grep -v ' lacks CAP_SYS_ADMIN: no_new_privs set for the prefilter ' \
+	grep -v -e ' lacks CAP_SYS_ADMIN: no_new_privs set for the prefilter ' \
+		-e ' did not stop within 2 s of the attach: a child it is forking now may not be found$' \
 		"$tmp/err" >"$tmp/msgs"
 }
 

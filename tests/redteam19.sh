@@ -75,10 +75,12 @@ while [ $n -lt 30 ] && [ $swaps -lt 2 ]; do
 	one swap
 	case $res in
 	"swapped=1 symlinkat=Operation not permitted")
-		swaps=$((swaps + 1))
+		# A swap counts only where the kernel took the swapped program
+		# (symtrace's warning); one made after the kernel had copied
+		# symtrace's (seen on a loaded machine: denied, no warning) is
+		# a race lost by the attacker, and the call was denied anyway.
 		grep -qx "symtrace: cannot install the prefilter in process [0-9]*: the program the kernel installed is not symtrace's (its memory was changed during the call); every system call of it stops (slower) (its no_new_privs stays set)" \
-			"$tmp/err" || { show stderr "$tmp/err"; \
-			fail "swap: no warning"; }
+			"$tmp/err" && swaps=$((swaps + 1))
 		;;
 	"swapped=0 symlinkat=Operation not permitted") ;;
 	*)
