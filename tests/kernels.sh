@@ -29,6 +29,20 @@ enter_w
 "$ks" 6.10 -- true 2>"$tmp/err" ||
 	skip "kernsim cannot install its filter here: $(cat "$tmp/err")"
 
+# Built with the sanitizers (make check under ASan+UBSan), symtrace cannot
+# run at the levels before 2.6.36: the ASan runtime's getrlimit() is
+# prlimit64, which they answer ENOSYS, and it aborts ("AddressSanitizer
+# getrlimit() failed 38") - a limit of the sanitizer, not of symtrace,
+# whose plain build runs there.  Those levels are left out then, said once.
+too_old_for_asan()
+{
+	[ -n "${SYMTRACE_SANITIZED:-}" ] || return 1
+	case $1 in 2.6.32 | 2.6.26) ;; *) return 1 ;; esac
+	[ -n "${_said_asan:-}" ] ||
+		echo "note: levels 2.6.32 and 2.6.26 left out: a sanitized symtrace needs prlimit64 (2.6.36)" >&2
+	_said_asan=1
+}
+
 L='symtrace: kernel lacks'
 n_openat2="$L openat2 (Linux 5.6): a step-by-step walk instead (slower walks of the link paths; chrooted callers too)"
 n_info="$L PTRACE_GET_SYSCALL_INFO (Linux 5.3): the registers and the instruction before the IP instead (one more ptrace call per stop)"
@@ -135,6 +149,7 @@ for lv in "6.10 yyyyyyyyyyn" "5.5 yyyyyyyyynn" "5.2 yyyyyyyynnn" \
 	"3.4 yyynnny?nnn" "3.3 yynnnny?nnn" "2.6.32 ynnnnny?nnn" \
 	"2.6.26 nnnnnny?nnn"; do
 	set -- $lv
+	too_old_for_asan $1 && continue
 	"$ks" "$1" -- "$SYMTRACE" --features >"$tmp/features" 2>&1 ||
 		fail "$1: --features failed: $(cat "$tmp/features")"
 	got=$(sed 1d "$tmp/features" | cut -c47-50 |
@@ -147,6 +162,7 @@ done
 
 # ---- the levels that trace ----
 for l in 6.10 5.5 5.2 4.4 3.10 3.7 3.4 3.3 2.6.32 2.6.26; do
+	too_old_for_asan $l && continue
 	nofilter=no
 	case $l in 3.4 | 3.3 | 2.6.*) nofilter=yes ;; esac
 	rm -f x y z d ok
@@ -285,6 +301,7 @@ check_link att a
 # ---- before 3.4 (PTRACE_ATTACH): -p reports a call and detaches on
 # SIGINT, the process lives on untraced; a stopped process is refused ----
 for l in 3.3 2.6.32 2.6.26; do
+	too_old_for_asan $l && continue
 	what="$l: -p"
 	rm -f go att end alive
 	sh -c 'while [ ! -e go ]; do sleep 0.05; done; ln -s a att
