@@ -55,6 +55,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "errword.h"
+
 static const char *dir;
 static pid_t top;
 static time_t end;
@@ -184,7 +186,7 @@ static void chain(int k, int links)
 	int r = symlink("/etc/passwd", link);
 
 	snprintf(out, sizeof(out), "symlink = %d%s%s tracer=%d\n", r,
-		 r ? " " : "", r ? strerrorname_np(errno) : "",
+		 r ? " " : "", r ? errword(errno) : "",
 		 tracer_of(getpid()));
 	put("result", k, out);
 	_exit(0);
@@ -206,7 +208,7 @@ static void *lone_thread(void *arg)
 	snprintf(link, sizeof(link), "%s/lone", dir);
 	r = symlink("/etc/passwd", link);
 	snprintf(out, sizeof(out), "symlink = %d%s%s tracer=%d\n", r,
-		 r ? " " : "", r ? strerrorname_np(errno) : "",
+		 r ? " " : "", r ? errword(errno) : "",
 		 tracer_of((pid_t)syscall(SYS_gettid)));
 	put("result", 0, out);
 	_exit(0);

@@ -48,6 +48,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "errword.h"
+
 static int tracer(void)
 {
 	char buf[4096], *p;
@@ -105,7 +107,7 @@ static int chain(const char *dir, int nchains)
 				snprintf(out, sizeof(out),
 					 "symlink = %d%s%s tracer=%d\n", r,
 					 r ? " " : "",
-					 r ? strerrorname_np(errno) : "",
+					 r ? errword(errno) : "",
 					 tracer());
 				put(res, out);
 				_exit(0);
