@@ -82,7 +82,15 @@ void format_kv(struct sbuf *sb, const struct event *ev, const char *user);
  * whole record fits in the 8 KiB a syslog daemon keeps (rsyslog's
  * default maxMessageSize): 6 values of 1 KiB + the rest (< 1 KiB unless
  * a rules file has a path of more than 1 KiB). */
+#if defined(__GLIBC__)
 #define OUTPUT_SYSLOG_VALUE_MAX 1024
+#else
+/* Other C libraries may cut a message themselves, marker and all: musl's
+ * syslog() sends at most 1024 bytes of one (the static build's
+ * output-syslog.sh saw a value cut with no "..." and no truncated=yes).
+ * 64 bytes a value keeps a record within that. */
+#define OUTPUT_SYSLOG_VALUE_MAX 64
+#endif
 void format_kv_cap(struct sbuf *sb, const struct event *ev, const char *user,
 		   size_t cap);
 /* -v with kv: "time=... event=exited pid=N status=S" or "... event=killed

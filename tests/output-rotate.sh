@@ -83,7 +83,9 @@ st=$?
 	echo "symtrace: output file '$log' was renamed or removed, and cannot be opened again (still writing to the old file; trying again at each write): Too many levels of symbolic links"
 	echo "symtrace: output file '$log' opened again"
 } >"$tmp/err.want"
-diff -u "$tmp/err.want" "$tmp/err" >&2 || fail "wrong notices on stderr"
+# (musl's strerror(ELOOP), the static build's, says it otherwise.)
+sed 's/: Symbolic link loop$/: Too many levels of symbolic links/' "$tmp/err" >"$tmp/err.c"
+diff -u "$tmp/err.want" "$tmp/err.c" >&2 || fail "wrong notices on stderr"
 
 # (the lines without their "[pid N] ": the command forks)
 strip() { sed 's/^\[pid [0-9]*\] //' "$1"; }
