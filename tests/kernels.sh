@@ -343,15 +343,7 @@ for l in 3.3 2.6.32 2.6.26; do
 done
 
 what="3.3: -p of a stopped process"
-sleep 30 &
-zpid=$!
-kill -STOP $zpid
-i=0
-until [ "$(proc_state $zpid)" = T ]; do
-	i=$((i + 1))
-	[ $i -gt 50 ] && { kill -9 $zpid; fail "$what: sleep did not stop"; }
-	sleep 0.05
-done
+stopped_sleep
 notices 3.3 attach
 "$ks" 3.3 -- "$SYMTRACE" -q -p $zpid 2>"$tmp/stderr"
 st=$?

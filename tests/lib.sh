@@ -193,6 +193,21 @@ proc_state()
 }
 
 # wait_for_file FILE [TENTHS]: wait until FILE exists and is not empty.
+# stopped_sleep: a "sleep 30" in the background, stopped (SIGSTOP) and
+# seen in state T; its pid in zpid.
+stopped_sleep()
+{
+	sleep 30 &
+	zpid=$!
+	kill -STOP $zpid
+	_i=0
+	until [ "$(proc_state $zpid)" = T ]; do
+		_i=$((_i + 1))
+		[ $_i -gt 50 ] && { kill -9 $zpid; fail "${what:+$what: }sleep did not stop"; }
+		sleep 0.05
+	done
+}
+
 wait_for_file()
 {
 	_n=${2:-100}

@@ -25,15 +25,7 @@ st=$?
 [ -s "$tmp/out" ] && { show out "$tmp/out"; fail "true: said something"; }
 
 # ---- -p of a stopped process: refused, left stopped, untraced ----
-sleep 30 &
-zpid=$!
-kill -STOP $zpid
-i=0
-until [ "$(proc_state $zpid)" = T ]; do
-	i=$((i + 1))
-	[ $i -gt 50 ] && { kill -9 $zpid; fail "sleep did not stop"; }
-	sleep 0.05
-done
+stopped_sleep
 "$SYMTRACE" -q -p $zpid >"$tmp/out" 2>"$tmp/err"
 st=$?
 cat >"$tmp/want" <<EOT
